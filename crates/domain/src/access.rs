@@ -1,0 +1,264 @@
+//! Roles and territory scopes (DESIGN.md §3).
+//!
+//! A user holds roles, each granted on a territory node; a grant reaches
+//! that node's subtree and nothing else. Until the territory tree exists a
+//! scope is a 12-digit statistical region code (统计用区划代码): the node
+//! is identified by its significant prefix (2 digits province, 4 city,
+//! 6 county, 9 street, 12 community), so "reaches the subtree" is a prefix
+//! test. `000000000000` is the whole country.
+
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// A role. System admin, security admin and auditor are separate
+/// (三权分立): none of them implies another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 居民
+    Resident,
+    /// 志愿者
+    Volunteer,
+    /// 党员
+    PartyMember,
+    /// 网格员
+    GridWorker,
+    /// 楼栋长/单元长
+    BuildingHead,
+    /// 社区工作人员
+    CommunityStaff,
+    /// 社区书记
+    CommunitySecretary,
+    /// 部门处置人员
+    DepartmentHandler,
+    /// 共建单位
+    PartnerUnit,
+    /// 街道管理员
+    StreetAdmin,
+    /// 区级管理员
+    DistrictAdmin,
+    /// 审计管理员
+    Auditor,
+    /// 安全管理员
+    SecurityAdmin,
+    /// 系统管理员
+    SystemAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 14] = [
+        Role::Resident,
+        Role::Volunteer,
+        Role::PartyMember,
+        Role::GridWorker,
+        Role::BuildingHead,
+        Role::CommunityStaff,
+        Role::CommunitySecretary,
+        Role::DepartmentHandler,
+        Role::PartnerUnit,
+        Role::StreetAdmin,
+        Role::DistrictAdmin,
+        Role::Auditor,
+        Role::SecurityAdmin,
+        Role::SystemAdmin,
+    ];
+
+    /// The stable name used in the database, the CLI and the API.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::Volunteer => "volunteer",
+            Role::PartyMember => "party_member",
+            Role::GridWorker => "grid_worker",
+            Role::BuildingHead => "building_head",
+            Role::CommunityStaff => "community_staff",
+            Role::CommunitySecretary => "community_secretary",
+            Role::DepartmentHandler => "department_handler",
+            Role::PartnerUnit => "partner_unit",
+            Role::StreetAdmin => "street_admin",
+            Role::DistrictAdmin => "district_admin",
+            Role::Auditor => "auditor",
+            Role::SecurityAdmin => "security_admin",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+
+    /// The name shown to people.
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Role::Resident => "居民",
+            Role::Volunteer => "志愿者",
+            Role::PartyMember => "党员",
+            Role::GridWorker => "网格员",
+            Role::BuildingHead => "楼栋长/单元长",
+            Role::CommunityStaff => "社区工作人员",
+            Role::CommunitySecretary => "社区书记",
+            Role::DepartmentHandler => "部门处置人员",
+            Role::PartnerUnit => "共建单位",
+            Role::StreetAdmin => "街道管理员",
+            Role::DistrictAdmin => "区级管理员",
+            Role::Auditor => "审计管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::SystemAdmin => "系统管理员",
+        }
+    }
+
+    /// Staff accounts follow the stricter 等保 password policy; residents
+    /// and volunteers the ASVS one.
+    pub const fn is_staff(self) -> bool {
+        !matches!(self, Role::Resident | Role::Volunteer | Role::PartyMember)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("unknown role `{0}`; known roles: {known}", known = known_roles())]
+    UnknownRole(String),
+    #[error("a scope is a 2, 4, 6, 9 or 12 digit region code, got `{0}`")]
+    BadScope(String),
+}
+
+fn known_roles() -> String {
+    Role::ALL.map(Role::as_str).join(", ")
+}
+
+impl FromStr for Role {
+    type Err = AccessError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| AccessError::UnknownRole(s.to_owned()))
+    }
+}
+
+/// 区划代码 scope — a territory node named by its 12-digit statistical code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
+pub struct ScopeCode(String);
+
+impl ScopeCode {
+    pub const COUNTRY: &'static str = "000000000000";
+
+    pub fn country() -> Self {
+        ScopeCode(Self::COUNTRY.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The digits that name the node: `220103008003` → all 12,
+    /// `220103000000` → `220103`, the country → "".
+    pub fn significant_prefix(&self) -> &str {
+        let len = match self.0.trim_end_matches('0').len() {
+            0 => 0,
+            1..=2 => 2,
+            3..=4 => 4,
+            5..=6 => 6,
+            7..=9 => 9,
+            _ => 12,
+        };
+        &self.0[..len]
+    }
+
+    /// Whether a grant on `self` reaches `other` (the same node or below it).
+    pub fn covers(&self, other: &ScopeCode) -> bool {
+        other.0.starts_with(self.significant_prefix())
+    }
+}
+
+impl From<ScopeCode> for String {
+    fn from(s: ScopeCode) -> String {
+        s.0
+    }
+}
+
+impl FromStr for ScopeCode {
+    type Err = AccessError;
+    /// Accepts the full 12-digit code or its significant prefix
+    /// (2, 4, 6 or 9 digits), padding with zeros as the statistics do.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let ok_len = matches!(t.len(), 2 | 4 | 6 | 9 | 12);
+        if !ok_len || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AccessError::BadScope(s.to_owned()));
+        }
+        Ok(ScopeCode(format!("{t:0<12}")))
+    }
+}
+
+impl fmt::Display for ScopeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One role granted on one territory node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: ScopeCode,
+}
+
+/// Whether any of `grants` gives `role` over `target`.
+pub fn has_role_over(grants: &[Grant], role: Role, target: &ScopeCode) -> bool {
+    grants
+        .iter()
+        .any(|g| g.role == role && g.scope.covers(target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> ScopeCode {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!(matches!("root".parse::<Role>(), Err(AccessError::UnknownRole(_))));
+    }
+
+    #[test]
+    fn scope_pads_and_rejects() {
+        assert_eq!(code("220103").as_str(), "220103000000");
+        assert_eq!(code("220103008003").significant_prefix(), "220103008003");
+        assert_eq!(code("220103008").significant_prefix(), "220103008");
+        assert_eq!(ScopeCode::country().significant_prefix(), "");
+        for bad in ["", "2201030", "22010300800x", "2201030080031", "长山花园"] {
+            assert!(bad.parse::<ScopeCode>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_grant_reaches_its_subtree_only() {
+        let street = code("220103008"); // 团山街道
+        assert!(street.covers(&code("220103008003"))); // 长山花园社区
+        assert!(!street.covers(&code("220103009001"))); // another street
+        assert!(!code("220103008003").covers(&street)); // not upwards
+        assert!(ScopeCode::country().covers(&street));
+        // a province code with a zero in its city digits still works
+        assert!(code("110000000000").covers(&code("110105000000")));
+        assert!(!code("110000000000").covers(&code("120105000000")));
+    }
+
+    #[test]
+    fn roles_are_checked_per_grant() {
+        let grants = vec![Grant { role: Role::GridWorker, scope: code("220103008003") }];
+        assert!(has_role_over(&grants, Role::GridWorker, &code("220103008003")));
+        assert!(!has_role_over(&grants, Role::StreetAdmin, &code("220103008003")));
+        assert!(!has_role_over(&grants, Role::GridWorker, &code("220103008004")));
+    }
+}

@@ -1,0 +1,11 @@
+//! linli domain: types and rules with no I/O.
+//!
+//! Every value here is built by `parse()` and is valid once it exists
+//! ("parse, don't validate"). Chinese domain terms sit beside the English names.
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod secret;
+pub mod session;
+pub mod time;

@@ -1,0 +1,26 @@
+//! linli storage — the only crate with SQL.
+//!
+//! One SQL code path for SQLite and PostgreSQL through `sqlx::Any`
+//! (portable subset: `$n` placeholders, `RETURNING`, `ON CONFLICT`, CTEs).
+//! Ids and instants are BIGINT, flags 0/1, so every value crosses both
+//! drivers. Repository functions take a `&mut Conn` so that services can
+//! compose several of them in one transaction.
+
+mod db;
+mod error;
+
+pub mod audit;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Backend, Conn, Db, PoolStats, Tx};
+pub use error::StoreError;
+
+/// 0/1 flag columns.
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
