@@ -1,1 +1,80 @@
+//! linli services: each public function is one use case. They take and
+//! return domain types, run domain rules, and compose store calls in
+//! transactions, writing the audit record inside the same transaction as
+//! the action it records. No HTTP here.
 
+mod error;
+mod passwords;
+mod secrets;
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+
+pub use error::AppError;
+pub use linli_store::{Backend, Db, PoolStats};
+
+use linli_domain::account::LockoutPolicy;
+use linli_domain::session::SessionPolicy;
+use linli_domain::time::UnixMs;
+
+/// Settings the services need.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppConfig {
+    pub lockout: LockoutPolicy,
+    pub session: SessionPolicy,
+}
+
+/// The service handle shared by the web layer and the CLI.
+#[derive(Debug, Clone)]
+pub struct App {
+    db: Db,
+    config: AppConfig,
+}
+
+impl App {
+    pub fn new(db: Db, config: AppConfig) -> App {
+        App { db, config }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ready(&self) -> Result<(), AppError> {
+        Ok(self.db.ping().await?)
+    }
+}
+
+/// Who acts, for the audit log: an account or the command line, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub name: String,
+    pub source: String,
+}
+
+impl Actor {
+    /// The operator at the command line of the server.
+    pub fn cli() -> Actor {
+        Actor {
+            id: None,
+            name: "cli".to_owned(),
+            source: "cli".to_owned(),
+        }
+    }
+}
+
+/// The current time.
+pub fn now() -> UnixMs {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    UnixMs(ms)
+}

@@ -228,7 +228,10 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
-        assert!(matches!("root".parse::<Role>(), Err(AccessError::UnknownRole(_))));
+        assert!(matches!(
+            "root".parse::<Role>(),
+            Err(AccessError::UnknownRole(_))
+        ));
     }
 
     #[test]
@@ -256,9 +259,24 @@ mod tests {
 
     #[test]
     fn roles_are_checked_per_grant() {
-        let grants = vec![Grant { role: Role::GridWorker, scope: code("220103008003") }];
-        assert!(has_role_over(&grants, Role::GridWorker, &code("220103008003")));
-        assert!(!has_role_over(&grants, Role::StreetAdmin, &code("220103008003")));
-        assert!(!has_role_over(&grants, Role::GridWorker, &code("220103008004")));
+        let grants = vec![Grant {
+            role: Role::GridWorker,
+            scope: code("220103008003"),
+        }];
+        assert!(has_role_over(
+            &grants,
+            Role::GridWorker,
+            &code("220103008003")
+        ));
+        assert!(!has_role_over(
+            &grants,
+            Role::StreetAdmin,
+            &code("220103008003")
+        ));
+        assert!(!has_role_over(
+            &grants,
+            Role::GridWorker,
+            &code("220103008004")
+        ));
     }
 }

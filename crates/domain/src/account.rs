@@ -111,7 +111,10 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        LockoutPolicy { max_failures: 5, lock_secs: 15 * 60 }
+        LockoutPolicy {
+            max_failures: 5,
+            lock_secs: 15 * 60,
+        }
     }
 }
 
@@ -132,11 +135,21 @@ impl LockoutPolicy {
     /// reaches the limit locks the account and restarts the count.
     pub fn after_failure(self, state: LockState, now: UnixMs) -> LockState {
         let expired_lock = state.locked_until.is_some_and(|t| now >= t);
-        let failed = if expired_lock { 1 } else { state.failed_logins.saturating_add(1) };
-        if failed >= self.max_failures {
-            LockState { failed_logins: 0, locked_until: Some(now.plus_secs(self.lock_secs)) }
+        let failed = if expired_lock {
+            1
         } else {
-            LockState { failed_logins: failed, locked_until: None }
+            state.failed_logins.saturating_add(1)
+        };
+        if failed >= self.max_failures {
+            LockState {
+                failed_logins: 0,
+                locked_until: Some(now.plus_secs(self.lock_secs)),
+            }
+        } else {
+            LockState {
+                failed_logins: failed,
+                locked_until: None,
+            }
         }
     }
 }
@@ -161,9 +174,18 @@ mod tests {
     fn staff_passwords_need_three_classes() {
         let u = user("wang.li");
         let check = |p: &str| PasswordPolicy::Staff.check(&u, &Secret::new(p));
-        assert_eq!(check("Short1!"), Err(AccountError::PasswordLength { min: 10 }));
-        assert_eq!(check("alllowercase"), Err(AccountError::PasswordComposition));
-        assert_eq!(check("Wang.Li-2026x"), Err(AccountError::PasswordContainsUsername));
+        assert_eq!(
+            check("Short1!"),
+            Err(AccountError::PasswordLength { min: 10 })
+        );
+        assert_eq!(
+            check("alllowercase"),
+            Err(AccountError::PasswordComposition)
+        );
+        assert_eq!(
+            check("Wang.Li-2026x"),
+            Err(AccountError::PasswordContainsUsername)
+        );
         assert_eq!(check("Lower-and-digits1"), Ok(()));
         assert_eq!(check("长山花园社区网格2026a"), Ok(()));
     }
@@ -171,17 +193,31 @@ mod tests {
     #[test]
     fn resident_passwords_need_length_only() {
         let u = user("resident1");
-        assert_eq!(PasswordPolicy::Resident.check(&u, &Secret::new("mangoes!")), Ok(()));
-        assert!(PasswordPolicy::Resident.check(&u, &Secret::new("short")).is_err());
+        assert_eq!(
+            PasswordPolicy::Resident.check(&u, &Secret::new("mangoes!")),
+            Ok(())
+        );
+        assert!(
+            PasswordPolicy::Resident
+                .check(&u, &Secret::new("short"))
+                .is_err()
+        );
         let long = "a".repeat(129);
-        assert!(PasswordPolicy::Resident.check(&u, &Secret::new(long)).is_err());
+        assert!(
+            PasswordPolicy::Resident
+                .check(&u, &Secret::new(long))
+                .is_err()
+        );
     }
 
     #[test]
     fn fifth_failure_locks_for_the_configured_time() {
         let p = LockoutPolicy::default();
         let t0 = UnixMs(1_000_000);
-        let mut s = LockState { failed_logins: 0, locked_until: None };
+        let mut s = LockState {
+            failed_logins: 0,
+            locked_until: None,
+        };
         for i in 1..=4 {
             s = p.after_failure(s, t0);
             assert_eq!(s.failed_logins, i);
@@ -193,7 +229,13 @@ mod tests {
         assert!(!p.is_locked(s, t0.plus_secs(15 * 60)));
         // after the lock expires the count starts again
         let after = p.after_failure(s, t0.plus_secs(16 * 60));
-        assert_eq!(after, LockState { failed_logins: 1, locked_until: None });
+        assert_eq!(
+            after,
+            LockState {
+                failed_logins: 1,
+                locked_until: None
+            }
+        );
     }
 
     #[test]

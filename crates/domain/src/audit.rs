@@ -31,7 +31,9 @@ impl Outcome {
     }
 
     pub fn parse(s: &str) -> Option<Outcome> {
-        [Outcome::Ok, Outcome::Failed, Outcome::Denied].into_iter().find(|o| o.as_str() == s)
+        [Outcome::Ok, Outcome::Failed, Outcome::Denied]
+            .into_iter()
+            .find(|o| o.as_str() == s)
     }
 }
 
@@ -92,7 +94,9 @@ pub enum ChainBreak {
     BrokenLink { seq: i64 },
     #[error("record {seq} was changed: its content no longer matches its hash")]
     Altered { seq: i64 },
-    #[error("the chain head says {head_seq} records but the log ends at {last_seq}: records were removed from the end")]
+    #[error(
+        "the chain head says {head_seq} records but the log ends at {last_seq}: records were removed from the end"
+    )]
     Truncated { head_seq: i64, last_seq: i64 },
     #[error("the chain head hash does not match the last record")]
     HeadMismatch,
@@ -108,14 +112,20 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        ChainVerifier { last_seq: 0, last_hash: GENESIS_HASH.to_owned() }
+        ChainVerifier {
+            last_seq: 0,
+            last_hash: GENESIS_HASH.to_owned(),
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
         if r.seq != self.last_seq + 1 {
-            return Err(ChainBreak::Gap { previous: self.last_seq, found: r.seq });
+            return Err(ChainBreak::Gap {
+                previous: self.last_seq,
+                found: r.seq,
+            });
         }
         if r.prev_hash != self.last_hash {
             return Err(ChainBreak::BrokenLink { seq: r.seq });
@@ -131,7 +141,10 @@ impl ChainVerifier {
     /// Compares the end of the log with the stored head; returns the count.
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, ChainBreak> {
         if head_seq != self.last_seq {
-            return Err(ChainBreak::Truncated { head_seq, last_seq: self.last_seq });
+            return Err(ChainBreak::Truncated {
+                head_seq,
+                last_seq: self.last_seq,
+            });
         }
         if head_hash != self.last_hash {
             return Err(ChainBreak::HeadMismatch);
@@ -162,7 +175,13 @@ mod tests {
             .map(|seq| {
                 let e = event(&format!("a{seq}"));
                 let hash = record_hash(&prev, seq, UnixMs(seq * 10), &e);
-                let r = AuditRecord { seq, at: UnixMs(seq * 10), event: e, prev_hash: prev.clone(), hash };
+                let r = AuditRecord {
+                    seq,
+                    at: UnixMs(seq * 10),
+                    event: e,
+                    prev_hash: prev.clone(),
+                    hash,
+                };
                 prev = r.hash.clone();
                 r
             })
@@ -191,22 +210,42 @@ mod tests {
 
         let mut changed = c.clone();
         changed[2].event.outcome = Outcome::Failed;
-        assert_eq!(verify(&changed, 5, &head), Err(ChainBreak::Altered { seq: 3 }));
+        assert_eq!(
+            verify(&changed, 5, &head),
+            Err(ChainBreak::Altered { seq: 3 })
+        );
 
         let mut deleted = c.clone();
         deleted.remove(1);
-        assert_eq!(verify(&deleted, 5, &head), Err(ChainBreak::Gap { previous: 1, found: 3 }));
+        assert_eq!(
+            verify(&deleted, 5, &head),
+            Err(ChainBreak::Gap {
+                previous: 1,
+                found: 3
+            })
+        );
 
         assert_eq!(
             verify(&c[..4], 5, &head),
-            Err(ChainBreak::Truncated { head_seq: 5, last_seq: 4 })
+            Err(ChainBreak::Truncated {
+                head_seq: 5,
+                last_seq: 4
+            })
         );
 
         // rewriting a record together with its own hash breaks the next link
         let mut rehashed = c.clone();
         rehashed[1].event.detail = "edited".into();
-        rehashed[1].hash = record_hash(&rehashed[1].prev_hash, 2, rehashed[1].at, &rehashed[1].event);
-        assert_eq!(verify(&rehashed, 5, &head), Err(ChainBreak::BrokenLink { seq: 3 }));
+        rehashed[1].hash = record_hash(
+            &rehashed[1].prev_hash,
+            2,
+            rehashed[1].at,
+            &rehashed[1].event,
+        );
+        assert_eq!(
+            verify(&rehashed, 5, &head),
+            Err(ChainBreak::BrokenLink { seq: 3 })
+        );
     }
 
     #[test]
@@ -217,6 +256,9 @@ mod tests {
         let mut b = a.clone();
         b.actor_name = "a".into();
         b.action = "bc".into();
-        assert_ne!(record_hash(GENESIS_HASH, 1, UnixMs(0), &a), record_hash(GENESIS_HASH, 1, UnixMs(0), &b));
+        assert_ne!(
+            record_hash(GENESIS_HASH, 1, UnixMs(0), &a),
+            record_hash(GENESIS_HASH, 1, UnixMs(0), &b)
+        );
     }
 }

@@ -16,7 +16,11 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        SessionPolicy { idle_secs: 30 * 60, absolute_secs: 12 * 3600, touch_every_secs: 60 }
+        SessionPolicy {
+            idle_secs: 30 * 60,
+            absolute_secs: 12 * 3600,
+            touch_every_secs: 60,
+        }
     }
 }
 
@@ -34,7 +38,9 @@ impl SessionPolicy {
         {
             SessionCheck::Expired
         } else {
-            SessionCheck::Live { touch: now.secs_since(last_seen) >= self.touch_every_secs }
+            SessionCheck::Live {
+                touch: now.secs_since(last_seen) >= self.touch_every_secs,
+            }
         }
     }
 }
@@ -47,11 +53,23 @@ mod tests {
     fn idle_and_absolute_timeouts() {
         let p = SessionPolicy::default();
         let t0 = UnixMs(0);
-        assert_eq!(p.check(t0, t0, t0.plus_secs(10)), SessionCheck::Live { touch: false });
-        assert_eq!(p.check(t0, t0, t0.plus_secs(61)), SessionCheck::Live { touch: true });
-        assert_eq!(p.check(t0, t0, t0.plus_secs(30 * 60)), SessionCheck::Expired);
+        assert_eq!(
+            p.check(t0, t0, t0.plus_secs(10)),
+            SessionCheck::Live { touch: false }
+        );
+        assert_eq!(
+            p.check(t0, t0, t0.plus_secs(61)),
+            SessionCheck::Live { touch: true }
+        );
+        assert_eq!(
+            p.check(t0, t0, t0.plus_secs(30 * 60)),
+            SessionCheck::Expired
+        );
         // active all day: the absolute timeout still ends it
         let seen = t0.plus_secs(12 * 3600 - 5);
-        assert_eq!(p.check(t0, seen, t0.plus_secs(12 * 3600)), SessionCheck::Expired);
+        assert_eq!(
+            p.check(t0, seen, t0.plus_secs(12 * 3600)),
+            SessionCheck::Expired
+        );
     }
 }

@@ -8,7 +8,11 @@ use sqlx::Row;
 /// Appends `event` at `now`. Call inside the transaction of the action it
 /// records, so the record exists exactly when the action committed. The
 /// first statement locks the chain head, which orders concurrent appends.
-pub async fn append(conn: &mut Conn, event: AuditEvent, now: UnixMs) -> Result<AuditRecord, StoreError> {
+pub async fn append(
+    conn: &mut Conn,
+    event: AuditEvent,
+    now: UnixMs,
+) -> Result<AuditRecord, StoreError> {
     let head = sqlx::query(
         "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
@@ -39,7 +43,13 @@ pub async fn append(conn: &mut Conn, event: AuditEvent, now: UnixMs) -> Result<A
         .bind(&hash)
         .execute(&mut *conn)
         .await?;
-    Ok(AuditRecord { seq, at: now, event, prev_hash, hash })
+    Ok(AuditRecord {
+        seq,
+        at: now,
+        event,
+        prev_hash,
+        hash,
+    })
 }
 
 /// The chain head: (last sequence number, last hash).
@@ -52,7 +62,11 @@ pub async fn head(conn: &mut Conn) -> Result<(i64, String), StoreError> {
 
 /// Up to `limit` records after `after_seq`, in order (for paging through
 /// the whole log in constant memory).
-pub async fn page(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+pub async fn page(
+    conn: &mut Conn,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, StoreError> {
     let rows = sqlx::query(
         "SELECT seq, at, actor_id, actor_name, action, object, outcome, source, detail,
                 prev_hash, hash

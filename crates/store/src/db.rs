@@ -6,8 +6,32 @@ use std::time::Duration;
 
 /// A connection (pooled or inside a transaction).
 pub type Conn = sqlx::AnyConnection;
-/// A transaction; derefs to [`Conn`].
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction; derefs to [`Conn`] so repository functions take it.
+/// Dropped without `commit`, it rolls back.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.0.commit().await?)
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        Ok(self.0.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -95,7 +119,9 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        m.iter().map(|m| (m.version, m.description.to_string())).collect()
+        m.iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
     }
 
     /// Checks that the database answers.
@@ -122,10 +148,10 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way
     /// with a busy snapshot.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self.backend {
+        Ok(Tx(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        }))
     }
 
     pub async fn close(&self) {

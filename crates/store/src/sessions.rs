@@ -11,7 +11,12 @@ pub struct SessionRecord {
     pub last_seen_at: UnixMs,
 }
 
-pub async fn insert(conn: &mut Conn, id_hash: &str, user_id: i64, now: UnixMs) -> Result<(), StoreError> {
+pub async fn insert(
+    conn: &mut Conn,
+    id_hash: &str,
+    user_id: i64,
+    now: UnixMs,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
     )
@@ -24,10 +29,11 @@ pub async fn insert(conn: &mut Conn, id_hash: &str, user_id: i64, now: UnixMs) -
 }
 
 pub async fn find(conn: &mut Conn, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-    let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .fetch_optional(conn)
+            .await?;
     row.map(|r| {
         Ok(SessionRecord {
             user_id: r.try_get(0)?,
@@ -56,7 +62,11 @@ pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<(), StoreError> {
 }
 
 /// Ends every session of a user but `keep` (the caller's own, if any).
-pub async fn delete_for_user(conn: &mut Conn, user_id: i64, keep: Option<&str>) -> Result<u64, StoreError> {
+pub async fn delete_for_user(
+    conn: &mut Conn,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
         .bind(user_id)
         .bind(keep.unwrap_or(""))

@@ -38,7 +38,10 @@ fn random_suffix() -> String {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// The PostgreSQL URL for tests, or `None` when this run may skip them.
@@ -46,7 +49,9 @@ pub fn postgres_url() -> Option<String> {
     match std::env::var("LINLI_TEST_POSTGRES_URL") {
         Ok(u) if !u.is_empty() => Some(u),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("LINLI_TEST_POSTGRES_URL must be set in CI: the PostgreSQL suite may not be skipped")
+            panic!(
+                "LINLI_TEST_POSTGRES_URL must be set in CI: the PostgreSQL suite may not be skipped"
+            )
         }
         _ => None,
     }
@@ -86,23 +91,35 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("linli-test-{}.db", random_suffix()));
-                let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open sqlite");
+                let db = Db::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("open sqlite");
                 db.migrate().await.expect("migrate sqlite");
-                Some(TestDb { db, drop_target: DropTarget::SqliteFile(path) })
+                Some(TestDb {
+                    db,
+                    drop_target: DropTarget::SqliteFile(path),
+                })
             }
             Backend::Postgres => {
                 let admin_url = postgres_url()?;
                 let name = format!("linli_t_{}_{}", now_secs(), random_suffix());
-                let mut admin = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to LINLI_TEST_POSTGRES_URL");
+                let mut admin = sqlx::AnyConnection::connect(&admin_url)
+                    .await
+                    .expect("connect to LINLI_TEST_POSTGRES_URL");
                 drop_stale(&mut admin).await;
                 admin
                     .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let db = Db::connect(&with_database(&admin_url, &name)).await.expect("open test database");
+                let db = Db::connect(&with_database(&admin_url, &name))
+                    .await
+                    .expect("open test database");
                 db.migrate().await.expect("migrate postgres");
-                Some(TestDb { db, drop_target: DropTarget::PgDatabase { admin_url, name } })
+                Some(TestDb {
+                    db,
+                    drop_target: DropTarget::PgDatabase { admin_url, name },
+                })
             }
         }
     }
@@ -120,7 +137,9 @@ impl TestDb {
             DropTarget::PgDatabase { admin_url, name } => {
                 if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
                     let _ = admin
-                        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
                         .await;
                     admin.close().await.ok();
                 }
@@ -140,11 +159,19 @@ async fn drop_stale(admin: &mut sqlx::AnyConnection) {
     };
     let cutoff = now_secs().saturating_sub(2 * 3600);
     for r in rows {
-        let Ok(name) = r.try_get::<String, _>(0) else { continue };
-        let created = name.split('_').nth(2).and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+        let Ok(name) = r.try_get::<String, _>(0) else {
+            continue;
+        };
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(u64::MAX);
         if created < cutoff {
             let _ = admin
-                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
                 .await;
         }
     }
@@ -187,7 +214,10 @@ pub async fn drop_audit_guards(db: &Db) {
 /// Runs raw SQL in a test (tampering, inspection).
 pub async fn exec(db: &Db, sql: &str) -> u64 {
     let mut conn = db.conn().await.expect("conn");
-    conn.execute(sqlx::AssertSqlSafe(sql.to_owned())).await.expect("exec").rows_affected()
+    conn.execute(sqlx::AssertSqlSafe(sql.to_owned()))
+        .await
+        .expect("exec")
+        .rows_affected()
 }
 
 /// The (table, column, nullable) triples of the schema, sorted, to compare
@@ -213,7 +243,13 @@ pub async fn schema_columns(db: &Db) -> Vec<(String, String, bool)> {
         .await
         .expect("schema query")
         .iter()
-        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<i64, _>(2) != 0))
+        .map(|r| {
+            (
+                r.get::<String, _>(0),
+                r.get::<String, _>(1),
+                r.get::<i64, _>(2) != 0,
+            )
+        })
         .collect();
     cols.sort();
     cols

@@ -37,15 +37,29 @@ pub async fn insert(conn: &mut Conn, t: NewToken<'_>) -> Result<i64, StoreError>
     Ok(row.try_get(0)?)
 }
 
-/// The (token id, user id) of an unrevoked token with this hash.
-pub async fn find_active(conn: &mut Conn, hash: &str) -> Result<Option<(i64, i64)>, StoreError> {
+/// An unrevoked token found by its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub last_used_at: Option<UnixMs>,
+}
+
+pub async fn find_active(conn: &mut Conn, hash: &str) -> Result<Option<ActiveToken>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(hash)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    row.map(|r| {
+        Ok(ActiveToken {
+            id: r.try_get(0)?,
+            user_id: r.try_get(1)?,
+            last_used_at: r.try_get::<Option<i64>, _>(2)?.map(UnixMs),
+        })
+    })
+    .transpose()
 }
 
 pub async fn touch(conn: &mut Conn, id: i64, now: UnixMs) -> Result<(), StoreError> {
@@ -81,7 +95,12 @@ pub async fn list(conn: &mut Conn, user_id: i64) -> Result<Vec<TokenRecord>, Sto
 
 /// Revokes one of `user_id`'s own tokens; false when there is no such
 /// active token of theirs.
-pub async fn revoke(conn: &mut Conn, user_id: i64, id: i64, now: UnixMs) -> Result<bool, StoreError> {
+pub async fn revoke(
+    conn: &mut Conn,
+    user_id: i64,
+    id: i64,
+    now: UnixMs,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
     )

@@ -205,6 +205,8 @@ pub async fn set_disabled(conn: &mut Conn, id: i64, disabled: bool) -> Result<()
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT COUNT(*) FROM users").fetch_one(conn).await?;
+    let row = sqlx::query("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await?;
     Ok(row.try_get(0)?)
 }
