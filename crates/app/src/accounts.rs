@@ -6,7 +6,8 @@ use linli_domain::access::{Grant, Role, ScopeCode};
 use linli_domain::account::{PasswordPolicy, Username, parse_display_name};
 use linli_domain::audit::{AuditEvent, Outcome};
 use linli_domain::secret::{Secret, sm3_hex};
-use linli_store::tokens::{NewToken, TokenRecord};
+use linli_store::tokens::NewToken;
+pub use linli_store::tokens::TokenRecord;
 use linli_store::users::NewUser;
 use linli_store::{audit, sessions, tokens, users};
 

@@ -25,6 +25,7 @@ pub struct Principal {
     pub display_name: String,
     pub grants: Vec<Grant>,
     pub must_change_password: bool,
+    pub last_login_at: Option<linli_domain::time::UnixMs>,
     pub credential: Credential,
 }
 
@@ -267,6 +268,7 @@ impl App {
             display_name: u.display_name,
             grants,
             must_change_password: u.must_change_password,
+            last_login_at: u.last_login_at,
             credential,
         }))
     }

@@ -1,1 +1,67 @@
+//! linli HTTP layer: server-rendered pages (askama + htmx), the JSON API
+//! under `/api/v1`, health and metrics. Handlers are thin: extract, call a
+//! service in `linli_app`, render.
 
+mod api;
+mod assets;
+mod auth;
+mod csrf;
+mod error;
+mod health;
+mod metrics;
+mod pages;
+mod security;
+mod util;
+
+use axum::Router;
+use linli_app::App;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use api::ApiDoc;
+pub use error::WebError;
+
+/// HTTP settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Served behind TLS: `__Host-` cookies with `Secure`, and HSTS.
+    pub secure_cookies: bool,
+    /// The largest request body accepted.
+    pub body_limit: usize,
+    /// Requests running longer are answered 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+    metrics: Arc<metrics::Metrics>,
+}
+
+/// The whole application router with its middleware.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+        metrics: Arc::new(metrics::Metrics::new()),
+    };
+    let routes = Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(health::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found);
+    security::layers(routes, state)
+}

@@ -1,0 +1,170 @@
+//! The command line (names fixed by DESIGN.md: other tools rely on them).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "linli",
+    version,
+    about = "邻里 linli — 党建引领社区网格治理平台"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives: `--database-url` wins; otherwise SQLite in `--data`.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long, env = "LINLI_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Data directory for the embedded SQLite database
+    #[arg(long, env = "LINLI_DATA", default_value = "./linli-data")]
+    pub data: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "LINLI_LISTEN", default_value = "127.0.0.1:7300")]
+    pub listen: String,
+    /// Served behind TLS: Secure `__Host-` cookies and HSTS
+    #[arg(long, env = "LINLI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Failed logins before an account locks
+    #[arg(long, env = "LINLI_LOCKOUT_FAILURES", default_value_t = 5)]
+    pub lockout_failures: u32,
+    /// Minutes an account stays locked
+    #[arg(long, env = "LINLI_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub lockout_minutes: i64,
+    /// Minutes of inactivity that end a session
+    #[arg(long, env = "LINLI_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Hours after login that end a session however active
+    #[arg(long, env = "LINLI_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: i64,
+    /// Largest request body in bytes
+    #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Fresh data directory with a demo administrator (reused when it exists), then serve
+    Demo {
+        /// Data directory of the demo (created when new)
+        #[arg(long, default_value = "./linli-demo")]
+        data: PathBuf,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Run the server
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Apply database migrations
+    Migrate {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Personal access tokens for the API
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Import data (not available yet: arrives with the territory and registry modules)
+    Import { kind: String, files: Vec<PathBuf> },
+    /// Export data (not available yet: arrives with the territory and registry modules)
+    Export { kind: String, files: Vec<PathBuf> },
+    /// Back up the database to a file (not available yet)
+    Backup { file: PathBuf },
+    /// Restore the database from a file (not available yet)
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input
+    Add {
+        #[arg(long)]
+        username: String,
+        /// One of: resident, volunteer, party_member, grid_worker, building_head, community_staff,
+        /// community_secretary, department_handler, partner_unit, street_admin, district_admin,
+        /// auditor, security_admin, system_admin
+        #[arg(long)]
+        role: String,
+        /// Territory node the role is granted on: a 2/4/6/9/12-digit region code
+        #[arg(long)]
+        scope: String,
+        /// Name shown in the UI (defaults to the user name)
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Make the user change the password at first login
+        #[arg(long)]
+        must_change_password: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Grant another role to an account
+    Grant {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        scope: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Disable an account (its sessions end at once)
+    Disable {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Enable a disabled account
+    Enable {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Print a new personal access token for the user
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain; exit 1 when it is broken
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}

@@ -1,0 +1,269 @@
+//! What each verb does: open the database, call a service, print.
+
+use crate::cli::{AuditCommand, Cli, Command, DataArgs, ServeArgs, TokenCommand, UserCommand};
+use anyhow::{Context, Result, bail};
+use linli_app::accounts::NewAccount;
+use linli_app::audit::ChainReport;
+use linli_app::{Actor, App, AppConfig, Db};
+use linli_domain::access::{Grant, Role, ScopeCode};
+use linli_domain::account::LockoutPolicy;
+use linli_domain::secret::Secret;
+use linli_domain::session::SessionPolicy;
+use linli_web::WebConfig;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo { data, serve } => demo(&data, serve).await,
+        Command::Serve { data, serve } => {
+            let db = open(&data).await?;
+            serve_on(db, serve, None).await
+        }
+        Command::Migrate { data } => {
+            open(&data).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command } => user(command).await,
+        Command::Token {
+            command:
+                TokenCommand::Add {
+                    username,
+                    name,
+                    data,
+                },
+        } => {
+            let app = App::new(open(&data).await?, AppConfig::default());
+            let t = app.create_token(&username, &name, &Actor::cli()).await?;
+            println!("{}", t.secret.expose());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { data },
+        } => {
+            let app = App::new(open(&data).await?, AppConfig::default());
+            match app.verify_audit_chain().await? {
+                ChainReport::Intact { records } => {
+                    println!("audit chain intact: {records} records");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainReport::Broken(b) => {
+                    println!("audit chain BROKEN: {b}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Import { .. }
+        | Command::Export { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => {
+            eprintln!(
+                "linli: this verb is not available yet; it arrives with the territory and registry modules"
+            );
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// Opens (and migrates) the database named by the arguments.
+async fn open(data: &DataArgs) -> Result<Db> {
+    let url = match &data.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&data.data)
+                .with_context(|| format!("cannot create data directory {}", data.data.display()))?;
+            Db::sqlite_url_in(&data.data)
+        }
+    };
+    let db = Db::connect(&url)
+        .await
+        .context("cannot open the database")?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
+    let fresh = !dir.join("linli.db").exists();
+    let db = open(&DataArgs {
+        database_url: None,
+        data: dir.to_path_buf(),
+    })
+    .await?;
+    let app = App::new(db.clone(), AppConfig::default());
+    let banner = match app.ensure_demo_admin().await? {
+        Some(pw) => format!(
+            "管理员用户名: admin\n一次性密码: {}  (首次登录后须修改)",
+            pw.expose()
+        ),
+        None => "管理员用户名: admin (密码为首次启动时打印的密码,或您修改后的密码)".to_owned(),
+    };
+    let what = if fresh {
+        "新建演示数据目录"
+    } else {
+        "使用已有演示数据目录"
+    };
+    serve_on(
+        db,
+        serve,
+        Some(format!("{what}: {}\n{banner}", dir.display())),
+    )
+    .await
+}
+
+fn app_config(s: &ServeArgs) -> AppConfig {
+    AppConfig {
+        lockout: LockoutPolicy {
+            max_failures: s.lockout_failures.max(1),
+            lock_secs: s.lockout_minutes.max(1) * 60,
+        },
+        session: SessionPolicy {
+            idle_secs: s.session_idle_minutes.max(1) * 60,
+            absolute_secs: s.session_absolute_hours.max(1) * 3600,
+            ..SessionPolicy::default()
+        },
+    }
+}
+
+async fn serve_on(db: Db, s: ServeArgs, banner: Option<String>) -> Result<ExitCode> {
+    let app = App::new(db, app_config(&s));
+    let web = WebConfig {
+        secure_cookies: s.secure_cookies,
+        body_limit: s.body_limit,
+        ..WebConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind(&s.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", s.listen))?;
+    let addr = listener.local_addr()?;
+    println!("邻里 linli 已启动: http://{addr}/");
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    tracing::info!(%addr, backend = ?app.db().backend(), "listening");
+
+    let purger = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match purger.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+
+    let router = linli_web::router(app.clone(), web);
+    axum_serve(listener, router).await?;
+    app.db().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn read_password() -> Result<Secret> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let pw = line.trim_end_matches(['\n', '\r']);
+    if pw.is_empty() {
+        bail!("no password on standard input (e.g. `echo 'Pass-word-2026' | linli user add …`)");
+    }
+    Ok(Secret::new(pw))
+}
+
+fn grant(role: &str, scope: &str) -> Result<Grant> {
+    Ok(Grant {
+        role: role.parse::<Role>()?,
+        scope: scope.parse::<ScopeCode>()?,
+    })
+}
+
+async fn user(command: UserCommand) -> Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            scope,
+            display_name,
+            must_change_password,
+            data,
+        } => {
+            let g = grant(&role, &scope)?;
+            let password = read_password()?;
+            let app = App::new(open(&data).await?, AppConfig::default());
+            let account = NewAccount {
+                username,
+                display_name,
+                password,
+                grants: vec![g],
+                must_change_password,
+            };
+            let id = app.create_user(account, &Actor::cli()).await?;
+            println!("user {id} created");
+        }
+        UserCommand::Grant {
+            username,
+            role,
+            scope,
+            data,
+        } => {
+            let g = grant(&role, &scope)?;
+            let app = App::new(open(&data).await?, AppConfig::default());
+            let added = app.grant_role(&username, g, &Actor::cli()).await?;
+            println!(
+                "{}",
+                if added {
+                    "role granted"
+                } else {
+                    "role was already held"
+                }
+            );
+        }
+        UserCommand::Disable { username, data } => {
+            let app = App::new(open(&data).await?, AppConfig::default());
+            app.set_disabled(&username, true, &Actor::cli()).await?;
+            println!("user {username} disabled; their sessions have ended");
+        }
+        UserCommand::Enable { username, data } => {
+            let app = App::new(open(&data).await?, AppConfig::default());
+            app.set_disabled(&username, false, &Actor::cli()).await?;
+            println!("user {username} enabled");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

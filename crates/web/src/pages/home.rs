@@ -1,0 +1,70 @@
+//! 首页 — who you are and your roles.
+
+use super::page;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::csrf::CsrfToken;
+use crate::error::WebError;
+use crate::util::beijing_time;
+use askama::Template;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/home", get(home))
+}
+
+struct RoleView {
+    label: &'static str,
+    scope: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    csrf: String,
+    nav_user: Option<String>,
+    display_name: String,
+    username: String,
+    last_login: String,
+    roles: Vec<RoleView>,
+    changed: bool,
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    changed: Option<String>,
+}
+
+async fn home(
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<HomeQuery>,
+) -> Result<Response, WebError> {
+    let last_login = user
+        .last_login_at
+        .map(|t| beijing_time(t.0))
+        .unwrap_or_default();
+    let roles = user
+        .grants
+        .iter()
+        .map(|g| RoleView {
+            label: g.role.label_zh(),
+            scope: g.scope.to_string(),
+        })
+        .collect();
+    let p = HomePage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name.clone()),
+        display_name: user.display_name,
+        username: user.username,
+        last_login,
+        roles,
+        changed: q.changed.is_some(),
+    };
+    page(StatusCode::OK, &p)
+}

@@ -1,0 +1,47 @@
+//! Server-rendered pages (askama templates in `templates/`).
+
+mod account;
+mod home;
+mod login;
+
+use crate::AppState;
+use crate::error::{Rendered, WebError};
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub use account::TokenView;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/home") }))
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(account::routes())
+}
+
+/// A full Chinese page for an error status.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}
+
+/// Renders a template as a complete response with `status`.
+pub fn page(status: StatusCode, t: &impl Template) -> Result<Response, WebError> {
+    let html = t
+        .render()
+        .map_err(|e| linli_app::AppError::Internal(format!("template: {e}")))?;
+    let mut res = (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    res.extensions_mut().insert(Rendered);
+    Ok(res)
+}
+
+/// After a successful POST: go to `to` (303, so the browser GETs it).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}

@@ -1,0 +1,66 @@
+//! Small helpers shared by handlers.
+
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use std::net::SocketAddr;
+use time::{OffsetDateTime, UtcOffset};
+
+/// The client address, for the audit log.
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// An instant as people in China read it (Asia/Shanghai, UTC+8, no DST).
+pub fn beijing_time(ms: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.to_offset(offset).format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// A redirect target from a query string, kept only when it is a path on
+/// this site (no open redirects).
+pub fn local_path(next: Option<&str>) -> Option<String> {
+    let n = next?;
+    let ok = n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://");
+    ok.then(|| n.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_is_utc_plus_8() {
+        // 2026-11-22T00:00:00Z
+        assert_eq!(beijing_time(1_795_305_600_000), "2026-11-22 08:00");
+    }
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(
+            local_path(Some("/account/tokens")),
+            Some("/account/tokens".into())
+        );
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+            assert_eq!(local_path(Some(bad)), None, "{bad}");
+        }
+    }
+}
+
+/// The client address as an extractor.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
