@@ -1,0 +1,167 @@
+//! A test client over the real router (in-process), keeping cookies like a browser.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use linli_app::accounts::NewAccount;
+use linli_app::{Actor, App, AppConfig};
+use linli_domain::access::{Grant, Role};
+use linli_domain::secret::Secret;
+use linli_store::Db;
+use std::collections::HashMap;
+use tower::ServiceExt;
+
+pub const PW: &str = "Changshan-2026";
+
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn error_code(&self) -> String {
+        self.json()["errors"][0]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+pub struct Client {
+    pub router: Router,
+    pub app: App,
+    pub cookies: HashMap<String, String>,
+}
+
+impl Client {
+    pub async fn new(db: Db) -> Client {
+        let app = App::new(db, AppConfig::default());
+        let router = linli_web::router(app.clone(), linli_web::WebConfig::default());
+        Client {
+            router,
+            app,
+            cookies: HashMap::new(),
+        }
+    }
+
+    /// Creates a grid worker of 长山花园 with password [`PW`].
+    pub async fn with_user(db: Db, username: &str) -> Client {
+        let c = Client::new(db).await;
+        let account = NewAccount {
+            username: username.into(),
+            display_name: Some("李网格".into()),
+            password: Secret::new(PW),
+            grants: vec![Grant {
+                role: Role::GridWorker,
+                scope: "220103008003".parse().unwrap(),
+            }],
+            must_change_password: false,
+        };
+        c.app.create_user(account, &Actor::cli()).await.unwrap();
+        c
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies.get("linli_csrf").cloned().unwrap_or_default()
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Res {
+        req.headers_mut()
+            .insert(header::HOST, "localhost".parse().unwrap());
+        if !self.cookies.is_empty() && !req.headers().contains_key(header::COOKIE) {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req.headers_mut()
+                .insert(header::COOKIE, c.join("; ").parse().unwrap());
+        }
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        for sc in parts.headers.get_all(header::SET_COOKIE) {
+            let s = sc.to_str().unwrap();
+            let (kv, attrs) = s.split_once(';').unwrap_or((s, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let bytes = body.collect().await.unwrap().to_bytes();
+        Res {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Posts a form with the CSRF token a page would embed.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf();
+        all.push(("_csrf", &token));
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.post_raw(path, "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: impl Into<Body>) -> Res {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Logs in through the form (after a GET that sets the CSRF cookie).
+    pub async fn login(&mut self, username: &str, password: &str) -> Res {
+        self.get("/login").await;
+        self.post_form("/login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn api(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: &str,
+        json: Option<&str>,
+    ) -> Res {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if json.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        let body = json
+            .map(|j| Body::from(j.to_owned()))
+            .unwrap_or_else(Body::empty);
+        // API clients have no cookies
+        let saved = std::mem::take(&mut self.cookies);
+        let res = self.send(b.body(body).unwrap()).await;
+        self.cookies = saved;
+        res
+    }
+}
