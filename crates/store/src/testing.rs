@@ -88,6 +88,7 @@ enum DropTarget {
 
 impl TestDb {
     pub async fn create(backend: Backend) -> Option<TestDb> {
+        sqlx::any::install_default_drivers();
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("linli-test-{}.db", random_suffix()));

@@ -52,9 +52,17 @@ async fn home(
     let roles = user
         .grants
         .iter()
-        .map(|g| RoleView {
-            label: g.role.label_zh(),
-            scope: g.scope.to_string(),
+        .map(|g| {
+            let code = g.scope.to_string();
+            let scope = if g.scope.significant_prefix().is_empty() {
+                format!("全国 ({code})")
+            } else {
+                code
+            };
+            RoleView {
+                label: g.role.label_zh(),
+                scope,
+            }
         })
         .collect();
     let p = HomePage {

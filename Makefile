@@ -1,0 +1,22 @@
+# The two commands a newcomer needs (see README.md):
+#   make demo   build and start the demo on the embedded database
+#   make test   run every test: Rust on SQLite and PostgreSQL, then the browser
+.PHONY: demo test build bench check
+
+demo:
+	scripts/ensure-npm.sh
+	cargo run --release --locked -p linli -- demo
+
+test:
+	scripts/test.sh
+
+build:
+	scripts/ensure-npm.sh
+	cargo build --release --locked -p linli
+
+bench: build
+	bench/load.sh
+
+check:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings

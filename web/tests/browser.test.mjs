@@ -1,0 +1,180 @@
+// Browser tests: Debian's Chromium driven by playwright-core against a real
+// `linli demo` server on a fresh data directory. Screenshots of every page
+// go to web/test-output/. Nothing here is mocked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bin = process.env.LINLI_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'linli');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = join(root, 'web', 'test-output');
+const dataDir = mkdtempSync(join(tmpdir(), 'linli-browser-'));
+
+let server, browser, baseUrl, oneTimePassword;
+let serverLog = '';
+const NEW_ADMIN_PW = 'Tuanshan-Jiedao-2026';
+const WORKER_PW = 'Wangge-Yuan-2026';
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    server = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, RUST_LOG: 'debug', LINLI_LOG_FORMAT: 'json' },
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${serverLog}`)), 30000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      const pw = out.match(/一次性密码: (\S+)/);
+      if (url && pw) {
+        clearTimeout(timer);
+        baseUrl = url[0].replace(/\/$/, '');
+        oneTimePassword = pw[1];
+        resolve();
+      }
+    });
+    server.stderr.on('data', (d) => { serverLog += d; });
+    server.on('exit', (code) => { if (!baseUrl) reject(new Error(`server exited ${code}:\n${serverLog}`)); });
+  });
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function login(page, username, password) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit].primary');
+}
+
+before(async () => {
+  assert.ok(existsSync(bin), `linli binary missing at ${bin}: build it first`);
+  assert.ok(existsSync(chromiumPath), `Chromium missing at ${chromiumPath}: apt-get install chromium`);
+  mkdirSync(shots, { recursive: true });
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the printed administrator logs in, must change the one-time password, sees home, logs out', async () => {
+  const page = await newPage();
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\/login/);
+  await assert.doesNotReject(page.getByRole('heading', { name: '登录' }).waitFor());
+  await shot(page, '01-login');
+
+  await login(page, 'admin', oneTimePassword);
+  await page.waitForURL(/\/account\/password$/);
+  assert.match(await page.textContent('main'), /一次性初始密码/);
+  await shot(page, '02-change-password');
+
+  await page.fill('input[name=current]', oneTimePassword);
+  await page.fill('input[name=new]', NEW_ADMIN_PW);
+  await page.fill('input[name=confirm]', NEW_ADMIN_PW);
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(/\/home\?changed=1$/);
+  const main = await page.textContent('main');
+  assert.match(main, /密码已修改/);
+  assert.match(main, /您好,演示管理员/);
+  assert.match(main, /系统管理员/);
+  assert.equal((await page.textContent('#username')).trim(), 'admin');
+  await shot(page, '03-home');
+
+  await page.click('text=退出');
+  await page.waitForURL(/\/login\?bye=1$/);
+  assert.match(await page.textContent('main'), /您已安全退出/);
+  await shot(page, '04-logged-out');
+
+  // the old one-time password no longer works
+  await login(page, 'admin', oneTimePassword);
+  assert.match(await page.textContent('.error'), /用户名或密码错误/);
+  await page.context().close();
+});
+
+test('five wrong passwords lock the account with a clear message', async () => {
+  execFileSync(bin, ['user', 'add', '--username', 'wangwg', '--role', 'grid_worker', '--scope', '220103008003',
+    '--display-name', '王网格', '--data', dataDir], { input: `${WORKER_PW}\n` });
+  const page = await newPage();
+  for (let i = 1; i <= 4; i++) {
+    await login(page, 'wangwg', `wrong-password-${i}`);
+    assert.match(await page.textContent('.error'), /用户名或密码错误/, `attempt ${i}`);
+  }
+  await login(page, 'wangwg', 'wrong-password-5');
+  assert.match(await page.textContent('.error'), /账号已锁定,请 15 分钟后再试/);
+  await shot(page, '05-locked');
+  // even the right password is refused while locked
+  await login(page, 'wangwg', WORKER_PW);
+  assert.match(await page.textContent('.error'), /账号已锁定/);
+  assert.match(page.url(), /\/login$/);
+  await page.context().close();
+});
+
+test('a token made on the tokens page works for the API and is revoked with htmx', async () => {
+  const page = await newPage();
+  await login(page, 'admin', NEW_ADMIN_PW);
+  await page.waitForURL(/\/home$/);
+  await page.click('nav >> text=访问令牌');
+  await page.fill('input[name=name]', '数据对接');
+  await page.click('button:has-text("创建令牌")');
+  const token = (await page.textContent('#new-token')).trim();
+  assert.match(token, /^linli_pat_[0-9a-f]{64}$/);
+  await shot(page, '06-token-created');
+
+  const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(me.status, 200);
+  assert.equal((await me.json()).username, 'admin');
+
+  // revoke through htmx: the row is swapped in place, the page is not reloaded
+  await page.goto(`${baseUrl}/account/tokens`);
+  const row = page.locator('tbody tr', { hasText: '数据对接' });
+  await row.locator('button:has-text("撤销")').click();
+  await assert.doesNotReject(page.locator('tbody tr', { hasText: '已撤销' }).waitFor());
+  await shot(page, '07-token-revoked');
+  const after = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(after.status, 401);
+  assert.deepEqual((await after.json()).errors.map((e) => e.code), ['login_required']);
+  globalThis.plantedToken = token;
+  await page.context().close();
+});
+
+test('an unknown page is a Chinese 404 page', async () => {
+  const page = await newPage();
+  const res = await page.goto(`${baseUrl}/no/such/page`);
+  assert.equal(res.status(), 404);
+  assert.match(await page.textContent('h1'), /页面不存在/);
+  await shot(page, '08-not-found');
+  await page.context().close();
+});
+
+test('no password or token reached the server log, and the audit chain is intact', async () => {
+  // debug logs of the whole run above
+  assert.ok(serverLog.length > 1000, 'the server logged the run');
+  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, globalThis.plantedToken]) {
+    assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
+  }
+  const out = execFileSync(bin, ['audit', 'verify', '--data', dataDir]).toString();
+  assert.match(out, /audit chain intact: \d+ records/);
+});
