@@ -1,6 +1,8 @@
 //! Service tests on both backends: login, lockout, sessions, passwords,
 //! tokens and the audit chain.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use linli_app::accounts::NewAccount;
 use linli_app::audit::ChainReport;
 use linli_app::{Actor, App, AppConfig, AppError};

@@ -1,5 +1,7 @@
 //! Storage tests: each runs on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use linli_domain::access::{Grant, Role};
 use linli_domain::account::LockState;
 use linli_domain::audit::{AuditEvent, ChainBreak, ChainVerifier, Outcome};

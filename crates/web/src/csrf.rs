@@ -108,10 +108,11 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
-    if fresh && !res.headers().contains_key(SET_COOKIE) {
-        if let Ok(v) = HeaderValue::from_str(&names.set(names.csrf, token, None)) {
-            res.headers_mut().append(SET_COOKIE, v);
-        }
+    if fresh
+        && !res.headers().contains_key(SET_COOKIE)
+        && let Ok(v) = HeaderValue::from_str(&names.set(names.csrf, token, None))
+    {
+        res.headers_mut().append(SET_COOKIE, v);
     }
     res
 }

@@ -164,12 +164,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         None => {
             let mut item = info_for_status(status);
             // an API client gets the rejection's own text (e.g. which JSON field is wrong)
-            if is_api(&path) && status.is_client_error() {
-                if let Ok(bytes) = axum::body::to_bytes(body, 4096).await {
-                    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-                    if !text.is_empty() {
-                        item.detail = format!("{}: {text}", item.detail);
-                    }
+            if is_api(&path)
+                && status.is_client_error()
+                && let Ok(bytes) = axum::body::to_bytes(body, 4096).await
+            {
+                let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+                if !text.is_empty() {
+                    item.detail = format!("{}: {text}", item.detail);
                 }
             }
             item

@@ -32,6 +32,17 @@ pub fn local_path(next: Option<&str>) -> Option<String> {
     ok.then(|| n.to_owned())
 }
 
+/// The client address as an extractor.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,16 +62,5 @@ mod tests {
         for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
             assert_eq!(local_path(Some(bad)), None, "{bad}");
         }
-    }
-}
-
-/// The client address as an extractor.
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
     }
 }

@@ -1,5 +1,7 @@
 //! The JSON API over the real router, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use axum::http::Method;

@@ -1,5 +1,7 @@
 //! The browser-facing pages over the real router, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{Client, PW};

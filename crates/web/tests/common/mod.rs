@@ -1,5 +1,6 @@
 //! A test client over the real router (in-process), keeping cookies like a browser.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::Router;
 use axum::body::Body;
