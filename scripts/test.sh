@@ -12,6 +12,10 @@ LINLI_TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
 export LINLI_TEST_POSTGRES_URL
 echo "PostgreSQL for tests: $LINLI_TEST_POSTGRES_URL"
 
+# style and lints first: cheap, and they fail loudly
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 # the Rust suites (CI=true makes a missing PostgreSQL a failure, never a skip)
 CI=${CI:-true} cargo test --workspace --locked 2>&1 | tee "$out/cargo.log"
 cargo build -p linli --locked

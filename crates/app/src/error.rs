@@ -6,9 +6,9 @@ use linli_store::StoreError;
 /// shown to people as they are.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{0}")]
+    #[error(transparent)]
     Account(#[from] AccountError),
-    #[error("{0}")]
+    #[error(transparent)]
     Access(#[from] AccessError),
     #[error("{0}")]
     Invalid(String),

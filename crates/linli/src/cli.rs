@@ -88,13 +88,31 @@ pub enum Command {
         command: AuditCommand,
     },
     /// Import data (not available yet: arrives with the territory and registry modules)
-    Import { kind: String, files: Vec<PathBuf> },
+    Import {
+        kind: String,
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Export data (not available yet: arrives with the territory and registry modules)
-    Export { kind: String, files: Vec<PathBuf> },
+    Export {
+        kind: String,
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Back up the database to a file (not available yet)
-    Backup { file: PathBuf },
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Restore the database from a file (not available yet)
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]

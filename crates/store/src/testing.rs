@@ -78,6 +78,8 @@ pub fn with_database(url: &str, name: &str) -> String {
 /// not configured outside CI. Call [`TestDb::cleanup`] when done.
 pub struct TestDb {
     pub db: Db,
+    /// The URL of this database, for a `linli` process under test.
+    pub url: String,
     drop_target: DropTarget,
 }
 
@@ -92,12 +94,12 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("linli-test-{}.db", random_suffix()));
-                let db = Db::connect(&format!("sqlite://{}", path.display()))
-                    .await
-                    .expect("open sqlite");
+                let url = format!("sqlite://{}", path.display());
+                let db = Db::connect(&url).await.expect("open sqlite");
                 db.migrate().await.expect("migrate sqlite");
                 Some(TestDb {
                     db,
+                    url,
                     drop_target: DropTarget::SqliteFile(path),
                 })
             }
@@ -113,12 +115,12 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let db = Db::connect(&with_database(&admin_url, &name))
-                    .await
-                    .expect("open test database");
+                let url = with_database(&admin_url, &name);
+                let db = Db::connect(&url).await.expect("open test database");
                 db.migrate().await.expect("migrate postgres");
                 Some(TestDb {
                     db,
+                    url,
                     drop_target: DropTarget::PgDatabase { admin_url, name },
                 })
             }
