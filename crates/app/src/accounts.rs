@@ -2,7 +2,7 @@
 
 use crate::auth::{Credential, Principal, TOKEN_PREFIX};
 use crate::{Actor, App, AppError, passwords, secrets};
-use linli_domain::access::{Grant, Role, ScopeCode};
+use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::{PasswordPolicy, Username, parse_display_name};
 use linli_domain::audit::{AuditEvent, Outcome};
 use linli_domain::secret::{Secret, sm3_hex};
@@ -310,7 +310,7 @@ impl App {
         let username: Username = "admin".parse()?;
         let grants = vec![Grant {
             role: Role::SystemAdmin,
-            scope: ScopeCode::country(),
+            scope: RegionCode::country(),
         }];
         // a random password meets the staff policy almost always; retry the rare miss
         let mut password = secrets::typeable_password()?;

@@ -384,7 +384,7 @@ db_test!(
             p.grants,
             vec![Grant {
                 role: Role::SystemAdmin,
-                scope: linli_domain::access::ScopeCode::country()
+                scope: linli_domain::access::RegionCode::country()
             }]
         );
     }

@@ -142,13 +142,13 @@ impl FromStr for Role {
 /// 区划代码 scope — a territory node named by its 12-digit statistical code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
-pub struct ScopeCode(String);
+pub struct RegionCode(String);
 
-impl ScopeCode {
+impl RegionCode {
     pub const COUNTRY: &'static str = "000000000000";
 
     pub fn country() -> Self {
-        ScopeCode(Self::COUNTRY.to_owned())
+        RegionCode(Self::COUNTRY.to_owned())
     }
 
     pub fn as_str(&self) -> &str {
@@ -170,18 +170,18 @@ impl ScopeCode {
     }
 
     /// Whether a grant on `self` reaches `other` (the same node or below it).
-    pub fn covers(&self, other: &ScopeCode) -> bool {
+    pub fn covers(&self, other: &RegionCode) -> bool {
         other.0.starts_with(self.significant_prefix())
     }
 }
 
-impl From<ScopeCode> for String {
-    fn from(s: ScopeCode) -> String {
+impl From<RegionCode> for String {
+    fn from(s: RegionCode) -> String {
         s.0
     }
 }
 
-impl FromStr for ScopeCode {
+impl FromStr for RegionCode {
     type Err = AccessError;
     /// Accepts the full 12-digit code or its significant prefix
     /// (2, 4, 6 or 9 digits), padding with zeros as the statistics do.
@@ -191,11 +191,11 @@ impl FromStr for ScopeCode {
         if !ok_len || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AccessError::BadScope(s.to_owned()));
         }
-        Ok(ScopeCode(format!("{t:0<12}")))
+        Ok(RegionCode(format!("{t:0<12}")))
     }
 }
 
-impl fmt::Display for ScopeCode {
+impl fmt::Display for RegionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -205,11 +205,11 @@ impl fmt::Display for ScopeCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grant {
     pub role: Role,
-    pub scope: ScopeCode,
+    pub scope: RegionCode,
 }
 
 /// Whether any of `grants` gives `role` over `target`.
-pub fn has_role_over(grants: &[Grant], role: Role, target: &ScopeCode) -> bool {
+pub fn has_role_over(grants: &[Grant], role: Role, target: &RegionCode) -> bool {
     grants
         .iter()
         .any(|g| g.role == role && g.scope.covers(target))
@@ -219,7 +219,7 @@ pub fn has_role_over(grants: &[Grant], role: Role, target: &ScopeCode) -> bool {
 mod tests {
     use super::*;
 
-    fn code(s: &str) -> ScopeCode {
+    fn code(s: &str) -> RegionCode {
         s.parse().unwrap()
     }
 
@@ -239,9 +239,9 @@ mod tests {
         assert_eq!(code("220103").as_str(), "220103000000");
         assert_eq!(code("220103008003").significant_prefix(), "220103008003");
         assert_eq!(code("220103008").significant_prefix(), "220103008");
-        assert_eq!(ScopeCode::country().significant_prefix(), "");
+        assert_eq!(RegionCode::country().significant_prefix(), "");
         for bad in ["", "2201030", "22010300800x", "2201030080031", "长山花园"] {
-            assert!(bad.parse::<ScopeCode>().is_err(), "{bad}");
+            assert!(bad.parse::<RegionCode>().is_err(), "{bad}");
         }
     }
 
@@ -251,7 +251,7 @@ mod tests {
         assert!(street.covers(&code("220103008003"))); // 长山花园社区
         assert!(!street.covers(&code("220103009001"))); // another street
         assert!(!code("220103008003").covers(&street)); // not upwards
-        assert!(ScopeCode::country().covers(&street));
+        assert!(RegionCode::country().covers(&street));
         // a province code with a zero in its city digits still works
         assert!(code("110000000000").covers(&code("110105000000")));
         assert!(!code("110000000000").covers(&code("120105000000")));

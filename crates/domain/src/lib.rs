@@ -6,6 +6,8 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod geo;
 pub mod secret;
 pub mod session;
+pub mod territory;
 pub mod time;

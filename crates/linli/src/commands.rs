@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use linli_app::accounts::NewAccount;
 use linli_app::audit::ChainReport;
 use linli_app::{Actor, App, AppConfig, Db};
-use linli_domain::access::{Grant, Role, ScopeCode};
+use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::LockoutPolicy;
 use linli_domain::secret::Secret;
 use linli_domain::session::SessionPolicy;
@@ -209,7 +209,7 @@ fn read_password() -> Result<Secret> {
 fn grant(role: &str, scope: &str) -> Result<Grant> {
     Ok(Grant {
         role: role.parse::<Role>()?,
-        scope: scope.parse::<ScopeCode>()?,
+        scope: scope.parse::<RegionCode>()?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! 用户 — accounts and their role grants.
 
 use crate::{Conn, StoreError, flag};
-use linli_domain::access::{Grant, Role, ScopeCode};
+use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::LockState;
 use linli_domain::time::UnixMs;
 use sqlx::Row;
@@ -86,7 +86,7 @@ pub async fn grants(conn: &mut Conn, user_id: i64) -> Result<Vec<Grant>, StoreEr
             let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
             Ok(Grant {
                 role: role.parse::<Role>().map_err(bad)?,
-                scope: scope.parse::<ScopeCode>().map_err(bad)?,
+                scope: scope.parse::<RegionCode>().map_err(bad)?,
             })
         })
         .collect()
