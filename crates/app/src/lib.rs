@@ -10,6 +10,7 @@ mod secrets;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod territory;
 
 pub use error::AppError;
 pub use linli_store::{Backend, Db, PoolStats};

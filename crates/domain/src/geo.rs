@@ -86,7 +86,7 @@ pub fn in_china(p: LngLat) -> bool {
 
 // Krasovsky 1940 ellipsoid, as the GCJ-02 definition uses.
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 const X_PI: f64 = PI * 3000.0 / 180.0;
 
 fn shift_lat(x: f64, y: f64) -> f64 {

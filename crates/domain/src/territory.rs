@@ -128,6 +128,16 @@ impl Region {
     }
 }
 
+impl Region {
+    /// A row that only stands in for a level the place does not have
+    /// (东莞市 listed again as its own county `441900`, 金门县 as its own
+    /// street): its full code is its parent's. Importers skip it; the
+    /// children still find the real parent under that code.
+    pub fn is_placeholder(&self) -> bool {
+        self.parent.as_ref() == Some(&self.code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +186,25 @@ mod tests {
             Region::parse("220103", "  ", None),
             Err(TerritoryError::BadName)
         ));
+    }
+
+    #[test]
+    fn placeholder_levels_are_recognised() {
+        assert!(
+            Region::parse("441900", "东莞市", Some("4419"))
+                .unwrap()
+                .is_placeholder()
+        );
+        assert!(
+            Region::parse("350527000", "金门县", Some("350527"))
+                .unwrap()
+                .is_placeholder()
+        );
+        assert!(
+            !Region::parse("441900003", "东城街道", Some("441900"))
+                .unwrap()
+                .is_placeholder()
+        );
     }
 
     #[test]

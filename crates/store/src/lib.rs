@@ -10,6 +10,7 @@ mod db;
 mod error;
 
 pub mod audit;
+pub mod regions;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
