@@ -16,6 +16,7 @@ build:
 
 bench: build
 	bench/load.sh
+	bench/import-regions.sh
 
 check:
 	cargo fmt --all -- --check
