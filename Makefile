@@ -17,6 +17,7 @@ build:
 bench: build
 	bench/load.sh
 	bench/import-regions.sh
+	cargo bench --locked -p linli-domain --bench grid_index
 
 check:
 	cargo fmt --all -- --check

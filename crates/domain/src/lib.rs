@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod geo;
+pub mod grid_index;
 pub mod secret;
 pub mod session;
 pub mod territory;
