@@ -25,7 +25,7 @@ const WORKER_PW = 'Wangge-Yuan-2026';
 function startServer() {
   return new Promise((resolve, reject) => {
     server = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, RUST_LOG: 'debug', LINLI_LOG_FORMAT: 'json' },
+      env: { ...process.env, RUST_LOG: 'debug', LINLI_LOG_FORMAT: 'json', LINLI_LOGIN_PER_MINUTE: '100' },
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${serverLog}`)), 30000);

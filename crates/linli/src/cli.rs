@@ -45,6 +45,9 @@ pub struct ServeArgs {
     /// Hours after login that end a session however active
     #[arg(long, env = "LINLI_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
+    /// Login attempts allowed per client address and minute
+    #[arg(long, env = "LINLI_LOGIN_PER_MINUTE", default_value_t = 10)]
+    pub login_per_minute: u32,
     /// Largest request body in bytes
     #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,

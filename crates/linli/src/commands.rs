@@ -136,6 +136,7 @@ async fn serve_on(db: Db, s: ServeArgs, banner: Option<String>) -> Result<ExitCo
     let web = WebConfig {
         secure_cookies: s.secure_cookies,
         body_limit: s.body_limit,
+        login_per_minute: s.login_per_minute,
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

@@ -10,6 +10,7 @@ mod error;
 mod health;
 mod metrics;
 mod pages;
+mod ratelimit;
 mod security;
 mod util;
 
@@ -30,6 +31,10 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Requests running longer are answered 408.
     pub request_timeout: Duration,
+    /// Login attempts allowed per client address and minute (on top of
+    /// the per-account lockout, which an attacker spraying many accounts
+    /// never trips).
+    pub login_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -38,6 +43,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            login_per_minute: 10,
         }
     }
 }
@@ -48,14 +54,17 @@ pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
+    login_limiter: Arc<ratelimit::Limiter>,
 }
 
 /// The whole application router with its middleware.
 pub fn router(app: App, config: WebConfig) -> Router {
+    let login_limiter = Arc::new(ratelimit::per_minute(config.login_per_minute));
     let state = AppState {
         app,
         config: Arc::new(config),
         metrics: Arc::new(metrics::Metrics::new()),
+        login_limiter,
     };
     let routes = Router::new()
         .merge(pages::routes())

@@ -380,3 +380,31 @@ db_test!(health_ready_and_metrics, |db: Db| async move {
     let r = c.get("/readyz").await;
     assert_eq!(r.status.as_u16(), 503);
 });
+
+db_test!(
+    one_address_gets_a_limited_number_of_login_tries,
+    |db: Db| async move {
+        let config = linli_web::WebConfig {
+            login_per_minute: 3,
+            ..linli_web::WebConfig::default()
+        };
+        let mut c = Client::with_config(db, config).await;
+        for user in ["a1a", "b2b", "c3c"] {
+            let r = c.login(user, "whatever-pw").await;
+            assert_eq!(r.status.as_u16(), 401, "{user}");
+        }
+        // a fourth try, even a right one for a real account, waits
+        let account = linli_app::accounts::NewAccount {
+            username: "liwg".into(),
+            display_name: None,
+            password: linli_domain::secret::Secret::new(PW),
+            grants: vec![],
+            must_change_password: false,
+        };
+        c.app.create_user(account, &Actor::cli()).await.unwrap();
+        let r = c.login("liwg", PW).await;
+        assert_eq!(r.status.as_u16(), 429);
+        assert!(r.body.contains("登录尝试过于频繁"));
+        assert!(!c.cookies.contains_key("linli_session"));
+    }
+);

@@ -1,11 +1,11 @@
 //! 登录 / 退出
 
 use super::{page, see_other};
-use crate::AppState;
 use crate::auth::{CookieNames, MaybeUser, SessionUser};
 use crate::csrf::{CsrfToken, new_token};
 use crate::error::WebError;
 use crate::util::{ClientIp, local_path};
+use crate::{AppState, ratelimit};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
@@ -72,7 +72,25 @@ async fn login(
     ClientIp(ip): ClientIp,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let password = Secret::new(f.password);
+    let failed = |status: StatusCode, message: String| {
+        let p = LoginPage {
+            csrf: csrf.0.clone(),
+            nav_user: None,
+            error: Some(message),
+            notice: None,
+            username: f.username.chars().take(64).collect(),
+            next: local_path(f.next.as_deref()).unwrap_or_default(),
+        };
+        page(status, &p)
+    };
+    if !ratelimit::allow(&state.login_limiter, &ip) {
+        tracing::warn!("login attempts from one address over the limit");
+        return failed(
+            StatusCode::TOO_MANY_REQUESTS,
+            "登录尝试过于频繁,请 1 分钟后再试".to_owned(),
+        );
+    }
+    let password = Secret::new(f.password.clone());
     match state.app.login(&f.username, &password, &ip).await {
         Ok(ok) => {
             let names = CookieNames::new(state.config.secure_cookies);
@@ -97,15 +115,7 @@ async fn login(
                 AppError::Disabled => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            let p = LoginPage {
-                csrf: csrf.0,
-                nav_user: None,
-                error: Some(e.to_string()),
-                notice: None,
-                username: f.username.chars().take(64).collect(),
-                next: local_path(f.next.as_deref()).unwrap_or_default(),
-            };
-            page(status, &p)
+            failed(status, e.to_string())
         }
         Err(e) => Err(e.into()),
     }

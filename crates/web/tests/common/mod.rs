@@ -48,8 +48,12 @@ pub struct Client {
 
 impl Client {
     pub async fn new(db: Db) -> Client {
+        Client::with_config(db, linli_web::WebConfig::default()).await
+    }
+
+    pub async fn with_config(db: Db, config: linli_web::WebConfig) -> Client {
         let app = App::new(db, AppConfig::default());
-        let router = linli_web::router(app.clone(), linli_web::WebConfig::default());
+        let router = linli_web::router(app.clone(), config);
         Client {
             router,
             app,
