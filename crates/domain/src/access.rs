@@ -215,6 +215,12 @@ pub fn has_role_over(grants: &[Grant], role: Role, target: &RegionCode) -> bool 
         .any(|g| g.role == role && g.scope.covers(target))
 }
 
+/// 三权分立: only an auditor over the whole country reads the audit log —
+/// not the system admin, not the security admin.
+pub fn can_read_audit_log(grants: &[Grant]) -> bool {
+    has_role_over(grants, Role::Auditor, &RegionCode::country())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +261,20 @@ mod tests {
         // a province code with a zero in its city digits still works
         assert!(code("110000000000").covers(&code("110105000000")));
         assert!(!code("110000000000").covers(&code("120105000000")));
+    }
+
+    #[test]
+    fn only_a_national_auditor_reads_the_audit_log() {
+        let g = |role, scope: &str| {
+            vec![Grant {
+                role,
+                scope: code(scope),
+            }]
+        };
+        assert!(can_read_audit_log(&g(Role::Auditor, "000000000000")));
+        assert!(!can_read_audit_log(&g(Role::Auditor, "220103")));
+        assert!(!can_read_audit_log(&g(Role::SystemAdmin, "000000000000")));
+        assert!(!can_read_audit_log(&g(Role::SecurityAdmin, "000000000000")));
     }
 
     #[test]

@@ -81,11 +81,21 @@ pub async fn page(
 
 /// The newest records, newest first.
 pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+    before(conn, i64::MAX, limit).await
+}
+
+/// Up to `limit` records older than `before_seq`, newest first (keyset paging).
+pub async fn before(
+    conn: &mut Conn,
+    before_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, StoreError> {
     let rows = sqlx::query(
         "SELECT seq, at, actor_id, actor_name, action, object, outcome, source, detail,
                 prev_hash, hash
-         FROM audit_log ORDER BY seq DESC LIMIT $1",
+         FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
     )
+    .bind(before_seq)
     .bind(limit)
     .fetch_all(conn)
     .await?;

@@ -220,7 +220,12 @@ db_test!(
 fn openapi_lists_every_api_route_with_bearer_auth() {
     use utoipa::OpenApi;
     let doc = serde_json::to_value(linli_web::ApiDoc::openapi()).unwrap();
-    for path in ["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{id}",
+        "/api/v1/audit",
+    ] {
         assert!(
             doc["paths"][path].is_object(),
             "{path} missing from the spec"
@@ -239,3 +244,59 @@ db_test!(openapi_is_served, |db: Db| async move {
     assert_eq!(r.status.as_u16(), 200);
     assert_eq!(r.json()["info"]["title"], "linli API");
 });
+
+db_test!(
+    audit_api_pages_newest_first_for_auditors_only,
+    |db: Db| async move {
+        let mut c = Client::with_user(db, "liwg").await;
+        let account = linli_app::accounts::NewAccount {
+            username: "auditor".into(),
+            display_name: None,
+            password: linli_domain::secret::Secret::new(PW),
+            grants: vec![linli_domain::access::Grant {
+                role: linli_domain::access::Role::Auditor,
+                scope: linli_domain::access::RegionCode::country(),
+            }],
+            must_change_password: false,
+        };
+        c.app.create_user(account, &Actor::cli()).await.unwrap();
+        let worker = token_for(&c, "liwg").await;
+        let r = c.api(Method::GET, "/api/v1/audit", &worker, None).await;
+        assert_eq!(
+            (r.status.as_u16(), r.error_code().as_str()),
+            (403, "forbidden")
+        );
+
+        let t = token_for(&c, "auditor").await;
+        let page = c
+            .api(Method::GET, "/api/v1/audit?limit=2", &t, None)
+            .await
+            .json();
+        let seqs: Vec<i64> = page
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seq"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seqs.len(), 2);
+        assert!(seqs[0] > seqs[1]);
+        let next = c
+            .api(
+                Method::GET,
+                &format!("/api/v1/audit?limit=2&before={}", seqs[1]),
+                &t,
+                None,
+            )
+            .await
+            .json();
+        assert!(next[0]["seq"].as_i64().unwrap() < seqs[1]);
+        assert_eq!(page[0]["action"], "token.create");
+        let bad = c
+            .api(Method::GET, "/api/v1/audit?before=abc", &t, None)
+            .await;
+        assert_eq!(
+            (bad.status.as_u16(), bad.error_code().as_str()),
+            (400, "bad_request")
+        );
+    }
+);

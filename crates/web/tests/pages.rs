@@ -408,3 +408,54 @@ db_test!(
         assert!(!c.cookies.contains_key("linli_session"));
     }
 );
+
+db_test!(only_the_auditor_reads_the_audit_log, |db: Db| async move {
+    let mut c = Client::new(db).await;
+    let mk = |name: &str, role| linli_app::accounts::NewAccount {
+        username: name.into(),
+        display_name: None,
+        password: linli_domain::secret::Secret::new(PW),
+        grants: vec![linli_domain::access::Grant {
+            role,
+            scope: linli_domain::access::RegionCode::country(),
+        }],
+        must_change_password: false,
+    };
+    c.app
+        .create_user(
+            mk("sysadm", linli_domain::access::Role::SystemAdmin),
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+    c.app
+        .create_user(
+            mk("auditor", linli_domain::access::Role::Auditor),
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+
+    c.login("sysadm", PW).await;
+    assert!(!c.get("/home").await.body.contains("查看审计日志"));
+    let denied = c.get("/audit").await;
+    assert_eq!(denied.status.as_u16(), 403);
+    assert!(denied.body.contains("没有权限"));
+    c.post_form("/logout", &[]).await;
+
+    c.login("auditor", PW).await;
+    assert!(c.get("/home").await.body.contains("查看审计日志"));
+    let page = c.get("/audit").await;
+    assert_eq!(page.status.as_u16(), 200);
+    // newest first: the auditor's own login, then the system admin's logout and login
+    let first_rows: Vec<&str> = page
+        .body
+        .match_indices("auth.log")
+        .map(|(i, _)| &page.body[i..i + 11])
+        .collect();
+    assert_eq!(
+        first_rows[..3],
+        ["auth.login<", "auth.logout", "auth.login<"]
+    );
+    assert!(page.body.contains("user.create") && page.body.contains("role.grant"));
+});

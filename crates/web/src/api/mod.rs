@@ -7,9 +7,9 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, ErrorItem, WebError};
-use crate::pages::TokenView;
+use crate::pages::{AuditQuery, AuditRow, TokenView};
 use crate::util::ClientIp;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
@@ -26,13 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(me))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
+        .route("/api/v1/audit", get(audit_log))
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "linli API", description = "邻里 社区网格治理平台接口"),
-    paths(me, list_tokens, create_token, revoke_token),
-    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, ErrorBody, ErrorItem)),
+    paths(me, list_tokens, create_token, revoke_token, audit_log),
+    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, ErrorBody, ErrorItem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -175,4 +176,20 @@ async fn revoke_token(
 ) -> Result<StatusCode, WebError> {
     state.app.revoke_token(&u, id, &ip).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The audit log, newest first (auditors only: 三权分立).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = [AuditRow]), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(u): CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditRow>>, WebError> {
+    let records = state
+        .app
+        .audit_log_page(&u, q.before, q.limit.unwrap_or(50), &ip)
+        .await?;
+    Ok(Json(records.into_iter().map(AuditRow::from).collect()))
 }

@@ -33,6 +33,7 @@ struct HomePage {
     last_login: String,
     roles: Vec<RoleView>,
     changed: bool,
+    can_audit: bool,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +74,7 @@ async fn home(
         last_login,
         roles,
         changed: q.changed.is_some(),
+        can_audit: linli_domain::access::can_read_audit_log(&user.grants),
     };
     page(StatusCode::OK, &p)
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `templates/`).
 
 mod account;
+mod audit;
 mod home;
 mod login;
 
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub use account::TokenView;
+pub use audit::{AuditQuery, AuditRow};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(home::routes())
         .merge(account::routes())
+        .merge(audit::routes())
 }
 
 /// A full Chinese page for an error status.
