@@ -18,8 +18,6 @@ pub enum AppError {
     Locked { minutes: i64 },
     #[error("账号已停用,请联系管理员")]
     Disabled,
-    #[error("请先修改初始密码")]
-    PasswordChangeRequired,
     #[error("没有权限")]
     Forbidden,
     #[error("未找到")]

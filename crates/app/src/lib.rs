@@ -42,10 +42,6 @@ impl App {
         &self.db
     }
 
-    pub fn config(&self) -> &AppConfig {
-        &self.config
-    }
-
     /// Whether the database answers (for `/readyz`).
     pub async fn ready(&self) -> Result<(), AppError> {
         Ok(self.db.ping().await?)

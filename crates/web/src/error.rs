@@ -80,9 +80,6 @@ impl WebError {
                 AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
                 AppError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked"),
                 AppError::Disabled => (StatusCode::FORBIDDEN, "disabled"),
-                AppError::PasswordChangeRequired => {
-                    (StatusCode::FORBIDDEN, "password_change_required")
-                }
                 AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
                 AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
                 AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
