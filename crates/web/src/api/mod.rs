@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, ErrorItem, WebError};
-use crate::pages::{AuditQuery, AuditRow, TokenView};
+use crate::pages::{AuditQuery, AuditRow, RegionView, TokenView, parse_code};
 use crate::util::ClientIp;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -27,13 +27,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/audit", get(audit_log))
+        .route("/api/v1/regions", get(region_roots))
+        .route("/api/v1/regions/{code}", get(region))
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "linli API", description = "邻里 社区网格治理平台接口"),
-    paths(me, list_tokens, create_token, revoke_token, audit_log),
-    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, ErrorBody, ErrorItem)),
+    paths(me, list_tokens, create_token, revoke_token, audit_log, region_roots, region),
+    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -192,4 +194,45 @@ async fn audit_log(
         .audit_log_page(&u, q.before, q.limit.unwrap_or(50), &ip)
         .await?;
     Ok(Json(records.into_iter().map(AuditRow::from).collect()))
+}
+
+/// The provinces (行政区划 roots).
+#[utoipa::path(get, path = "/api/v1/regions", tag = "territory",
+    responses((status = 200, body = [RegionView]), (status = 401, body = ErrorBody)))]
+async fn region_roots(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+) -> Result<Json<Vec<RegionView>>, WebError> {
+    Ok(Json(
+        state
+            .app
+            .region_roots()
+            .await?
+            .into_iter()
+            .map(RegionView::from)
+            .collect(),
+    ))
+}
+
+/// A region with its direct children.
+#[derive(Serialize, ToSchema)]
+pub struct RegionWithChildren {
+    pub region: RegionView,
+    pub children: Vec<RegionView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "territory",
+    params(("code" = String, Path, description = "2, 4, 6, 9 or 12 digit region code")),
+    responses((status = 200, body = RegionWithChildren), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn region(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<RegionWithChildren>, WebError> {
+    let (region, children) = state.app.region_with_children(&parse_code(&code)?).await?;
+    Ok(Json(RegionWithChildren {
+        region: region.into(),
+        children: children.into_iter().map(RegionView::from).collect(),
+    }))
 }

@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod home;
 mod login;
+mod territory;
 
 use crate::AppState;
 use crate::error::{Rendered, WebError};
@@ -16,6 +17,7 @@ use axum::routing::get;
 
 pub use account::TokenView;
 pub use audit::{AuditQuery, AuditRow};
+pub use territory::{RegionView, parse_code};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(account::routes())
         .merge(audit::routes())
+        .merge(territory::routes())
 }
 
 /// A full Chinese page for an error status.
