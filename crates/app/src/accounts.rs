@@ -1,10 +1,9 @@
 //! 账号管理 — creating accounts, granting roles, passwords, access tokens.
 
 use crate::auth::{Credential, Principal, TOKEN_PREFIX};
-use crate::{Actor, App, AppError, passwords, secrets};
+use crate::{Actor, App, AppError, event, passwords, secrets};
 use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::{PasswordPolicy, Username, parse_display_name};
-use linli_domain::audit::{AuditEvent, Outcome};
 use linli_domain::secret::{Secret, sm3_hex};
 use linli_store::tokens::NewToken;
 pub use linli_store::tokens::TokenRecord;
@@ -27,18 +26,6 @@ pub struct NewAccount {
 pub struct IssuedToken {
     pub id: i64,
     pub secret: Secret,
-}
-
-fn event(actor: &Actor, action: &str, object: String, detail: String) -> AuditEvent {
-    AuditEvent {
-        actor_id: actor.id,
-        actor_name: actor.name.clone(),
-        action: action.to_owned(),
-        object,
-        outcome: Outcome::Ok,
-        source: actor.source.clone(),
-        detail,
-    }
 }
 
 /// Staff rules apply when any role is a staff role.

@@ -10,6 +10,10 @@ mod secrets;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod demo;
+pub mod party;
+pub mod places;
+pub mod report;
 pub mod territory;
 
 pub use error::AppError;
@@ -31,11 +35,16 @@ pub struct AppConfig {
 pub struct App {
     db: Db,
     config: AppConfig,
+    grid_index: places::IndexCache,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> App {
-        App { db, config }
+        App {
+            db,
+            config,
+            grid_index: places::IndexCache::default(),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -74,4 +83,22 @@ pub fn now() -> UnixMs {
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
     UnixMs(ms)
+}
+
+/// An audit event for a successful action by `actor`.
+pub(crate) fn event(
+    actor: &Actor,
+    action: &str,
+    object: String,
+    detail: String,
+) -> linli_domain::audit::AuditEvent {
+    linli_domain::audit::AuditEvent {
+        actor_id: actor.id,
+        actor_name: actor.name.clone(),
+        action: action.to_owned(),
+        object,
+        outcome: linli_domain::audit::Outcome::Ok,
+        source: actor.source.clone(),
+        detail,
+    }
 }

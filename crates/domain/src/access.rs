@@ -6,6 +6,11 @@
 //! is identified by its significant prefix (2 digits province, 4 city,
 //! 6 county, 9 street, 12 community), so "reaches the subtree" is a prefix
 //! test. `000000000000` is the whole country.
+//!
+//! Grids extend the code below the community: a grid's code is its
+//! parent's code plus a 3-digit sequence (`220103008003` → `220103008003001`
+//! → `220103008003001002`), so a grant on a grid reaches its sub-grids and
+//! the buildings inside them by the same prefix test.
 
 use serde::Serialize;
 use std::fmt;
@@ -121,7 +126,9 @@ impl fmt::Display for Role {
 pub enum AccessError {
     #[error("unknown role `{0}`; known roles: {known}", known = known_roles())]
     UnknownRole(String),
-    #[error("a scope is a 2, 4, 6, 9 or 12 digit region code, got `{0}`")]
+    #[error(
+        "a scope is a 2, 4, 6, 9 or 12 digit region code or a 15, 18 or 21 digit grid code, got `{0}`"
+    )]
     BadScope(String),
 }
 
@@ -164,6 +171,7 @@ impl RegionCode {
             3..=4 => 4,
             5..=6 => 6,
             7..=9 => 9,
+            _ if self.0.len() > 12 => self.0.len(),
             _ => 12,
         };
         &self.0[..len]
@@ -172,6 +180,22 @@ impl RegionCode {
     /// Whether a grant on `self` reaches `other` (the same node or below it).
     pub fn covers(&self, other: &RegionCode) -> bool {
         other.0.starts_with(self.significant_prefix())
+    }
+
+    /// A grid's code (longer than the 12 statistical digits).
+    pub fn is_grid(&self) -> bool {
+        self.0.len() > 12
+    }
+
+    /// The community (社区/村) a grid code lies in, or the code itself
+    /// when it names a community.
+    pub fn community(&self) -> Option<RegionCode> {
+        (self.significant_prefix().len() >= 12).then(|| RegionCode(self.0[..12].to_owned()))
+    }
+
+    /// Whether `self` and `other` lie on one branch (one is inside the other).
+    pub fn related(&self, other: &RegionCode) -> bool {
+        self.covers(other) || other.covers(self)
     }
 }
 
@@ -184,14 +208,20 @@ impl From<RegionCode> for String {
 impl FromStr for RegionCode {
     type Err = AccessError;
     /// Accepts the full 12-digit code or its significant prefix
-    /// (2, 4, 6 or 9 digits), padding with zeros as the statistics do.
+    /// (2, 4, 6 or 9 digits), padding with zeros as the statistics do, and
+    /// grid codes of 15, 18 or 21 digits below a community.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        let ok_len = matches!(t.len(), 2 | 4 | 6 | 9 | 12);
+        let ok_len = matches!(t.len(), 2 | 4 | 6 | 9 | 12 | 15 | 18 | 21);
         if !ok_len || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AccessError::BadScope(s.to_owned()));
         }
-        Ok(RegionCode(format!("{t:0<12}")))
+        let code = RegionCode(format!("{t:0<12}"));
+        if code.is_grid() && code.0[9..12] == *"000" {
+            // a grid lies below a community, never directly below a street
+            return Err(AccessError::BadScope(s.to_owned()));
+        }
+        Ok(code)
     }
 }
 
@@ -213,6 +243,70 @@ pub fn has_role_over(grants: &[Grant], role: Role, target: &RegionCode) -> bool 
     grants
         .iter()
         .any(|g| g.role == role && g.scope.covers(target))
+}
+
+/// What may be done with the places of the territory (grids, estates,
+/// buildings, units, dwellings) and the party network bound to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// See grids, buildings, dwellings, party organisations and posts.
+    ViewPlaces,
+    /// Add and change estates, buildings, units and dwellings.
+    EditPlaces,
+    /// Create, move, redraw and delete grids; party organisations and posts.
+    ManageGrids,
+}
+
+impl Permission {
+    /// The roles that carry this permission (over their scope). The system
+    /// administrator sets up the territory (基础数据); residents' personal
+    /// data is a different permission in the registry.
+    pub const fn roles(self) -> &'static [Role] {
+        const MANAGE: &[Role] = &[
+            Role::CommunityStaff,
+            Role::CommunitySecretary,
+            Role::StreetAdmin,
+            Role::DistrictAdmin,
+            Role::SystemAdmin,
+        ];
+        match self {
+            Permission::ViewPlaces => &[
+                Role::GridWorker,
+                Role::BuildingHead,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+                Role::SystemAdmin,
+            ],
+            Permission::EditPlaces => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+                Role::SystemAdmin,
+            ],
+            Permission::ManageGrids => MANAGE,
+        }
+    }
+}
+
+/// Whether `grants` give `perm` over the node `target` (its subtree
+/// included): some grant of a role carrying `perm` covers it.
+pub fn allowed(grants: &[Grant], perm: Permission, target: &RegionCode) -> bool {
+    grants
+        .iter()
+        .any(|g| perm.roles().contains(&g.role) && g.scope.covers(target))
+}
+
+/// Whether `grants` give `perm` anywhere on `target`'s branch — over it,
+/// or over some node inside it (a grid worker sees their community's
+/// outline and grids, and the buildings of their own grid only).
+pub fn reaches(grants: &[Grant], perm: Permission, target: &RegionCode) -> bool {
+    grants
+        .iter()
+        .any(|g| perm.roles().contains(&g.role) && g.scope.related(target))
 }
 
 /// 三权分立: only an auditor over the whole country reads the audit log —
@@ -249,6 +343,54 @@ mod tests {
         for bad in ["", "2201030", "22010300800x", "2201030080031", "长山花园"] {
             assert!(bad.parse::<RegionCode>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn grid_codes_extend_the_community_code() {
+        let grid = code("220103008003001");
+        assert!(grid.is_grid());
+        assert_eq!(grid.significant_prefix(), "220103008003001");
+        assert_eq!(grid.community(), Some(code("220103008003")));
+        assert_eq!(code("220103008003").community(), Some(code("220103008003")));
+        assert_eq!(code("220103008").community(), None);
+        assert!(code("220103008003").covers(&grid));
+        assert!(grid.covers(&code("220103008003001002")));
+        assert!(!grid.covers(&code("220103008003002")));
+        assert!(!grid.covers(&code("220103008003")));
+        // below a street, not a community
+        assert!("220103008000001".parse::<RegionCode>().is_err());
+        assert!("2201030080030011".parse::<RegionCode>().is_err());
+    }
+
+    #[test]
+    fn permissions_follow_roles_and_scopes() {
+        let worker = vec![Grant {
+            role: Role::GridWorker,
+            scope: code("220103008003001"),
+        }];
+        let community = code("220103008003");
+        let own = code("220103008003001");
+        let other = code("220103008003002");
+        assert!(allowed(&worker, Permission::EditPlaces, &own));
+        assert!(!allowed(&worker, Permission::EditPlaces, &other));
+        assert!(!allowed(&worker, Permission::ViewPlaces, &community));
+        assert!(reaches(&worker, Permission::ViewPlaces, &community));
+        assert!(!allowed(&worker, Permission::ManageGrids, &own));
+        let secretary = vec![Grant {
+            role: Role::CommunitySecretary,
+            scope: community.clone(),
+        }];
+        assert!(allowed(&secretary, Permission::ManageGrids, &own));
+        assert!(!allowed(
+            &secretary,
+            Permission::ViewPlaces,
+            &code("220103008004")
+        ));
+        let auditor = vec![Grant {
+            role: Role::Auditor,
+            scope: RegionCode::country(),
+        }];
+        assert!(!allowed(&auditor, Permission::ViewPlaces, &own));
     }
 
     #[test]

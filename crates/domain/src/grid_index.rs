@@ -74,6 +74,18 @@ pub fn parse_boundary(text: &str) -> Result<MultiPolygon<f64>, ShapeError> {
     Ok(mp)
 }
 
+/// A boundary as GeoJSON geometry text (the canonical stored form).
+pub fn boundary_geojson(mp: &MultiPolygon<f64>) -> String {
+    geojson::Geometry::from(mp).to_string()
+}
+
+/// The boundary's bounding box centre, for labels and map views.
+pub fn centre(mp: &MultiPolygon<f64>) -> Option<LngLat> {
+    let r = mp.bounding_rect()?;
+    let c = r.center();
+    Some(LngLat { lng: c.x, lat: c.y })
+}
+
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 /// The point → grid index over leaf grids.

@@ -9,6 +9,8 @@ pub mod audit;
 pub mod coverage;
 pub mod geo;
 pub mod grid_index;
+pub mod party;
+pub mod places;
 pub mod secret;
 pub mod session;
 pub mod territory;

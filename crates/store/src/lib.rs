@@ -10,6 +10,8 @@ mod db;
 mod error;
 
 pub mod audit;
+pub mod party;
+pub mod places;
 pub mod regions;
 pub mod sessions;
 pub mod tokens;
