@@ -2,7 +2,11 @@
 //! embedded in the binary; say plainly how to get them when missing.
 use std::path::PathBuf;
 
-const FILES: &[&str] = &["htmx.org/dist/htmx.min.js"];
+const FILES: &[&str] = &[
+    "htmx.org/dist/htmx.min.js",
+    "leaflet/dist/leaflet.js",
+    "leaflet/dist/leaflet.css",
+];
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default())

@@ -47,9 +47,13 @@ const GIVEN: [&str; 20] = [
     "立新", "春生", "秀珍", "建华", "美玲", "振华", "淑华", "文斌",
 ];
 
-/// A made-up but plausible name for the k-th person.
+/// A made-up but plausible name for the k-th person (distinct for k < 400).
 fn person(k: usize) -> String {
-    format!("{}{}", SURNAMES[k % 20], GIVEN[(k * 7 + 3) % 20])
+    format!(
+        "{}{}",
+        SURNAMES[k % 20],
+        GIVEN[(k * 7 + k / 20 * 3 + 3) % 20]
+    )
 }
 
 /// The lattice corner (i, j) of the grid tiling: a 5 × 2 grid of cells

@@ -5,7 +5,8 @@ use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, allowed, reaches};
 use linli_domain::party::{NodeKind, OrgKind, PostKind, check_dates};
 use linli_domain::places::clean_name;
-use linli_store::party::{self as store, NewOrg, NewPost, Org, Post};
+use linli_store::party::{self as store, NewOrg, NewPost};
+pub use linli_store::party::{Org, Post};
 use linli_store::{Conn, audit, places};
 
 fn invalid(e: impl std::fmt::Display) -> AppError {

@@ -8,11 +8,11 @@ use linli_domain::geo::{CoordSys, LngLat, to_wgs84};
 use linli_domain::grid_index::{GridIndex, boundary_geojson, parse_boundary};
 use linli_domain::places::{self as rules, DwellingSpec, clean_name};
 use linli_domain::territory::{Region, RegionLevel};
-use linli_store::places::{self as store, Building, Dwelling, Estate, Grid, NewBuilding, Unit};
+use linli_store::places::{self as store, Building, Grid, NewBuilding};
 use linli_store::{Conn, audit, regions};
 use std::sync::{Arc, RwLock};
 
-pub use linli_store::places::{Building as BuildingRow, Grid as GridRow};
+pub use linli_store::places::{Building as BuildingRow, Dwelling, Estate, Grid as GridRow, Unit};
 
 /// The point → grid index over every leaf grid, built on first use and
 /// dropped whenever a grid changes.
@@ -503,6 +503,18 @@ impl App {
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(b)
+    }
+
+    /// One grid (its outline is visible to anyone working in its community).
+    pub async fn grid(&self, who: &Principal, id: i64) -> Result<Grid, AppError> {
+        let g = store::grid_by_id(&mut *self.db.conn().await?, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let community = g.code.community().ok_or(AppError::NotFound)?;
+        if !reaches(&who.grants, Permission::ViewPlaces, &community) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(g)
     }
 
     /// A building the caller may see.

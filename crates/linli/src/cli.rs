@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// Login attempts allowed per client address and minute
     #[arg(long, env = "LINLI_LOGIN_PER_MINUTE", default_value_t = 10)]
     pub login_per_minute: u32,
+    /// Map tile URL template, e.g. https://{s}.tile.example.org/{z}/{x}/{y}.png
+    /// (maps draw on a plain background without one)
+    #[arg(long, env = "LINLI_TILE_URL")]
+    pub tile_url: Option<String>,
     /// Largest request body in bytes
     #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,

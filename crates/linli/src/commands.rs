@@ -104,6 +104,23 @@ async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
         ),
         None => "管理员用户名: admin (密码为首次启动时打印的密码,或您修改后的密码)".to_owned(),
     };
+    let seeded = match app.seed_demo_community().await? {
+        Some(accounts) => {
+            let mut lines = vec![format!(
+                "演示社区: 吉林省长春市宽城区团山街道长山花园社区 ({})",
+                linli_app::demo::COMMUNITY
+            )];
+            for (user, what, pw) in accounts {
+                lines.push(format!("  {what}: 用户名 {user}  密码 {}", pw.expose()));
+            }
+            lines.join("\n")
+        }
+        None => format!(
+            "演示社区: 长山花园社区 ({}),账号 shuji / wangge1 / wangge2 / tuanshan(密码见首次启动时的输出)",
+            linli_app::demo::COMMUNITY
+        ),
+    };
+    let banner = format!("{banner}\n{seeded}");
     let what = if fresh {
         "新建演示数据目录"
     } else {
@@ -137,6 +154,7 @@ async fn serve_on(db: Db, s: ServeArgs, banner: Option<String>) -> Result<ExitCo
         secure_cookies: s.secure_cookies,
         body_limit: s.body_limit,
         login_per_minute: s.login_per_minute,
+        tile_url: s.tile_url.clone().filter(|t| !t.is_empty()),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

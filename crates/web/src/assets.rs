@@ -1,5 +1,5 @@
-//! Static assets embedded in the binary: htmx from npm (web/package.json)
-//! and our own stylesheet. No CDN: deployments are often on intranets.
+//! Static assets embedded in the binary: htmx and Leaflet from npm
+//! (web/package.json), our stylesheet and scripts. No CDN: deployments are often on intranets.
 
 use crate::AppState;
 use axum::Router;
@@ -11,7 +11,18 @@ const HTMX: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../web/node_modules/htmx.org/dist/htmx.min.js"
 ));
+const LEAFLET_JS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/node_modules/leaflet/dist/leaflet.js"
+));
+const LEAFLET_CSS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/node_modules/leaflet/dist/leaflet.css"
+));
 const APP_CSS: &str = include_str!("../assets/app.css");
+const MAP_JS: &str = include_str!("../assets/map.js");
+const PLACES_JS: &str = include_str!("../assets/places.js");
+const JS: &str = "text/javascript; charset=utf-8";
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> impl IntoResponse {
     (
@@ -28,6 +39,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/htmx.min.js",
             get(|| async { asset("text/javascript; charset=utf-8", HTMX) }),
+        )
+        .route(
+            "/static/leaflet.js",
+            get(|| async { asset(JS, LEAFLET_JS) }),
+        )
+        .route(
+            "/static/leaflet.css",
+            get(|| async { asset("text/css; charset=utf-8", LEAFLET_CSS) }),
+        )
+        .route(
+            "/static/map.js",
+            get(|| async { asset(JS, MAP_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/places.js",
+            get(|| async { asset(JS, PLACES_JS.as_bytes()) }),
         )
         .route(
             "/static/app.css",

@@ -13,6 +13,7 @@ mod pages;
 mod ratelimit;
 mod security;
 mod util;
+mod views;
 
 use axum::Router;
 use linli_app::App;
@@ -35,6 +36,9 @@ pub struct WebConfig {
     /// the per-account lockout, which an attacker spraying many accounts
     /// never trips).
     pub login_per_minute: u32,
+    /// The map tile URL template (`https://…/{z}/{x}/{y}.png`); maps draw
+    /// on a plain background without one (intranets often have none).
+    pub tile_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -44,6 +48,7 @@ impl Default for WebConfig {
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             login_per_minute: 10,
+            tile_url: None,
         }
     }
 }

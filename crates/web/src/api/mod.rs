@@ -4,6 +4,8 @@
 //! browser may use its session (then CSRF rules apply to writes). Errors
 //! are `{"errors":[{"code":…,"detail":…}]}` (see `error`).
 
+mod places;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, ErrorItem, WebError};
@@ -29,13 +31,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/regions", get(region_roots))
         .route("/api/v1/regions/{code}", get(region))
+        .merge(places::routes())
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "linli API", description = "邻里 社区网格治理平台接口"),
-    paths(me, list_tokens, create_token, revoke_token, audit_log, region_roots, region),
-    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem)),
+    paths(me, list_tokens, create_token, revoke_token, audit_log, region_roots, region,
+          places::community, places::community_map, places::report, places::party,
+          places::create_grid, places::update_grid, places::delete_grid, places::grid_boundary,
+          places::put_grid_boundary, places::building, places::dwellings, places::locate),
+    components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
+        crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
+        crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
+        crate::views::OrgView, crate::views::PostView, places::PartyOut, places::NewGrid, places::GridChange,
+        places::BuildingOut, places::Located)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod home;
 mod login;
+mod places;
 mod territory;
 
 use crate::AppState;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(audit::routes())
         .merge(territory::routes())
+        .merge(places::routes())
 }
 
 /// A full Chinese page for an error status.
