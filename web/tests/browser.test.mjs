@@ -17,7 +17,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shots = join(root, 'web', 'test-output');
 const dataDir = mkdtempSync(join(tmpdir(), 'linli-browser-'));
 
-let server, browser, baseUrl, oneTimePassword;
+let server, browser, baseUrl, oneTimePassword, secretaryPassword;
 let serverLog = '';
 const NEW_ADMIN_PW = 'Tuanshan-Jiedao-2026';
 const WORKER_PW = 'Wangge-Yuan-2026';
@@ -33,10 +33,12 @@ function startServer() {
       out += d;
       const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
       const pw = out.match(/一次性密码: (\S+)/);
-      if (url && pw) {
+      const sec = out.match(/社区书记: 用户名 shuji  密码 (\S+)/);
+      if (url && pw && sec) {
         clearTimeout(timer);
         baseUrl = url[0].replace(/\/$/, '');
         oneTimePassword = pw[1];
+        secretaryPassword = sec[1];
         resolve();
       }
     });
@@ -187,10 +189,69 @@ test('an unknown page is a Chinese 404 page', async () => {
   await page.context().close();
 });
 
+test('the community secretary walks the grid tree, the map and the validation report', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await login(page, 'shuji', secretaryPassword);
+  await page.waitForURL(/\/home$/);
+  await page.click('nav >> text=网格');
+  await page.click('text=长山花园社区');
+  await page.waitForURL(/\/places\?code=220103008003$/);
+  assert.equal(await page.locator('ul.tree li').count(), 11, 'the community and its 10 grids');
+  assert.equal(await page.locator('#buildings tr.building').count(), 11);
+  await page.click('ul.tree >> text=第十网格');
+  assert.deepEqual(await page.locator('#buildings tr.building td:first-child').allTextContents(), ['10号楼', '11号楼']);
+  await page.click('#buildings >> text=11号楼');
+  assert.equal(await page.locator('#dwellings tr.dwelling').count(), 50);
+  assert.match(await page.textContent('#node-title'), /长山花园小区 11号楼/);
+  await shot(page, '10-grid-tree');
+
+  await page.click('.tabs >> text=地图');
+  await page.waitForSelector('#map[data-features]');
+  assert.equal(await page.getAttribute('#map', 'data-features'), '22', 'outline, 10 grids, 11 buildings');
+  assert.equal(await page.locator('#map path.grid.level-1').count(), 10);
+  assert.equal(await page.locator('#map path.building').count(), 11);
+  await shot(page, '11-grid-map');
+
+  await page.click('.tabs >> text=校验报告');
+  assert.match(await page.textContent('#grids-clean'), /校验通过/);
+  assert.match((await page.textContent('#party-counts')).replace(/\s+/g, ''), /网格党支部10楼栋党小组24党员家庭户161/);
+  await shot(page, '12-report-clean');
+
+  // plant an overlapping grid and a building outside every grid, through the forms
+  await page.click('.tabs >> text=网格与房屋');
+  await page.click('#new-grid summary');
+  await page.fill('#new-grid input[name=name]', '违规网格');
+  await page.fill('#boundary-new', JSON.stringify({ type: 'Polygon', coordinates: [[[125.3300, 43.9180], [125.3305, 43.9180], [125.3305, 43.9184], [125.3300, 43.9184], [125.3300, 43.9180]]] }));
+  await page.click('#new-grid button[type=submit]');
+  assert.match(await page.textContent('#flash'), /已新建网格“违规网格”/);
+  await page.click('#new-building summary');
+  await page.fill('#new-building input[name=name]', '12号楼');
+  await page.fill('#new-building input[name=lng]', '43.93');
+  await page.fill('#new-building input[name=lat]', '125.34');
+  await page.click('#new-building button[type=submit]');
+  assert.match(await page.textContent('#flash'), /填反/, 'swapped coordinates are refused');
+  await page.click('#new-building summary');
+  await page.fill('#new-building input[name=name]', '12号楼');
+  await page.fill('#new-building input[name=lng]', '125.3400');
+  await page.fill('#new-building input[name=lat]', '43.9300');
+  await page.click('#new-building button[type=submit]');
+  assert.match(await page.textContent('#flash'), /不在任何网格内/);
+
+  await page.click('.tabs >> text=校验报告');
+  assert.match(await page.textContent('#grids-dirty'), /存在问题/);
+  const overlap = await page.locator('#overlaps tr.overlap td').allTextContents();
+  assert.deepEqual(overlap.slice(0, 2), ['第一网格', '违规网格']);
+  assert.ok(Number(overlap[2]) > 1500 && Number(overlap[2]) < 2000, `overlap area ${overlap[2]} m²`);
+  assert.deepEqual(await page.locator('#misplaced tr.misplaced td').allTextContents(), ['长山花园小区 12号楼', '0', '不在任何网格内']);
+  await shot(page, '13-report-planted');
+  await page.context().close();
+});
+
 test('no password or token reached the server log, and the audit chain is intact', async () => {
   // debug logs of the whole run above
   assert.ok(serverLog.length > 1000, 'the server logged the run');
-  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, globalThis.plantedToken]) {
+  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken]) {
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
   }
   const out = execFileSync(bin, ['audit', 'verify', '--data', dataDir]).toString();

@@ -10,6 +10,7 @@
   var colours = { 1: "#2f6fde", 2: "#1a9e5f", 3: "#d9822b" };
   function style(f) {
     var p = f.properties;
+    if (p.kind === "building") return {}; // styled in pointToLayer
     if (p.kind === "community") {
       return { className: "community", color: "#c8102e", weight: 3, fill: false, dashArray: "6 4" };
     }

@@ -6,6 +6,8 @@
 
 mod places;
 
+pub use places::location;
+
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, ErrorItem, WebError};
@@ -40,12 +42,14 @@ pub fn routes() -> Router<AppState> {
     paths(me, list_tokens, create_token, revoke_token, audit_log, region_roots, region,
           places::community, places::community_map, places::report, places::party,
           places::create_grid, places::update_grid, places::delete_grid, places::grid_boundary,
-          places::put_grid_boundary, places::building, places::dwellings, places::locate),
+          places::put_grid_boundary, places::building, places::dwellings, places::locate,
+          places::create_estate, places::create_building, places::assign_building, places::create_unit),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
         crate::views::OrgView, crate::views::PostView, places::PartyOut, places::NewGrid, places::GridChange,
-        places::BuildingOut, places::Located)),
+        places::BuildingOut, places::Located, places::NewEstate, places::Created, places::NewBuilding,
+        places::BuildingChange, places::NewUnit)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -16,8 +16,9 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linli_app::places::{GridParent, Location};
+use linli_app::places::{BuildingInput, GridParent, Location};
 use linli_domain::geo::CoordSys;
+use linli_domain::places::DwellingSpec;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,7 +37,16 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/grids/{id}/boundary",
             get(grid_boundary).put(put_grid_boundary),
         )
-        .route("/api/v1/buildings/{id}", get(building))
+        .route("/api/v1/communities/{code}/estates", post(create_estate))
+        .route(
+            "/api/v1/communities/{code}/buildings",
+            post(create_building),
+        )
+        .route(
+            "/api/v1/buildings/{id}",
+            get(building).patch(assign_building),
+        )
+        .route("/api/v1/buildings/{id}/units", post(create_unit))
         .route("/api/v1/buildings/{id}/dwellings", get(dwellings))
         .route("/api/v1/locate", get(locate))
 }
@@ -317,14 +327,8 @@ pub async fn locate(
     CurrentUser(_): CurrentUser,
     Query(q): Query<LocateQuery>,
 ) -> Result<Json<Located>, WebError> {
-    let sys: CoordSys = q.coord_sys.as_deref().unwrap_or("wgs84").parse().map_err(
-        |e: linli_domain::geo::GeoError| WebError::bad_request("invalid", e.to_string()),
-    )?;
-    let at = Location {
-        lng: q.lng,
-        lat: q.lat,
-        sys,
-    };
+    let at = location(Some(q.lng), Some(q.lat), q.coord_sys.as_deref())?
+        .ok_or_else(|| WebError::bad_request("invalid", "缺少坐标"))?;
     let p = at.wgs84()?;
     let grid = state.app.locate(at).await?;
     Ok(Json(Located {
@@ -332,4 +336,162 @@ pub async fn locate(
         lat: p.lat,
         grid: grid.map(grid_view),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEstate {
+    pub name: String,
+    pub address: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{code}/estates", tag = "territory", request_body = NewEstate,
+    params(("code" = String, Path, description = "12-digit community code")),
+    responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_estate(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(u): CurrentUser,
+    Path(code): Path<String>,
+    Json(body): Json<NewEstate>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let id = state
+        .app
+        .add_estate(
+            &u,
+            &parse_code(&code)?,
+            &body.name,
+            body.address.as_deref(),
+            &u.actor(&ip),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// A new building; its grid is found from its location.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBuilding {
+    pub estate_id: i64,
+    pub name: String,
+    pub lng: Option<f64>,
+    pub lat: Option<f64>,
+    /// wgs84 (default), gcj02 or bd09
+    pub coord_sys: Option<String>,
+    pub floors: Option<i64>,
+}
+
+/// A location from optional fields: both or neither.
+pub fn location(
+    lng: Option<f64>,
+    lat: Option<f64>,
+    sys: Option<&str>,
+) -> Result<Option<Location>, WebError> {
+    let sys: CoordSys =
+        sys.unwrap_or("wgs84")
+            .parse()
+            .map_err(|e: linli_domain::geo::GeoError| {
+                WebError::bad_request("invalid", e.to_string())
+            })?;
+    match (lng, lat) {
+        (Some(lng), Some(lat)) => Ok(Some(Location { lng, lat, sys })),
+        (None, None) => Ok(None),
+        _ => Err(WebError::bad_request("invalid", "经度和纬度须同时填写")),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{code}/buildings", tag = "territory", request_body = NewBuilding,
+    params(("code" = String, Path, description = "12-digit community code")),
+    responses((status = 201, body = BuildingView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_building(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(u): CurrentUser,
+    Path(code): Path<String>,
+    Json(body): Json<NewBuilding>,
+) -> Result<(StatusCode, Json<BuildingView>), WebError> {
+    let input = BuildingInput {
+        estate_id: body.estate_id,
+        name: &body.name,
+        at: location(body.lng, body.lat, body.coord_sys.as_deref())?,
+        floors: body.floors,
+    };
+    let b = state
+        .app
+        .add_building(&u, &parse_code(&code)?, input, &u.actor(&ip))
+        .await?;
+    Ok((StatusCode::CREATED, Json(BuildingView::from(&b))))
+}
+
+/// Moves a building into a grid (`grid_id: null`: out of every grid).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingChange {
+    pub grid_id: Option<i64>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/buildings/{id}", tag = "territory", request_body = BuildingChange,
+    params(("id" = i64, Path, description = "building id")),
+    responses((status = 200, body = BuildingView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn assign_building(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<BuildingChange>,
+) -> Result<Json<BuildingView>, WebError> {
+    let b = state
+        .app
+        .assign_building(&u, id, body.grid_id, &u.actor(&ip))
+        .await?;
+    Ok(Json(BuildingView::from(&b)))
+}
+
+/// A new unit with its dwellings: `floors` × `rooms_per_floor`, numbered
+/// floor + two digits (`1203`), or an explicit list.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    pub name: String,
+    pub floors: Option<i64>,
+    pub rooms_per_floor: Option<i64>,
+    pub area_m2: Option<f64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/buildings/{id}/units", tag = "territory", request_body = NewUnit,
+    params(("id" = i64, Path, description = "building id")),
+    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_unit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<NewUnit>,
+) -> Result<(StatusCode, Json<Created>), WebError> {
+    let floors = body.floors.unwrap_or(0);
+    let rooms = body.rooms_per_floor.unwrap_or(0);
+    if !(0..=200).contains(&floors) || !(0..=40).contains(&rooms) {
+        return Err(WebError::bad_request(
+            "invalid",
+            "楼层数应为 0–200,每层户数应为 0–40",
+        ));
+    }
+    let mut dwellings = Vec::new();
+    for floor in 1..=floors {
+        for n in 1..=rooms {
+            let d = DwellingSpec::parse(floor, &format!("{floor}{n:02}"), body.area_m2)
+                .map_err(|e| WebError::bad_request("invalid", e.to_string()))?;
+            dwellings.push(d);
+        }
+    }
+    let unit = state
+        .app
+        .add_unit(&u, id, &body.name, &dwellings, &u.actor(&ip))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: unit })))
 }

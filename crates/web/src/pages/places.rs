@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/places/party", get(party_page))
         .route("/places/grids", post(create_grid))
         .route("/places/grids/{id}", post(change_grid))
+        .route("/places/buildings", post(create_building))
 }
 
 const BUILDINGS_PER_PAGE: usize = 20;
@@ -85,6 +86,9 @@ struct TreePage {
     /// (id, label, selected) of the grids that can take children
     parents: Vec<(i64, String, bool)>,
     selected_grid: Option<i64>,
+    /// (id, name) of the community's estates
+    estates: Vec<(i64, String)>,
+    can_edit: bool,
     flash: Option<String>,
     flash_error: bool,
 }
@@ -270,6 +274,12 @@ async fn tree_page(
             })
             .collect(),
         selected_grid: selected.map(|g| g.grid.id),
+        estates: v.estates.iter().map(|e| (e.id, e.name.clone())).collect(),
+        can_edit: linli_domain::access::allowed(
+            &user.grants,
+            linli_domain::access::Permission::EditPlaces,
+            &v.region.code,
+        ),
         flash: q.msg,
         flash_error: q.err == Some(1),
     };
@@ -536,4 +546,61 @@ async fn change_grid(
     };
     let stay = if r.is_ok() { stay } else { Some(id) };
     back(&f.code, stay, r)
+}
+
+#[derive(Deserialize)]
+struct BuildingForm {
+    code: String,
+    estate_id: i64,
+    name: String,
+    lng: Option<String>,
+    lat: Option<String>,
+    coord_sys: Option<String>,
+    floors: Option<String>,
+}
+
+fn opt_num<T: std::str::FromStr>(s: Option<&str>, what: &str) -> Result<Option<T>, AppError> {
+    match opt_text(s) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::Invalid(format!("{what}应为数字"))),
+    }
+}
+
+async fn create_building(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Form(f): Form<BuildingForm>,
+) -> Result<Response, WebError> {
+    let community = parse_code(&f.code)?;
+    let parsed = (|| {
+        let lng = opt_num::<f64>(f.lng.as_deref(), "经度")?;
+        let lat = opt_num::<f64>(f.lat.as_deref(), "纬度")?;
+        let floors = opt_num::<i64>(f.floors.as_deref(), "层数")?;
+        Ok::<_, AppError>((lng, lat, floors))
+    })();
+    let r = match parsed {
+        Err(e) => Err(e),
+        Ok((lng, lat, floors)) => {
+            let at = crate::api::location(lng, lat, f.coord_sys.as_deref())?;
+            let input = linli_app::places::BuildingInput {
+                estate_id: f.estate_id,
+                name: &f.name,
+                at,
+                floors,
+            };
+            state
+                .app
+                .add_building(&user, &community, input, &user.actor(&ip))
+                .await
+                .map(|b| match b.grid_id {
+                    Some(_) => format!("已新增楼栋“{}”", b.name),
+                    None => format!("已新增楼栋“{}”,它不在任何网格内,请在校验报告中处理", b.name),
+                })
+        }
+    };
+    back(&f.code, None, r)
 }
