@@ -13,8 +13,10 @@ pub mod auth;
 pub mod demo;
 pub mod party;
 pub mod places;
+pub mod places_xlsx;
 pub mod report;
 pub mod territory;
+pub mod xlsx;
 
 pub use error::AppError;
 pub use linli_store::{Backend, Db, PoolStats};

@@ -518,3 +518,140 @@ db_test!(a_gcj02_point_finds_its_grid, |db: Db| async move {
     let g = app.locate(wgs(125.405, 43.955)).await.unwrap().unwrap();
     assert_eq!(g.name, "飞地网格");
 });
+
+fn text(s: &str) -> linli_app::xlsx::Cell {
+    linli_app::xlsx::Cell::Text(s.to_owned())
+}
+
+db_test!(
+    places_import_from_xlsx_keeps_good_rows_and_is_idempotent,
+    |db: Db| async move {
+        use linli_app::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
+        let app = seeded(db).await;
+        let c = code(COMMUNITY);
+        let me = secretary();
+        let actor = Actor::cli();
+        let (cell, (lng, lat)) = building_site(2);
+        // columns in another order, with the synonyms communities use
+        let headers = [
+            "门牌号",
+            "单元",
+            "楼号",
+            "小区",
+            "所在楼层",
+            "面积",
+            "经度",
+            "纬度",
+        ];
+        let row = |room: &str, unit: &str, b: &str, estate: &str, floor: &str, area: &str| {
+            vec![
+                text(room),
+                text(unit),
+                text(b),
+                text(estate),
+                text(floor),
+                text(area),
+                Cell::Empty,
+                Cell::Empty,
+            ]
+        };
+        let mut rows = vec![{
+            let mut r = row("101", "1", "1", "东苑", "1", "60");
+            r[6] = Cell::Number(lng + 0.0001);
+            r[7] = Cell::Number(lat);
+            r
+        }];
+        for room in ["102", "201", "202", "301", "302"] {
+            rows.push(row(room, "1", "1", "东苑", &room[..1], "60"));
+        }
+        rows.push(row("101", "1单元", "1号楼", "长山花园小区", "1", "68.5")); // as stored: unchanged
+        rows.push(row("102", "1单元", "1号楼", "长山花园小区", "1", "90")); // area corrected
+        let bad = [
+            row("401", "1", "1", "东苑", "四", "60"),
+            row("102", "1", "1", "东苑", "1", "60"), // duplicate of row 3
+            row("4 02", "1", "1", "东苑", "4", "60"),
+            row("403", "1", "1", "", "4", "60"),
+        ];
+        rows.extend(bad);
+        let file = write_book(&[SheetOut {
+            name: "房屋",
+            headers: &headers,
+            rows: &rows,
+        }])
+        .unwrap();
+
+        let r = app.import_places(&me, &c, &file, &actor).await.unwrap();
+        assert_eq!(
+            (r.rows, r.estates, r.buildings, r.units, r.dwellings),
+            (12, 1, 1, 1, 6)
+        );
+        assert_eq!((r.updated, r.unchanged), (1, 1));
+        let reasons: Vec<(usize, &str)> = r
+            .rejected
+            .iter()
+            .map(|x| (x.row, x.reason.as_str()))
+            .collect();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert!(reasons[0].1.contains("楼层") && reasons[0].0 == 10);
+        assert!(reasons[1].1.contains("与第 3 行重复"));
+        assert!(reasons[2].1.contains("房号"));
+        assert!(reasons[3].1.contains("小区"));
+        // the rejected rows go back as a file with the reason
+        let back = linli_app::places_xlsx::rejected_xlsx(&r).unwrap();
+        let (sheet, _) = read_first_sheet(&back).unwrap();
+        assert_eq!(sheet.headers.last().unwrap(), "错误原因");
+        assert_eq!(sheet.rows.len(), 4);
+
+        // the new building landed in the grid holding its point
+        let view = app.community(&me, &c).await.unwrap();
+        let dongyuan = view.buildings.iter().find(|b| b.estate == "东苑").unwrap();
+        assert_eq!(
+            dongyuan.scope.as_str(),
+            format!("{COMMUNITY}{:03}", cell + 1)
+        );
+        assert_eq!(dongyuan.dwellings, 6);
+
+        // the same file again changes nothing
+        let again = app.import_places(&me, &c, &file, &actor).await.unwrap();
+        assert_eq!(
+            (
+                again.estates,
+                again.buildings,
+                again.units,
+                again.dwellings,
+                again.updated
+            ),
+            (0, 0, 0, 0, 0)
+        );
+        assert_eq!(again.unchanged, 8);
+
+        // export: what the caller sees, readable by the importer
+        let out = app.export_places(&me, &c).await.unwrap();
+        let (sheet, _) = read_first_sheet(&out).unwrap();
+        assert_eq!(sheet.rows.len(), 3105 + 6);
+        let worker = who(Role::GridWorker, "220103008003001");
+        let (mine, _) = read_first_sheet(&app.export_places(&worker, &c).await.unwrap()).unwrap();
+        assert_eq!(mine.rows.len(), 276);
+        assert!(matches!(
+            app.import_places(&worker, &c, &file, &actor).await,
+            Err(AppError::Forbidden)
+        ));
+
+        // the template imports cleanly; broken files are refused whole
+        let template = linli_app::places_xlsx::places_template().unwrap();
+        let t = app.import_places(&me, &c, &template, &actor).await.unwrap();
+        assert!(t.rejected.is_empty());
+        let r = app
+            .import_places(&me, &c, b"PK\x03\x04 not really a zip", &actor)
+            .await;
+        assert!(matches!(r, Err(AppError::Invalid(m)) if m.contains("不是有效的 Excel")));
+        let no_cols = write_book(&[SheetOut {
+            name: "x",
+            headers: &["姓名"],
+            rows: &[vec![text("张三")]],
+        }])
+        .unwrap();
+        let r = app.import_places(&me, &c, &no_cols, &actor).await;
+        assert!(matches!(r, Err(AppError::Invalid(m)) if m.contains("缺少必需的列")));
+    }
+);

@@ -138,6 +138,97 @@ impl DwellingSpec {
     }
 }
 
+/// The columns of the 房屋 spreadsheet: the name in our template, then
+/// the other names communities use for it.
+pub const PLACE_COLUMNS: [(&str, &[&str]); 8] = [
+    ("小区", &["小区名称", "院落"]),
+    ("楼栋", &["楼号", "楼栋号", "楼栋名称"]),
+    ("单元", &["单元号"]),
+    ("楼层", &["层", "所在楼层"]),
+    ("房号", &["门牌号", "室", "房间号"]),
+    ("建筑面积", &["面积", "建筑面积(m²)", "建筑面积(平方米)"]),
+    ("经度", &["楼栋经度"]),
+    ("纬度", &["楼栋纬度"]),
+];
+
+/// Full-width ASCII (０-９, Ａ-Ｚ, －, ．) as typed by Chinese input methods
+/// becomes half-width; spaces (also 　) are trimmed.
+pub fn normalise_cell(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// One row of the 房屋 spreadsheet: a dwelling and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceRow {
+    pub estate: String,
+    pub building: String,
+    pub unit: String,
+    pub dwelling: DwellingSpec,
+    /// the building's point, WGS-84 (given on any of its rows)
+    pub at: Option<crate::geo::LngLat>,
+}
+
+impl PlaceRow {
+    /// Parses a row from its cells by column name (`cell("小区")`).
+    /// Bare numbers are completed: building `5` → `5号楼`, unit `1` → `1单元`.
+    pub fn parse<'a>(cell: impl Fn(&str) -> &'a str) -> Result<PlaceRow, String> {
+        let get = |c: &str| normalise_cell(cell(c));
+        let named = |c: &str, suffix: &str| -> Result<String, String> {
+            let v = get(c);
+            let v = if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) {
+                format!("{v}{suffix}")
+            } else {
+                v
+            };
+            clean_name(&v, 40).map_err(|_| format!("{c}不能为空且不超过 40 字"))
+        };
+        let estate = named("小区", "")?;
+        let building = named("楼栋", "号楼")?;
+        let unit = named("单元", "单元")?;
+        let floor_text = get("楼层");
+        let floor = floor_text
+            .trim_end_matches('层')
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0)
+            .map(|f| f as i64)
+            .ok_or_else(|| format!("楼层应为整数,得到“{floor_text}”"))?;
+        let area_text = get("建筑面积");
+        let area = match area_text.trim_end_matches("m²").trim_end_matches("平方米") {
+            "" => None,
+            a => Some(
+                a.parse::<f64>()
+                    .map_err(|_| format!("建筑面积应为数字,得到“{area_text}”"))?,
+            ),
+        };
+        let dwelling = DwellingSpec::parse(floor, &get("房号"), area).map_err(|e| e.to_string())?;
+        let (lng, lat) = (get("经度"), get("纬度"));
+        let at = match (lng.as_str(), lat.as_str()) {
+            ("", "") => None,
+            (x, y) => {
+                let x: f64 = x.parse().map_err(|_| format!("经度应为数字,得到“{x}”"))?;
+                let y: f64 = y.parse().map_err(|_| format!("纬度应为数字,得到“{y}”"))?;
+                Some(crate::geo::LngLat::parse(x, y).map_err(|e| e.to_string())?)
+            }
+        };
+        Ok(PlaceRow {
+            estate,
+            building,
+            unit,
+            dwelling,
+            at,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +289,95 @@ mod tests {
         )
         .unwrap();
         assert_eq!(moved.as_str(), "220103008003002003004");
+    }
+
+    fn row<'a>(cells: &'a [(&'a str, &'a str)]) -> Result<PlaceRow, String> {
+        PlaceRow::parse(|c| cells.iter().find(|(k, _)| *k == c).map_or("", |(_, v)| *v))
+    }
+
+    #[test]
+    fn spreadsheet_rows_are_normalised_and_checked() {
+        let r = row(&[
+            ("小区", " 长山花园 "),
+            ("楼栋", "５"),
+            ("单元", "1"),
+            ("楼层", "１２"),
+            ("房号", "１２０３"),
+            ("建筑面积", "89.5"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                r.building.as_str(),
+                r.unit.as_str(),
+                r.dwelling.floor,
+                r.dwelling.room.as_str()
+            ),
+            ("5号楼", "1单元", 12, "1203")
+        );
+        assert_eq!(r.dwelling.area_m2, Some(89.5));
+        assert_eq!(r.at, None);
+        let bad = |cells: &[(&str, &str)], needle: &str| {
+            let e = row(cells).unwrap_err();
+            assert!(e.contains(needle), "{e}");
+        };
+        let base = [
+            ("小区", "长山花园"),
+            ("楼栋", "1号楼"),
+            ("单元", "1单元"),
+            ("楼层", "3"),
+            ("房号", "301"),
+        ];
+        bad(
+            &[("楼栋", "1"), ("单元", "1"), ("楼层", "3"), ("房号", "301")],
+            "小区",
+        );
+        bad(
+            &[base[0], base[1], base[2], ("楼层", "三"), base[4]],
+            "楼层",
+        );
+        bad(
+            &[base[0], base[1], base[2], ("楼层", "2.5"), base[4]],
+            "楼层",
+        );
+        bad(
+            &[base[0], base[1], base[2], base[3], ("房号", "3 01")],
+            "房号",
+        );
+        bad(
+            &[
+                base[0],
+                base[1],
+                base[2],
+                base[3],
+                base[4],
+                ("经度", "43.9"),
+                ("纬度", "125.3"),
+            ],
+            "填反",
+        );
+        bad(
+            &[
+                base[0],
+                base[1],
+                base[2],
+                base[3],
+                base[4],
+                ("经度", "125.3"),
+            ],
+            "纬度",
+        );
+        bad(
+            &[
+                base[0],
+                base[1],
+                base[2],
+                base[3],
+                base[4],
+                ("建筑面积", "大"),
+            ],
+            "建筑面积",
+        );
     }
 
     #[test]

@@ -490,3 +490,19 @@ pub async fn building_of_unit(conn: &mut Conn, unit_id: i64) -> Result<Option<i6
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
+
+/// Changes a dwelling's floor and area (its room number is its identity).
+pub async fn update_dwelling(
+    conn: &mut Conn,
+    id: i64,
+    floor: i64,
+    area_m2: Option<f64>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE dwellings SET floor = $2, area_m2 = $3 WHERE id = $1")
+        .bind(id)
+        .bind(floor)
+        .bind(area_m2)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
