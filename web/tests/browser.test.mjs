@@ -206,6 +206,17 @@ test('the community secretary walks the grid tree, the map and the validation re
   assert.match(await page.textContent('#node-title'), /长山花园小区 11号楼/);
   await shot(page, '10-grid-tree');
 
+  // Excel: upload the template (its two rows are already there: nothing changes)
+  const template = join(dataDir, 'template.xlsx');
+  execFileSync(bin, ['export', 'template', template]);
+  await page.goto(`${baseUrl}/places?code=220103008003`);
+  await page.click('#excel summary');
+  await page.setInputFiles('#import-form input[type=file]', template);
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#import-summary');
+  assert.match(await page.textContent('#import-summary'), /共 2 行.*未变 2,未导入 0 行/);
+  await shot(page, '10b-excel-import');
+
   await page.click('.tabs >> text=地图');
   await page.waitForSelector('#map[data-features]');
   assert.equal(await page.getAttribute('#map', 'data-features'), '22', 'outline, 10 grids, 11 buildings');

@@ -30,6 +30,24 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The operator at the server's command line: whoever can run the
+    /// binary against the database already holds all of it, so the CLI
+    /// acts as system administrator over the country (audited as `cli`).
+    pub fn cli() -> Principal {
+        Principal {
+            user_id: 0,
+            username: "cli".to_owned(),
+            display_name: "命令行".to_owned(),
+            grants: vec![linli_domain::access::Grant {
+                role: linli_domain::access::Role::SystemAdmin,
+                scope: linli_domain::access::RegionCode::country(),
+            }],
+            must_change_password: false,
+            last_login_at: None,
+            credential: Credential::Token { token_id: 0 },
+        }
+    }
+
     pub fn actor(&self, source: &str) -> Actor {
         Actor {
             id: Some(self.user_id),

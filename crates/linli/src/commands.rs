@@ -57,8 +57,22 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Import { kind, files, data } if kind == "regions" => {
-            import_regions(&files, &data).await
+        Command::Import {
+            kind, files, data, ..
+        } if kind == "regions" => import_regions(&files, &data).await,
+        Command::Import {
+            kind,
+            files,
+            community,
+            data,
+        } if kind == "places" => crate::places::import(&files, community.as_deref(), &data).await,
+        Command::Export {
+            kind,
+            files,
+            community,
+            data,
+        } if kind == "places" || kind == "template" => {
+            crate::places::export(&kind, &files, community.as_deref(), &data).await
         }
         Command::Import { .. }
         | Command::Export { .. }
@@ -73,7 +87,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Opens (and migrates) the database named by the arguments.
-async fn open(data: &DataArgs) -> Result<Db> {
+pub(crate) async fn open(data: &DataArgs) -> Result<Db> {
     let url = match &data.database_url {
         Some(u) => u.clone(),
         None => {

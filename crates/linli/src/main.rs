@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod logging;
+mod places;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -165,6 +165,103 @@ async fn verbs_end_to_end(backend: Backend) {
     t.cleanup().await;
 }
 
+async fn places_in_excel(backend: Backend) {
+    use linli_app::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
+    let Some(t) = TestDb::create(backend).await else {
+        eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let app = linli_app::App::new(t.db.clone(), linli_app::AppConfig::default());
+    app.seed_demo_community().await.unwrap().unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "linli-cli-places-{}-{backend:?}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |f: &str| dir.join(f).display().to_string();
+    let garden = ["--community", "220103008003"];
+
+    let o = linli(&["export", "template", &p("template.xlsx")], &t.url, None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = linli(
+        &[&["export", "places", &p("all.xlsx")][..], &garden].concat(),
+        &t.url,
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let (sheet, _) = read_first_sheet(&std::fs::read(p("all.xlsx")).unwrap()).unwrap();
+    assert_eq!(sheet.rows.len(), 3105);
+
+    let cell = |s: &str| Cell::Text(s.to_owned());
+    let rows = vec![
+        vec![cell("西苑"), cell("1"), cell("1"), cell("1"), cell("101")],
+        vec![cell("西苑"), cell("1"), cell("1"), cell("1"), cell("102")],
+        vec![
+            cell("西苑"),
+            cell("1"),
+            cell("1"),
+            cell("一楼"),
+            cell("103"),
+        ],
+    ];
+    let headers = ["小区", "楼栋", "单元", "楼层", "房号"];
+    let file = write_book(&[SheetOut {
+        name: "房屋",
+        headers: &headers,
+        rows: &rows,
+    }])
+    .unwrap();
+    std::fs::write(p("new.xlsx"), file).unwrap();
+    let o = linli(
+        &[&["import", "places", &p("new.xlsx")][..], &garden].concat(),
+        &t.url,
+        None,
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        text(&o).contains("3 rows; new: 1 estates, 1 buildings, 1 units, 2 dwellings"),
+        "{}",
+        text(&o)
+    );
+    let (rejected, _) = read_first_sheet(&std::fs::read(p("new.rejected.xlsx")).unwrap()).unwrap();
+    assert_eq!(rejected.rows.len(), 1);
+    assert!(rejected.rows[0].1.last().unwrap().contains("第 4 行"));
+
+    let o = linli(&["import", "places", &p("new.xlsx")], &t.url, None);
+    assert!(
+        !o.status.success() && text(&o).contains("--community"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(p("junk.xlsx"), b"not a spreadsheet").unwrap();
+    let o = linli(
+        &[&["import", "places", &p("junk.xlsx")][..], &garden].concat(),
+        &t.url,
+        None,
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("不是有效的 Excel"),
+        "{}",
+        text(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    t.cleanup().await;
+}
+
+mod places {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        places_in_excel(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        places_in_excel(Backend::Postgres).await;
+    }
+}
+
 mod verbs {
     use super::*;
 

@@ -510,3 +510,58 @@ db_test!(forms_manage_grids_with_guards, |db: Db| async move {
         .await;
     assert_eq!(r.status, 403);
 });
+
+db_test!(excel_goes_in_and_out_over_the_api, |db: Db| async move {
+    let (mut c, _) = seeded(db).await;
+    let (shuji, worker) = (token(&c, "shuji").await, token(&c, "wangge1").await);
+    let template = c
+        .api(Method::GET, "/api/v1/places/template.xlsx", &shuji, None)
+        .await;
+    assert_eq!(template.status, 200);
+    assert!(
+        template.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let raw = |tok: &str, body: Vec<u8>| {
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(path("/api/v1/communities/{c}/places.xlsx"))
+            .header("authorization", format!("Bearer {tok}"))
+            .header(
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let file = linli_app::places_xlsx::places_template().unwrap();
+    let r = c.send(raw(&shuji, file.clone())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        (j["rows"].as_u64(), j["unchanged"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(j["rejected"].as_array().unwrap().len(), 0);
+    let r = c.send(raw(&worker, file)).await;
+    assert_eq!(r.status, 403);
+    let r = c
+        .send(raw(&shuji, b"%PDF-1.4 not a spreadsheet".to_vec()))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不是有效的 Excel"), "{}", r.body);
+    // what a grid worker exports is their grid only
+    let mine = c
+        .api(
+            Method::GET,
+            &path("/api/v1/communities/{c}/places.xlsx"),
+            &worker,
+            None,
+        )
+        .await;
+    assert_eq!(mine.status, 200);
+    let (sheet, _) = linli_app::xlsx::read_first_sheet(mine.body_bytes()).unwrap();
+    assert_eq!(sheet.rows.len(), 276);
+});

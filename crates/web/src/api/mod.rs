@@ -43,13 +43,14 @@ pub fn routes() -> Router<AppState> {
           places::community, places::community_map, places::report, places::party,
           places::create_grid, places::update_grid, places::delete_grid, places::grid_boundary,
           places::put_grid_boundary, places::building, places::dwellings, places::locate,
-          places::create_estate, places::create_building, places::assign_building, places::create_unit),
+          places::create_estate, places::create_building, places::assign_building, places::create_unit,
+          places::places_template, places::export_places, places::import_places),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
         crate::views::OrgView, crate::views::PostView, places::PartyOut, places::NewGrid, places::GridChange,
         places::BuildingOut, places::Located, places::NewEstate, places::Created, places::NewBuilding,
-        places::BuildingChange, places::NewUnit)),
+        places::BuildingChange, places::NewUnit, places::PlaceImportOut, places::RejectedRow)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
