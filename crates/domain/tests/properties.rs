@@ -2,15 +2,44 @@
 //! panic on arbitrary input, and coordinate conversions invert.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use linli_domain::access::RegionCode;
 use linli_domain::geo::{
     CoordSys, LngLat, distance_m, gcj02_to_bd09, gcj02_to_wgs84, to_wgs84, wgs84_to_gcj02,
 };
 use linli_domain::grid_index::parse_boundary;
+use linli_domain::places::{PLACE_COLUMNS, PlaceRow, check_move, next_child_code};
 use linli_domain::territory::Region;
 use proptest::prelude::*;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn spreadsheet_rows_never_panic(cells in proptest::collection::vec("\\PC{0,12}|[0-9０-９]{1,4}|-?[0-9]{1,3}\\.[0-9]{1,6}", 8)) {
+        let row = PlaceRow::parse(|c| {
+            PLACE_COLUMNS.iter().position(|k| k.0 == c).and_then(|i| cells.get(i)).map_or("", String::as_str)
+        });
+        if let Ok(r) = row {
+            prop_assert!(!r.estate.is_empty() && !r.building.is_empty() && !r.unit.is_empty());
+            prop_assert!((-5..=200).contains(&r.dwelling.floor));
+        }
+    }
+
+    #[test]
+    fn grid_moves_never_make_cycles(a in 1u32..6, b in 1u32..6, depth_a in 0usize..3, depth_b in 0usize..3, sub in 0usize..3) {
+        // two grid codes somewhere in one community's tree
+        let code = |seq: u32, depth: usize| -> RegionCode {
+            let mut s = String::from("220103008003");
+            for _ in 0..=depth { s.push_str(&format!("{seq:03}")); }
+            s.parse().unwrap()
+        };
+        let (g, target) = (code(a, depth_a), code(b, depth_b));
+        if check_move(&g, sub, &target).is_ok() {
+            prop_assert!(!g.covers(&target), "moved under itself");
+            let new = next_child_code(&target, std::iter::empty()).unwrap();
+            prop_assert!(linli_domain::places::grid_level(&new) + sub <= 3);
+        }
+    }
 
     #[test]
     fn region_rows_never_panic(code in ".{0,14}", name in ".{0,20}", parent in proptest::option::of("[0-9]{0,12}")) {
