@@ -17,6 +17,7 @@ build:
 bench: build
 	bench/load.sh
 	bench/import-regions.sh
+	bench/tree-page.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:
