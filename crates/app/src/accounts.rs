@@ -37,6 +37,28 @@ fn policy_for(grants: &[Grant]) -> PasswordPolicy {
     }
 }
 
+/// A grant's scope must name a real node: a grid that exists, or a region
+/// that exists once the division codes are imported (before the import a
+/// deployment may still grant on the codes it knows).
+async fn check_scope(conn: &mut linli_store::Conn, scope: &RegionCode) -> Result<(), AppError> {
+    let known = if scope.is_grid() {
+        linli_store::places::grid_by_code(conn, scope)
+            .await?
+            .is_some()
+    } else {
+        *scope == RegionCode::country()
+            || linli_store::regions::is_empty(conn).await?
+            || linli_store::regions::get(conn, scope).await?.is_some()
+    };
+    if known {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(format!(
+            "管辖范围 {scope} 不存在(没有这个区划或网格)"
+        )))
+    }
+}
+
 impl App {
     /// Creates an account with its role grants; audited as `user.create`
     /// and one `role.grant` per grant, in the same transaction.
@@ -77,6 +99,7 @@ impl App {
         )
         .await?;
         for g in &new.grants {
+            check_scope(&mut tx, &g.scope).await?;
             users::grant(&mut tx, id, g, actor.id, now).await?;
             let detail = format!("{} @ {}", g.role.as_str(), g.scope);
             audit::append(
@@ -104,6 +127,7 @@ impl App {
         let id = users::id_by_username(&mut tx, name.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
+        check_scope(&mut tx, &grant.scope).await?;
         let added = users::grant(&mut tx, id, &grant, actor.id, now).await?;
         if added {
             let detail = format!("{} @ {}", grant.role.as_str(), grant.scope);

@@ -47,6 +47,18 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
     Ok(r.try_get(0)?)
 }
 
+/// Whether no region has been imported yet.
+pub async fn is_empty(conn: &mut Conn) -> Result<bool, StoreError> {
+    let r = sqlx::query("SELECT EXISTS (SELECT 1 FROM regions)")
+        .fetch_one(conn)
+        .await?;
+    let any: bool = r
+        .try_get::<i64, _>(0)
+        .map(|v| v != 0)
+        .or_else(|_| r.try_get::<bool, _>(0))?;
+    Ok(!any)
+}
+
 pub async fn get(conn: &mut Conn, code: &RegionCode) -> Result<Option<Region>, StoreError> {
     let row = sqlx::query("SELECT code, name, level, parent_code FROM regions WHERE code = $1")
         .bind(code.as_str())
