@@ -82,6 +82,14 @@ impl Location {
     }
 }
 
+/// A building, unit or dwelling, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRef {
+    Building(i64),
+    Unit(i64),
+    Dwelling(i64),
+}
+
 /// A new building.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildingInput<'a> {
@@ -625,5 +633,89 @@ impl App {
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(b)
+    }
+
+    /// Renames a building.
+    pub async fn rename_building(
+        &self,
+        who: &Principal,
+        id: i64,
+        name: &str,
+        actor: &Actor,
+    ) -> Result<Building, AppError> {
+        let name = clean_name(name, 40).map_err(invalid)?;
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        let b = store::building_by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        require(who, Permission::EditPlaces, &b.scope)?;
+        store::rename_building(&mut tx, id, &name).await?;
+        let detail = format!("{} -> {name}", b.name);
+        audit::append(
+            &mut tx,
+            event(actor, "building.rename", format!("building:{id}"), detail),
+            now,
+        )
+        .await?;
+        let b = store::building_by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(b)
+    }
+
+    /// Deletes a building, a unit or a dwelling. A building with units, a
+    /// unit with dwellings and a dwelling that is a party member household
+    /// are refused: empty them first.
+    pub async fn delete_place(
+        &self,
+        who: &Principal,
+        what: PlaceRef,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        let building_id = match what {
+            PlaceRef::Building(id) => Some(id),
+            PlaceRef::Unit(id) => store::building_of_unit(&mut tx, id).await?,
+            PlaceRef::Dwelling(id) => store::building_of_dwelling(&mut tx, id).await?,
+        }
+        .ok_or(AppError::NotFound)?;
+        let b = store::building_by_id(&mut tx, building_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        require(who, Permission::EditPlaces, &b.scope)?;
+        let (deleted, refusal, object) = match what {
+            PlaceRef::Building(id) => (
+                store::delete_building(&mut tx, id).await?,
+                format!(
+                    "{}还有 {} 个单元、{} 户,请先删除",
+                    b.name, b.units, b.dwellings
+                ),
+                format!("building:{id}"),
+            ),
+            PlaceRef::Unit(id) => (
+                store::delete_unit(&mut tx, id).await?,
+                "该单元还有住户,请先删除".to_owned(),
+                format!("unit:{id}"),
+            ),
+            PlaceRef::Dwelling(id) => (
+                store::delete_dwelling(&mut tx, id).await?,
+                "该户是党员家庭户,请先在党组织中解除".to_owned(),
+                format!("dwelling:{id}"),
+            ),
+        };
+        if !deleted {
+            return Err(AppError::Invalid(refusal));
+        }
+        audit::append(
+            &mut tx,
+            event(actor, "place.delete", object, b.name.clone()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -655,3 +655,71 @@ db_test!(
         assert!(matches!(r, Err(AppError::Invalid(m)) if m.contains("缺少必需的列")));
     }
 );
+
+db_test!(
+    places_are_deleted_from_the_inside_out,
+    |db: Db| async move {
+        use linli_app::places::PlaceRef;
+        let app = seeded(db).await;
+        let c = code(COMMUNITY);
+        let me = secretary();
+        let actor = Actor::cli();
+        let view = app.community(&me, &c).await.unwrap();
+        let b = view.buildings.iter().find(|b| b.name == "1号楼").unwrap();
+        let (_, units) = app.building(&me, b.id).await.unwrap();
+        let dwellings = app.dwellings(&me, b.id, 0, 500).await.unwrap();
+        let refused = |r: Result<(), AppError>, needle: &str| {
+            assert!(
+                matches!(&r, Err(AppError::Invalid(m)) if m.contains(needle)),
+                "{needle}: {r:?}"
+            );
+        };
+        refused(
+            app.delete_place(&me, PlaceRef::Building(b.id), &actor)
+                .await,
+            "还有 4 个单元",
+        );
+        refused(
+            app.delete_place(&me, PlaceRef::Unit(units[0].id), &actor)
+                .await,
+            "还有住户",
+        );
+        // the seed's first household of the building's group lives in its first dwelling
+        refused(
+            app.delete_place(&me, PlaceRef::Dwelling(dwellings[0].id), &actor)
+                .await,
+            "党员家庭户",
+        );
+        let other_worker = who(Role::GridWorker, "220103008003002");
+        let r = app
+            .delete_place(&other_worker, PlaceRef::Dwelling(dwellings[1].id), &actor)
+            .await;
+        assert!(matches!(r, Err(AppError::Forbidden)));
+        app.delete_place(&me, PlaceRef::Dwelling(dwellings[1].id), &actor)
+            .await
+            .unwrap();
+        assert_eq!(app.building(&me, b.id).await.unwrap().0.dwellings, 275);
+
+        let renamed = app
+            .rename_building(&me, b.id, "一号楼", &actor)
+            .await
+            .unwrap();
+        assert_eq!(renamed.name, "一号楼");
+        let r = app.rename_building(&me, b.id, "2号楼", &actor).await;
+        assert!(matches!(r, Err(AppError::Conflict(_))), "{r:?}");
+        let empty = BuildingInput {
+            estate_id: view.estates[0].id,
+            name: "临建",
+            at: None,
+            floors: None,
+        };
+        let e = app.add_building(&me, &c, empty, &actor).await.unwrap();
+        app.delete_place(&me, PlaceRef::Building(e.id), &actor)
+            .await
+            .unwrap();
+        assert!(matches!(
+            app.building(&me, e.id).await,
+            Err(AppError::NotFound)
+        ));
+    }
+);

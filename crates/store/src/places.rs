@@ -506,3 +506,46 @@ pub async fn update_dwelling(
         .await?;
     Ok(())
 }
+
+pub async fn rename_building(conn: &mut Conn, id: i64, name: &str) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE buildings SET name = $2 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Deletes a building that has no units left.
+pub async fn delete_building(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "DELETE FROM buildings WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM units WHERE building_id = $1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Deletes a unit that has no dwellings left.
+pub async fn delete_unit(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "DELETE FROM units WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM dwellings WHERE unit_id = $1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Deletes a dwelling unless a party organisation is bound to it.
+pub async fn delete_dwelling(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "DELETE FROM dwellings WHERE id = $1 AND NOT EXISTS
+           (SELECT 1 FROM party_orgs WHERE node_kind = 'dwelling' AND node_id = $1)",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -565,3 +565,63 @@ db_test!(excel_goes_in_and_out_over_the_api, |db: Db| async move {
     let (sheet, _) = linli_app::xlsx::read_first_sheet(mine.body_bytes()).unwrap();
     assert_eq!(sheet.rows.len(), 276);
 });
+
+db_test!(
+    building_forms_rename_add_units_and_refuse_unsafe_deletes,
+    |db: Db| async move {
+        let (mut c, pw) = seeded(db).await;
+        c.login("shuji", &pw["shuji"]).await;
+        let page = c.get(&path("/places?code={c}&building=1")).await;
+        assert!(page.body.contains("管理本楼栋"));
+        for (fields, expect) in [
+            (
+                vec![("action", "rename"), ("name", "一号楼")],
+                "已更名为“一号楼”",
+            ),
+            (
+                vec![
+                    ("action", "add_unit"),
+                    ("name", "5单元"),
+                    ("floors", "2"),
+                    ("rooms_per_floor", "2"),
+                ],
+                "已新增单元,4 户",
+            ),
+            (
+                vec![
+                    ("action", "add_unit"),
+                    ("name", "6单元"),
+                    ("floors", "二"),
+                    ("rooms_per_floor", "2"),
+                ],
+                "楼层数应为数字",
+            ),
+            (vec![("action", "delete")], "还有 5 个单元"),
+            (
+                vec![("action", "assign"), ("grid_id", "2")],
+                "已划入 220103008003002",
+            ),
+        ] {
+            let mut f = fields.clone();
+            f.push(("code", COMMUNITY));
+            let r = c.post_form("/places/buildings/1", &f).await;
+            assert_eq!(r.status, 303, "{}", r.body);
+            let page = c.get(r.location()).await;
+            assert!(page.body.contains(expect), "{expect}: {}", r.location());
+        }
+        // a grid worker of the old grid no longer sees it, nor can post to it
+        let mut w = Client::new(c.app.db().clone()).await;
+        w.login("wangge1", &pw["wangge1"]).await;
+        assert_eq!(
+            w.get(&path("/places?code={c}&building=1")).await.status,
+            403
+        );
+        let r = w
+            .post_form(
+                "/places/buildings/1",
+                &[("code", COMMUNITY), ("action", "delete")],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+    }
+);

@@ -16,8 +16,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use linli_app::AppError;
-use linli_app::places::{CommunityView, GridParent};
+use linli_app::places::{CommunityView, GridParent, PlaceRef};
 use linli_domain::access::RegionCode;
+use linli_domain::places::DwellingSpec;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -29,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/places/grids", post(create_grid))
         .route("/places/grids/{id}", post(change_grid))
         .route("/places/buildings", post(create_building))
+        .route("/places/buildings/{id}", post(change_building))
+        .route("/places/units/{id}/delete", post(delete_unit))
+        .route("/places/dwellings/{id}/delete", post(delete_dwelling))
 }
 
 const BUILDINGS_PER_PAGE: usize = 20;
@@ -85,6 +89,8 @@ struct TreePage {
     can_manage: bool,
     /// (id, label, selected) of the grids that can take children
     parents: Vec<(i64, String, bool)>,
+    /// (id, label, is the building's) of every grid, for moving a building
+    all_grids: Vec<(i64, String, bool)>,
     selected_grid: Option<i64>,
     /// (id, name) of the community's estates
     estates: Vec<(i64, String)>,
@@ -241,6 +247,7 @@ async fn tree_page(
         base_href.push('&');
         base_href.push_str(&enc);
     }
+    let building_grid = building.as_ref().and_then(|b| b.grid_id);
     let s = shared(csrf, &user, &v);
     let p = TreePage {
         csrf: s.csrf.clone(),
@@ -271,6 +278,14 @@ async fn tree_page(
                     label,
                     selected.is_some_and(|s| s.grid.id == g.grid.id),
                 )
+            })
+            .collect(),
+        all_grids: v
+            .grids
+            .iter()
+            .map(|g| {
+                let label = format!("{}{}", "— ".repeat(g.level.saturating_sub(1)), g.grid.name);
+                (g.grid.id, label, building_grid == Some(g.grid.id))
             })
             .collect(),
         selected_grid: selected.map(|g| g.grid.id),
@@ -425,8 +440,12 @@ async fn party_page(
     page(StatusCode::OK, &p)
 }
 
-/// Back to the tree with a message.
-fn back(code: &str, grid: Option<i64>, r: Result<String, AppError>) -> Result<Response, WebError> {
+/// Back to the tree (at `node`: `("grid", id)` or `("building", id)`) with a message.
+fn back_to(
+    code: &str,
+    node: Option<(&str, i64)>,
+    r: Result<String, AppError>,
+) -> Result<Response, WebError> {
     let (msg, err) = match r {
         Ok(m) => (m, "0"),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Account(_))) => {
@@ -434,15 +453,18 @@ fn back(code: &str, grid: Option<i64>, r: Result<String, AppError>) -> Result<Re
         }
         Err(e) => return Err(e.into()),
     };
-    let grid = grid.map(|g| g.to_string()).unwrap_or_default();
-    let qs = serde_urlencoded::to_string([
-        ("code", code),
-        ("grid", grid.as_str()),
-        ("msg", msg.as_str()),
-        ("err", err),
-    ])
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut q = vec![("code", code.to_owned())];
+    if let Some((k, id)) = node {
+        q.push((k, id.to_string()));
+    }
+    q.push(("msg", msg));
+    q.push(("err", err.to_owned()));
+    let qs = serde_urlencoded::to_string(&q).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(see_other(&format!("/places?{qs}")))
+}
+
+fn back(code: &str, grid: Option<i64>, r: Result<String, AppError>) -> Result<Response, WebError> {
+    back_to(code, grid.map(|g| ("grid", g)), r)
 }
 
 #[derive(Deserialize)]
@@ -603,4 +625,123 @@ async fn create_building(
         }
     };
     back(&f.code, None, r)
+}
+
+#[derive(Deserialize)]
+struct BuildingChangeForm {
+    code: String,
+    action: String,
+    name: Option<String>,
+    grid_id: Option<String>,
+    floors: Option<String>,
+    rooms_per_floor: Option<String>,
+    area_m2: Option<String>,
+}
+
+/// Dwellings numbered floor + two digits: `floors` × `rooms` of them.
+fn numbered_dwellings(
+    floors: i64,
+    rooms: i64,
+    area: Option<f64>,
+) -> Result<Vec<DwellingSpec>, AppError> {
+    if !(1..=200).contains(&floors) || !(1..=40).contains(&rooms) {
+        return Err(AppError::Invalid(
+            "楼层数应为 1–200,每层户数应为 1–40".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for floor in 1..=floors {
+        for n in 1..=rooms {
+            let d = DwellingSpec::parse(floor, &format!("{floor}{n:02}"), area)
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+async fn change_building(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<BuildingChangeForm>,
+) -> Result<Response, WebError> {
+    let actor = user.actor(&ip);
+    let app = &state.app;
+    let r = match f.action.as_str() {
+        "rename" => app
+            .rename_building(&user, id, f.name.as_deref().unwrap_or(""), &actor)
+            .await
+            .map(|b| format!("已更名为“{}”", b.name)),
+        "assign" => match opt_id(f.grid_id.as_deref()) {
+            Ok(g) => app
+                .assign_building(&user, id, g, &actor)
+                .await
+                .map(|b| format!("“{}”已划入 {}", b.name, b.scope)),
+            Err(e) => return Err(e),
+        },
+        "add_unit" => {
+            let spec = (|| {
+                let floors = opt_num::<i64>(f.floors.as_deref(), "楼层数")?.unwrap_or(0);
+                let rooms = opt_num::<i64>(f.rooms_per_floor.as_deref(), "每层户数")?.unwrap_or(0);
+                let area = opt_num::<f64>(f.area_m2.as_deref(), "建筑面积")?;
+                numbered_dwellings(floors, rooms, area)
+            })();
+            match spec {
+                Ok(ds) => app
+                    .add_unit(&user, id, f.name.as_deref().unwrap_or(""), &ds, &actor)
+                    .await
+                    .map(|_| format!("已新增单元,{} 户", ds.len())),
+                Err(e) => Err(e),
+            }
+        }
+        "delete" => {
+            let r = app
+                .delete_place(&user, PlaceRef::Building(id), &actor)
+                .await;
+            if r.is_ok() {
+                return back_to(&f.code, None, Ok("楼栋已删除".to_owned()));
+            }
+            r.map(|()| String::new())
+        }
+        _ => return Err(WebError::bad_request("invalid", "未知操作")),
+    };
+    back_to(&f.code, Some(("building", id)), r)
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    code: String,
+    building: i64,
+}
+
+async fn delete_unit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, WebError> {
+    let r = state
+        .app
+        .delete_place(&user, PlaceRef::Unit(id), &user.actor(&ip))
+        .await
+        .map(|()| "单元已删除".to_owned());
+    back_to(&f.code, Some(("building", f.building)), r)
+}
+
+async fn delete_dwelling(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DeleteForm>,
+) -> Result<Response, WebError> {
+    let r = state
+        .app
+        .delete_place(&user, PlaceRef::Dwelling(id), &user.actor(&ip))
+        .await
+        .map(|()| "该户已删除".to_owned());
+    back_to(&f.code, Some(("building", f.building)), r)
 }
