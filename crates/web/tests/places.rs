@@ -625,3 +625,104 @@ db_test!(
         assert_eq!(r.status, 403);
     }
 );
+
+db_test!(
+    party_forms_set_up_organisations_and_posts,
+    |db: Db| async move {
+        let (mut c, pw) = seeded(db).await;
+        c.login("shuji", &pw["shuji"]).await;
+        let party = c.get(&path("/api/v1/communities/{c}/party")).await.json();
+        let committee = party["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["kind"] == "committee")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+            (
+                "/places/party/orgs",
+                vec![
+                    ("kind", "branch"),
+                    ("name", "第一网格第二党支部"),
+                    ("node", "grid:1"),
+                    ("parent_id", &committee),
+                ],
+                "已建立“第一网格第二党支部”",
+            ),
+            (
+                "/places/party/orgs",
+                vec![
+                    ("kind", "group"),
+                    ("name", "错位党小组"),
+                    ("node", "grid:1"),
+                    ("parent_id", ""),
+                ],
+                "党小组应设在楼栋上",
+            ),
+            (
+                "/places/party/posts",
+                vec![
+                    ("post", "building_head"),
+                    ("person_name", "周桂兰"),
+                    ("node", "building:11"),
+                    ("start_date", "2026-11-01"),
+                ],
+                "已任命周桂兰",
+            ),
+            (
+                "/places/party/posts",
+                vec![
+                    ("post", "grid_worker"),
+                    ("person_name", "钱立新"),
+                    ("node", "grid:1"),
+                    ("start_date", "2026-13-01"),
+                ],
+                "日期应为",
+            ),
+            (
+                "/places/party/posts",
+                vec![
+                    ("post", "grid_worker"),
+                    ("person_name", "钱立新"),
+                    ("node", "building:1"),
+                    ("start_date", "2026-11-01"),
+                ],
+                "网格员应设在网格上",
+            ),
+        ];
+        for (url, mut fields, expect) in cases {
+            fields.push(("code", COMMUNITY));
+            let r = c.post_form(url, &fields).await;
+            assert_eq!(r.status, 303, "{}", r.body);
+            let page = c.get(r.location()).await;
+            assert!(page.body.contains(expect), "{expect}: {}", r.location());
+        }
+        let page = c.get(&path("/places/party?code={c}")).await;
+        assert!(page.body.contains("第一网格第二党支部") && page.body.contains("周桂兰"));
+        // a grid worker sees the network but cannot change it
+        let mut w = Client::new(c.app.db().clone()).await;
+        w.login("wangge1", &pw["wangge1"]).await;
+        assert!(
+            !w.get(&path("/places/party?code={c}"))
+                .await
+                .body
+                .contains("新建党组织")
+        );
+        let r = w
+            .post_form(
+                "/places/party/orgs",
+                &[
+                    ("code", COMMUNITY),
+                    ("kind", "group"),
+                    ("name", "x"),
+                    ("node", "building:1"),
+                    ("parent_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+    }
+);
