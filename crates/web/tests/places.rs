@@ -641,7 +641,8 @@ db_test!(
             .as_i64()
             .unwrap()
             .to_string();
-        let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+        type Fields<'a> = Vec<(&'a str, &'a str)>;
+        let cases: Vec<(&str, Fields, &str)> = vec![
             (
                 "/places/party/orgs",
                 vec![
