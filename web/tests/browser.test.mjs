@@ -223,6 +223,10 @@ test('the community secretary walks the grid tree, the map and the validation re
   assert.equal(await page.locator('#map path.grid.level-1').count(), 10);
   assert.equal(await page.locator('#map path.building').count(), 11);
   await shot(page, '11-grid-map');
+  // a building on the map opens in the tree
+  await page.locator('#map path.building').first().click();
+  await page.waitForURL(/\/places\?code=220103008003&building=\d+$/);
+  assert.equal(await page.locator('#dwellings tr.dwelling').count(), 50);
 
   await page.click('.tabs >> text=校验报告');
   assert.match(await page.textContent('#grids-clean'), /校验通过/);

@@ -32,7 +32,16 @@
         pointToLayer: function (f, at) {
           return L.circleMarker(at, { className: "building", radius: 7, color: "#c8102e", fillColor: "#fff", fillOpacity: 1, weight: 3 });
         },
-        onEachFeature: function (f, l) { l.bindTooltip(label(f.properties), { sticky: true }); }
+        onEachFeature: function (f, l) {
+          var p = f.properties;
+          l.bindTooltip(label(p), { sticky: true });
+          // a click opens the grid or building in the tree
+          if (p.kind === "grid" || p.kind === "building") {
+            l.on("click", function () {
+              location.href = "/places?code=" + encodeURIComponent(el.dataset.code) + "&" + p.kind + "=" + p.id;
+            });
+          }
+        }
       }).addTo(map);
       if (fc.features.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
       else map.setView([35, 105], 4);
