@@ -205,6 +205,15 @@ test('the community secretary walks the grid tree, the map and the validation re
   assert.equal(await page.locator('#dwellings tr.dwelling').count(), 50);
   assert.match(await page.textContent('#node-title'), /长山花园小区 11号楼/);
   await shot(page, '10-grid-tree');
+  // deleting asks first; cancelled, nothing happens
+  const firstDelete = page.locator('#dwellings tr.dwelling').first().locator('button:has-text("删除")');
+  page.once('dialog', (d) => { assert.match(d.message(), /删除 1单元 101 室/); d.dismiss(); });
+  await firstDelete.click();
+  assert.equal(await page.locator('#flash').count(), 0);
+  // confirmed, the guard speaks: 101 is a party member household of the seed
+  page.once('dialog', (d) => d.accept());
+  await firstDelete.click();
+  assert.match(await page.textContent('#flash'), /党员家庭户/);
 
   // Excel: upload the template (its two rows are already there: nothing changes)
   const template = join(dataDir, 'template.xlsx');
