@@ -123,6 +123,13 @@ db_test!(
 
 db_test!(the_api_enforces_the_access_matrix, |db: Db| async move {
     let (mut c, _) = seeded(db).await;
+    // the neighbouring community must exist before anyone is granted it
+    let longshan =
+        linli_domain::territory::Region::parse("220103008004", "龙山路社区", Some("220103008"))
+            .unwrap();
+    linli_store::regions::upsert(&mut *c.app.db().conn().await.unwrap(), &[longshan])
+        .await
+        .unwrap();
     let neighbour = NewAccount {
         username: "longshan".into(),
         display_name: None,
