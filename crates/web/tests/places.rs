@@ -127,7 +127,7 @@ db_test!(the_api_enforces_the_access_matrix, |db: Db| async move {
     let longshan =
         linli_domain::territory::Region::parse("220103008004", "龙山路社区", Some("220103008"))
             .unwrap();
-    linli_store::regions::upsert(&mut *c.app.db().conn().await.unwrap(), &[longshan])
+    linli_store::regions::upsert(&mut c.app.db().conn().await.unwrap(), &[longshan])
         .await
         .unwrap();
     let neighbour = NewAccount {
