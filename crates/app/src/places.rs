@@ -132,6 +132,24 @@ impl App {
         self.grid_index.set(None);
     }
 
+    /// Ends a grid write: the audit record, the grid as stored, commit,
+    /// and a fresh point → grid index on next use.
+    async fn finish_grid_write(
+        &self,
+        mut tx: linli_store::Tx,
+        id: i64,
+        ev: linli_domain::audit::AuditEvent,
+        now: linli_domain::time::UnixMs,
+    ) -> Result<Grid, AppError> {
+        audit::append(&mut tx, ev, now).await?;
+        let grid = store::grid_by_id(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        self.forget_grid_index();
+        Ok(grid)
+    }
+
     /// The index over all leaf grids with a boundary.
     pub async fn grid_index(&self) -> Result<Arc<GridIndex>, AppError> {
         if let Some(i) = self.grid_index.get() {
@@ -289,13 +307,7 @@ impl App {
             format!("grid:{id}"),
             format!("{code} {name}"),
         );
-        audit::append(&mut tx, ev, now).await?;
-        let grid = store::grid_by_id(&mut tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
-        self.forget_grid_index();
-        Ok(grid)
+        self.finish_grid_write(tx, id, ev, now).await
     }
 
     /// Renames a grid and/or replaces its boundary (`None` keeps it).
@@ -331,13 +343,7 @@ impl App {
             format!("grid:{id}"),
             format!("{new_name} {what}"),
         );
-        audit::append(&mut tx, ev, now).await?;
-        let grid = store::grid_by_id(&mut tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
-        self.forget_grid_index();
-        Ok(grid)
+        self.finish_grid_write(tx, id, ev, now).await
     }
 
     /// Moves a grid (and its subtree) under another grid of the same
@@ -389,13 +395,7 @@ impl App {
             format!("grid:{id}"),
             format!("{} -> {new_code}", g.code),
         );
-        audit::append(&mut tx, ev, now).await?;
-        let grid = store::grid_by_id(&mut tx, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
-        self.forget_grid_index();
-        Ok(grid)
+        self.finish_grid_write(tx, id, ev, now).await
     }
 
     /// Deletes an empty grid: one that still holds grids or buildings

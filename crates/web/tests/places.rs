@@ -616,6 +616,37 @@ db_test!(
             let page = c.get(r.location()).await;
             assert!(page.body.contains(expect), "{expect}: {}", r.location());
         }
+        // units and dwellings are deleted on their own routes; a party household is refused
+        let r = c
+            .post_form(
+                "/places/dwellings/1/delete",
+                &[("code", COMMUNITY), ("building", "1")],
+            )
+            .await;
+        assert!(c.get(r.location()).await.body.contains("党员家庭户"));
+        let r = c
+            .post_form(
+                "/places/dwellings/2/delete",
+                &[("code", COMMUNITY), ("building", "1")],
+            )
+            .await;
+        assert!(c.get(r.location()).await.body.contains("该户已删除"));
+        let r = c
+            .post_form(
+                "/places/units/1/delete",
+                &[("code", COMMUNITY), ("building", "1")],
+            )
+            .await;
+        assert!(c.get(r.location()).await.body.contains("还有住户"));
+        assert_eq!(
+            c.post_form(
+                "/places/rooms/1/delete",
+                &[("code", COMMUNITY), ("building", "1")]
+            )
+            .await
+            .status,
+            404
+        );
         // a grid worker of the old grid no longer sees it, nor can post to it
         let mut w = Client::new(c.app.db().clone()).await;
         w.login("wangge1", &pw["wangge1"]).await;

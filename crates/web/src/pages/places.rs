@@ -34,8 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/places/grids/{id}", post(change_grid))
         .route("/places/buildings", post(create_building))
         .route("/places/buildings/{id}", post(change_building))
-        .route("/places/units/{id}/delete", post(delete_unit))
-        .route("/places/dwellings/{id}/delete", post(delete_dwelling))
+        .route("/places/{kind}/{id}/delete", post(delete_inside))
 }
 
 const BUILDINGS_PER_PAGE: usize = 20;
@@ -480,10 +479,11 @@ async fn party_page(
     page(StatusCode::OK, &p)
 }
 
-/// Back to the tree (at `node`: `("grid", id)` or `("building", id)`) with a message.
-fn back_to(
-    code: &str,
-    node: Option<(&str, i64)>,
+/// A redirect to `path` with `params` and the outcome as a flash message;
+/// refusals a person can fix are shown, anything else is an error page.
+fn redirect_with(
+    path: &str,
+    mut params: Vec<(&str, String)>,
     r: Result<String, AppError>,
 ) -> Result<Response, WebError> {
     let (msg, err) = match r {
@@ -493,14 +493,23 @@ fn back_to(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut q = vec![("code", code.to_owned())];
+    params.push(("msg", msg));
+    params.push(("err", err.to_owned()));
+    let qs = serde_urlencoded::to_string(&params).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(see_other(&format!("{path}?{qs}")))
+}
+
+/// Back to the tree (at `node`: `("grid", id)` or `("building", id)`) with a message.
+fn back_to(
+    code: &str,
+    node: Option<(&str, i64)>,
+    r: Result<String, AppError>,
+) -> Result<Response, WebError> {
+    let mut params = vec![("code", code.to_owned())];
     if let Some((k, id)) = node {
-        q.push((k, id.to_string()));
+        params.push((k, id.to_string()));
     }
-    q.push(("msg", msg));
-    q.push(("err", err.to_owned()));
-    let qs = serde_urlencoded::to_string(&q).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(see_other(&format!("/places?{qs}")))
+    redirect_with("/places", params, r)
 }
 
 fn back(code: &str, grid: Option<i64>, r: Result<String, AppError>) -> Result<Response, WebError> {
@@ -756,46 +765,31 @@ struct DeleteForm {
     building: i64,
 }
 
-async fn delete_unit(
+/// Deletes a unit or a dwelling (`/places/units/{id}/delete`,
+/// `/places/dwellings/{id}/delete`) and returns to its building.
+async fn delete_inside(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
+    Path((kind, id)): Path<(String, i64)>,
     Form(f): Form<DeleteForm>,
 ) -> Result<Response, WebError> {
+    let (what, done) = match kind.as_str() {
+        "units" => (PlaceRef::Unit(id), "单元已删除"),
+        "dwellings" => (PlaceRef::Dwelling(id), "该户已删除"),
+        _ => return Err(WebError::NotFound),
+    };
     let r = state
         .app
-        .delete_place(&user, PlaceRef::Unit(id), &user.actor(&ip))
+        .delete_place(&user, what, &user.actor(&ip))
         .await
-        .map(|()| "单元已删除".to_owned());
-    back_to(&f.code, Some(("building", f.building)), r)
-}
-
-async fn delete_dwelling(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
-    Form(f): Form<DeleteForm>,
-) -> Result<Response, WebError> {
-    let r = state
-        .app
-        .delete_place(&user, PlaceRef::Dwelling(id), &user.actor(&ip))
-        .await
-        .map(|()| "该户已删除".to_owned());
+        .map(|()| done.to_owned());
     back_to(&f.code, Some(("building", f.building)), r)
 }
 
 /// Back to the party page with a message.
 fn back_to_party(code: &str, r: Result<String, AppError>) -> Result<Response, WebError> {
-    let (msg, err) = match r {
-        Ok(m) => (m, "0"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => (e.to_string(), "1"),
-        Err(e) => return Err(e.into()),
-    };
-    let qs = serde_urlencoded::to_string([("code", code), ("msg", msg.as_str()), ("err", err)])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(see_other(&format!("/places/party?{qs}")))
+    redirect_with("/places/party", vec![("code", code.to_owned())], r)
 }
 
 /// `community`, `grid:7` or `building:3`.
