@@ -255,6 +255,16 @@ pub enum Permission {
     EditPlaces,
     /// Create, move, redraw and delete grids; party organisations and posts.
     ManageGrids,
+    /// See residents in scope, personal fields masked (人房地情).
+    ViewResidents,
+    /// Add, change, move and tag residents.
+    EditResidents,
+    /// Reveal a masked field, giving a reason; every reveal is audited.
+    RevealPersonal,
+    /// Import and export the registry in bulk (exports masked).
+    BulkResidents,
+    /// Export without masks (audited).
+    ExportUnmasked,
 }
 
 impl Permission {
@@ -288,6 +298,23 @@ impl Permission {
                 Role::SystemAdmin,
             ],
             Permission::ManageGrids => MANAGE,
+            // the system administrator sets up places but never reads
+            // personal data (三权分立); street and district see masked lists
+            Permission::ViewResidents => &[
+                Role::GridWorker,
+                Role::BuildingHead,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
+            Permission::EditResidents | Permission::RevealPersonal => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+            ],
+            Permission::BulkResidents => &[Role::CommunityStaff, Role::CommunitySecretary],
+            Permission::ExportUnmasked => &[Role::CommunitySecretary],
         }
     }
 }
@@ -307,6 +334,19 @@ pub fn reaches(grants: &[Grant], perm: Permission, target: &RegionCode) -> bool 
     grants
         .iter()
         .any(|g| perm.roles().contains(&g.role) && g.scope.related(target))
+}
+
+/// The code prefixes over which `grants` give `perm` ("" is the whole
+/// country), for filtering lists in the store.
+pub fn scope_prefixes(grants: &[Grant], perm: Permission) -> Vec<String> {
+    let mut out: Vec<String> = grants
+        .iter()
+        .filter(|g| perm.roles().contains(&g.role))
+        .map(|g| g.scope.significant_prefix().to_owned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// 三权分立: only an auditor over the whole country reads the audit log —
@@ -403,6 +443,37 @@ mod tests {
         // a province code with a zero in its city digits still works
         assert!(code("110000000000").covers(&code("110105000000")));
         assert!(!code("110000000000").covers(&code("120105000000")));
+    }
+
+    #[test]
+    fn personal_data_stays_with_the_community() {
+        let g = |role, scope: &str| {
+            vec![Grant {
+                role,
+                scope: code(scope),
+            }]
+        };
+        let own = code("220103008003001");
+        let admin = g(Role::SystemAdmin, "000000000000");
+        assert!(!allowed(&admin, Permission::ViewResidents, &own));
+        assert!(scope_prefixes(&admin, Permission::ViewResidents).is_empty());
+        let street = g(Role::StreetAdmin, "220103008");
+        assert!(allowed(&street, Permission::ViewResidents, &own));
+        assert!(!allowed(&street, Permission::RevealPersonal, &own));
+        let worker = g(Role::GridWorker, "220103008003001");
+        assert!(allowed(&worker, Permission::RevealPersonal, &own));
+        assert!(!allowed(&worker, Permission::BulkResidents, &own));
+        assert_eq!(
+            scope_prefixes(&worker, Permission::ViewResidents),
+            ["220103008003001"]
+        );
+        let sec = g(Role::CommunitySecretary, "220103008003");
+        assert!(allowed(&sec, Permission::ExportUnmasked, &own));
+        assert!(!allowed(
+            &g(Role::CommunityStaff, "220103008003"),
+            Permission::ExportUnmasked,
+            &own
+        ));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod geo;
 pub mod grid_index;
 pub mod party;
 pub mod places;
+pub mod registry;
 pub mod secret;
 pub mod session;
 pub mod territory;

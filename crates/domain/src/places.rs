@@ -103,6 +103,31 @@ pub fn recode(
     format!("{new_root}{rest}").parse().ok()
 }
 
+/// 房号: letters, digits and `-`, at most 16.
+pub fn clean_room(room: &str) -> Result<String, PlaceError> {
+    let room = room.trim();
+    let ok = !room.is_empty()
+        && room.len() <= 16
+        && room.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(room.to_owned())
+    } else {
+        Err(PlaceError::BadRoom(room.to_owned()))
+    }
+}
+
+/// A building or unit name from a spreadsheet cell: bare numbers are
+/// completed with `suffix` (`5` → `5号楼`); `column` names it in errors.
+pub fn place_part(value: &str, column: &str, suffix: &str) -> Result<String, String> {
+    let v = normalise_cell(value);
+    let v = if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) {
+        format!("{v}{suffix}")
+    } else {
+        v
+    };
+    clean_name(&v, 40).map_err(|_| format!("{column}不能为空且不超过 40 字"))
+}
+
 /// 户 — one dwelling's own facts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DwellingSpec {
@@ -118,13 +143,7 @@ impl DwellingSpec {
         if !(-5..=200).contains(&floor) {
             return Err(PlaceError::BadFloor(floor));
         }
-        let room = room.trim();
-        let ok = !room.is_empty()
-            && room.len() <= 16
-            && room.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !ok {
-            return Err(PlaceError::BadRoom(room.to_owned()));
-        }
+        let room = clean_room(room)?;
         if let Some(a) = area_m2
             && !(1.0..=10_000.0).contains(&a)
         {
@@ -132,7 +151,7 @@ impl DwellingSpec {
         }
         Ok(DwellingSpec {
             floor,
-            room: room.to_owned(),
+            room,
             area_m2,
         })
     }
@@ -181,15 +200,7 @@ impl PlaceRow {
     /// Bare numbers are completed: building `5` → `5号楼`, unit `1` → `1单元`.
     pub fn parse<'a>(cell: impl Fn(&str) -> &'a str) -> Result<PlaceRow, String> {
         let get = |c: &str| normalise_cell(cell(c));
-        let named = |c: &str, suffix: &str| -> Result<String, String> {
-            let v = get(c);
-            let v = if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) {
-                format!("{v}{suffix}")
-            } else {
-                v
-            };
-            clean_name(&v, 40).map_err(|_| format!("{c}不能为空且不超过 40 字"))
-        };
+        let named = |c: &str, suffix: &str| place_part(cell(c), c, suffix);
         let estate = named("小区", "")?;
         let building = named("楼栋", "号楼")?;
         let unit = named("单元", "单元")?;
