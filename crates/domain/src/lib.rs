@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod cases;
 pub mod coverage;
 pub mod geo;
 pub mod grid_index;

@@ -1,0 +1,159 @@
+//! The indicators of `references/indicators.md`, from counted facts. A
+//! ratio with nothing to divide by is `None` ("—" on a dashboard), never
+//! 0 % or 100 %. Weights are configuration.
+
+/// What was counted for one territory subtree and period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// 上报数
+    pub received: u64,
+    /// 有效上报数
+    pub valid: u64,
+    /// 立案数
+    pub registered: u64,
+    /// 作废数
+    pub cancelled: u64,
+    /// 应派遣数 / 派遣数 / 按时派遣数
+    pub to_dispatch: u64,
+    pub dispatched: u64,
+    pub dispatched_on_time: u64,
+    /// 应处置数 / 处置数 / 按期处置数
+    pub to_handle: u64,
+    pub handled: u64,
+    pub handled_on_time: u64,
+    /// 返工数
+    pub reworked: u64,
+    /// 应结案数 / 结案数 / 按期结案数 / 缓办数
+    pub to_close: u64,
+    pub closed: u64,
+    pub closed_on_time: u64,
+    pub postponed: u64,
+    /// signed for and the reporter contacted within the response deadline
+    pub responded_in_time: u64,
+    /// rated or verified as resolved
+    pub resolved: u64,
+    /// 满意 / 基本满意 / 不满意
+    pub satisfied: u64,
+    pub fairly_satisfied: u64,
+    pub dissatisfied: u64,
+    /// closed without rework or reopen
+    pub first_time: u64,
+}
+
+/// How much a 基本满意 counts toward 满意率 (1.0 = fully; some cities 0.8).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SatisfactionWeights {
+    pub fairly: f64,
+}
+
+impl Default for SatisfactionWeights {
+    fn default() -> Self {
+        SatisfactionWeights { fairly: 1.0 }
+    }
+}
+
+/// `num / den`, `None` when there is nothing to divide by.
+pub fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// Every indicator, as a fraction (0.9372 for 93.72 %).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Indicators {
+    pub valid_report_rate: Option<f64>,
+    pub accurate_registration_rate: Option<f64>,
+    pub on_time_dispatch_rate: Option<f64>,
+    pub accurate_dispatch_rate: Option<f64>,
+    pub handling_rate: Option<f64>,
+    pub on_time_handling_rate: Option<f64>,
+    pub rework_rate: Option<f64>,
+    pub closure_rate: Option<f64>,
+    pub on_time_closure_rate: Option<f64>,
+    pub response_rate: Option<f64>,
+    pub resolution_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub first_time_rate: Option<f64>,
+}
+
+impl Indicators {
+    pub fn compute(c: &Counts, w: SatisfactionWeights) -> Indicators {
+        let closable = c.to_close.saturating_sub(c.postponed);
+        let rated = c.satisfied + c.fairly_satisfied + c.dissatisfied;
+        Indicators {
+            valid_report_rate: ratio(c.valid, c.received),
+            accurate_registration_rate: ratio(
+                c.registered.saturating_sub(c.cancelled),
+                c.registered,
+            ),
+            on_time_dispatch_rate: ratio(c.dispatched_on_time, c.to_dispatch),
+            accurate_dispatch_rate: ratio(c.dispatched.saturating_sub(c.reworked), c.to_dispatch),
+            handling_rate: ratio(c.handled, c.to_handle),
+            on_time_handling_rate: ratio(c.handled_on_time, c.to_handle),
+            rework_rate: ratio(c.reworked, c.handled),
+            closure_rate: ratio(c.closed, closable),
+            on_time_closure_rate: ratio(c.closed_on_time, closable),
+            response_rate: ratio(c.responded_in_time, c.received),
+            resolution_rate: ratio(c.resolved, c.closed),
+            satisfaction_rate: (rated > 0).then(|| {
+                (c.satisfied as f64 + w.fairly * c.fairly_satisfied as f64) / rated as f64
+            }),
+            first_time_rate: ratio(c.first_time, c.closed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pct(x: Option<f64>) -> String {
+        x.map_or("—".into(), |v| format!("{:.2}", v * 100.0))
+    }
+
+    #[test]
+    fn the_tianmen_month_adds_up() {
+        // references/indicators.md: 受理 1054, 立案 996, 应结案 972, 结案 911, 按期结案 737
+        let c = Counts {
+            received: 1054,
+            registered: 996,
+            to_close: 972,
+            closed: 911,
+            closed_on_time: 737,
+            ..Counts::default()
+        };
+        let i = Indicators::compute(&c, SatisfactionWeights::default());
+        assert_eq!(pct(i.closure_rate), "93.72");
+        assert_eq!(pct(i.on_time_closure_rate), "75.82");
+        // postponed cases leave the denominator
+        let p = Indicators::compute(
+            &Counts { postponed: 22, ..c },
+            SatisfactionWeights::default(),
+        );
+        assert_eq!(pct(p.closure_rate), "95.89");
+    }
+
+    #[test]
+    fn nothing_to_divide_by_is_no_figure() {
+        let i = Indicators::compute(&Counts::default(), SatisfactionWeights::default());
+        assert_eq!(i.closure_rate, None);
+        assert_eq!(i.satisfaction_rate, None);
+    }
+
+    #[test]
+    fn fairly_satisfied_can_be_weighted() {
+        let c = Counts {
+            satisfied: 6,
+            fairly_satisfied: 2,
+            dissatisfied: 2,
+            ..Counts::default()
+        };
+        assert_eq!(
+            pct(Indicators::compute(&c, SatisfactionWeights::default()).satisfaction_rate),
+            "80.00"
+        );
+        assert_eq!(
+            pct(Indicators::compute(&c, SatisfactionWeights { fairly: 0.8 }).satisfaction_rate),
+            "76.00"
+        );
+    }
+}
