@@ -81,13 +81,27 @@ impl Db {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
+                             PRAGMA cache_size = -32768;",
                         )
                         .await?;
                         Ok(())
                     })
                 }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            // plan every statement with its values: a generic plan cached
+            // while a table was small (a fresh install, a bulk import in
+            // progress) would otherwise keep scanning it whole
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+            }
         }
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(opts)

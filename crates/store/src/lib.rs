@@ -10,9 +10,12 @@ mod db;
 mod error;
 
 pub mod audit;
+pub mod care_cards;
 pub mod party;
+pub mod pipl;
 pub mod places;
 pub mod regions;
+pub mod registry;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

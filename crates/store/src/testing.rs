@@ -263,3 +263,26 @@ pub async fn try_exec(conn: &mut crate::Conn, sql: &'static str) -> Result<(), c
     conn.execute(sql).await?;
     Ok(())
 }
+
+/// Every value of every row of `table` as text, to prove what is (not)
+/// stored in clear.
+pub async fn table_text(db: &Db, table: &str) -> String {
+    use sqlx::Row;
+    let cols: Vec<String> = schema_columns(db)
+        .await
+        .into_iter()
+        .filter(|c| c.0 == table)
+        .map(|c| format!("COALESCE(CAST({} AS TEXT), '')", c.1))
+        .collect();
+    assert!(!cols.is_empty(), "no table {table}");
+    let sql = format!("SELECT {} FROM {table}", cols.join(" || '|' || "));
+    let mut conn = db.conn().await.expect("conn");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await
+        .expect("dump table")
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
