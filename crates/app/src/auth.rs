@@ -48,6 +48,20 @@ impl Principal {
         }
     }
 
+    /// The operator at the command line for the registry's bulk verbs
+    /// (import, export, key rotation): the system administrator may not
+    /// read personal data (三权分立), so these run as a community
+    /// secretary over the country, audited as `cli`.
+    pub fn cli_registry() -> Principal {
+        Principal {
+            grants: vec![linli_domain::access::Grant {
+                role: linli_domain::access::Role::CommunitySecretary,
+                scope: linli_domain::access::RegionCode::country(),
+            }],
+            ..Principal::cli()
+        }
+    }
+
     pub fn actor(&self, source: &str) -> Actor {
         Actor {
             id: Some(self.user_id),

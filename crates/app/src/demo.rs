@@ -48,7 +48,7 @@ const GIVEN: [&str; 20] = [
 ];
 
 /// A made-up but plausible name for the k-th person (distinct for k < 400).
-fn person(k: usize) -> String {
+pub(crate) fn person(k: usize) -> String {
     format!(
         "{}{}",
         SURNAMES[k % 20],

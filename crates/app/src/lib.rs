@@ -3,6 +3,7 @@
 //! transactions, writing the audit record inside the same transaction as
 //! the action it records. No HTTP here.
 
+pub mod crypto;
 mod error;
 mod passwords;
 mod secrets;
@@ -10,10 +11,15 @@ mod secrets;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod care_cards;
 pub mod demo;
+mod demo_residents;
 pub mod party;
+pub mod pipl;
 pub mod places;
 pub mod places_xlsx;
+pub mod registry;
+pub mod registry_xlsx;
 pub mod report;
 pub mod territory;
 pub mod xlsx;
@@ -38,6 +44,15 @@ pub struct App {
     db: Db,
     config: AppConfig,
     grid_index: places::IndexCache,
+    crypto: Option<std::sync::Arc<dyn crypto::FieldCrypto>>,
+    /// signs the QR page's human checks (lives as long as the process)
+    check_key: std::sync::Arc<[u8; 32]>,
+}
+
+impl std::fmt::Debug for dyn crypto::FieldCrypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FieldCrypto")
+    }
 }
 
 impl App {
@@ -46,7 +61,22 @@ impl App {
             db,
             config,
             grid_index: places::IndexCache::default(),
+            crypto: None,
+            check_key: std::sync::Arc::new(secrets::process_key()),
         }
+    }
+
+    /// The same services with the key ring that seals personal fields;
+    /// without one the registry refuses to store or reveal them.
+    pub fn with_crypto(mut self, crypto: std::sync::Arc<dyn crypto::FieldCrypto>) -> App {
+        self.crypto = Some(crypto);
+        self
+    }
+
+    pub(crate) fn crypto(&self) -> Result<&dyn crypto::FieldCrypto, AppError> {
+        self.crypto
+            .as_deref()
+            .ok_or_else(|| AppError::Invalid("未配置个人信息加密密钥(LINLI_KEY_FILE)".into()))
     }
 
     pub fn db(&self) -> &Db {
@@ -103,4 +133,13 @@ pub(crate) fn event(
         source: actor.source.clone(),
         detail,
     }
+}
+
+/// Today's date in China (Asia/Shanghai, UTC+8, no daylight saving).
+pub fn today() -> time::Date {
+    let secs = now().0.div_euclid(1000);
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .map(|t| t.to_offset(offset).date())
+        .unwrap_or(time::Date::MIN)
 }

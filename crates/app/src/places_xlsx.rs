@@ -44,10 +44,14 @@ fn headers() -> Vec<&'static str> {
 
 /// The rejected rows as an xlsx: the file's own columns plus 错误原因.
 pub fn rejected_xlsx(report: &PlaceImport) -> Result<Vec<u8>, AppError> {
-    let mut cols: Vec<&str> = report.headers.iter().map(String::as_str).collect();
+    rejected_rows_xlsx(&report.headers, &report.rejected)
+}
+
+/// Rejected rows under the file's own headers, with 错误原因 last.
+pub fn rejected_rows_xlsx(headers: &[String], rejected: &[Rejected]) -> Result<Vec<u8>, AppError> {
+    let mut cols: Vec<&str> = headers.iter().map(String::as_str).collect();
     cols.push("错误原因");
-    let rows: Vec<Vec<Cell>> = report
-        .rejected
+    let rows: Vec<Vec<Cell>> = rejected
         .iter()
         .map(|r| {
             let mut row: Vec<Cell> = r.cells.iter().map(|c| Cell::Text(c.clone())).collect();

@@ -28,3 +28,22 @@ pub fn typeable_password() -> Result<Secret, AppError> {
     }
     Ok(Secret::new(s))
 }
+
+/// A 128-bit secret, hex encoded (short enough for a small QR code).
+pub fn random_hex_128() -> Result<Secret, AppError> {
+    Ok(Secret::new(hex::encode(random_bytes::<16>()?)))
+}
+
+/// A key for short-lived, server-side checks (the QR page's human check).
+pub fn process_key() -> [u8; 32] {
+    random_bytes::<32>().unwrap_or_else(|_| {
+        // no OS randomness: derive from the clock and process id; the
+        // checks it signs live for minutes and guard nothing secret
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        let mut k = [0u8; 32];
+        if let Ok(bytes) = hex::decode(linli_domain::secret::sm3_hex(seed.as_bytes())) {
+            k.copy_from_slice(&bytes[..32.min(bytes.len())]);
+        }
+        k
+    })
+}

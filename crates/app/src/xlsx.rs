@@ -23,10 +23,23 @@ fn cell_text(d: &Data) -> Result<String, String> {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
+        // a date cell: days since 1899-12-30 (Excel's epoch, leap-year bug included)
+        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
         Data::DateTime(dt) => dt.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => return Err(format!("单元格含公式错误 {e}")),
     })
+}
+
+fn excel_date(serial: f64) -> String {
+    let epoch = time::macros::date!(1899 - 12 - 30);
+    let days = serial.floor();
+    if !(1.0..=2_958_465.0).contains(&days) {
+        return serial.to_string();
+    }
+    epoch
+        .checked_add(time::Duration::days(days as i64))
+        .map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
 /// Reads the first worksheet of an xlsx/xls/ods file held in memory.
@@ -120,4 +133,143 @@ pub fn write_book(sheets: &[SheetOut<'_>]) -> Result<Vec<u8>, AppError> {
         }
     }
     book.save_to_buffer().map_err(err)
+}
+
+/// What a streamed sheet yields: the header row first, then rows in
+/// chunks (each row with its Excel row number, or why it is unreadable).
+#[derive(Debug)]
+pub enum SheetPart {
+    Headers(Vec<String>),
+    Rows(Vec<(usize, Result<Vec<String>, String>)>),
+}
+
+/// Reads the first worksheet on a thread of its own and sends it in
+/// chunks of `chunk` rows; the bounded channel keeps memory flat however
+/// long the sheet. xlsx files stream cell by cell; xls and ods (rare for
+/// such volumes) are read whole and then chunked. Empty rows are skipped.
+pub fn stream_first_sheet(
+    bytes: Vec<u8>,
+    chunk: usize,
+) -> tokio::sync::mpsc::Receiver<Result<SheetPart, AppError>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    std::thread::spawn(move || {
+        let chunk = chunk.max(1);
+        let outcome = if bytes.starts_with(b"PK") {
+            stream_xlsx(bytes, chunk, &tx)
+        } else {
+            whole_sheet(&bytes, chunk, &tx)
+        };
+        if let Err(e) = outcome {
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    rx
+}
+
+type PartSender = tokio::sync::mpsc::Sender<Result<SheetPart, AppError>>;
+
+/// Sends a part; `false` when the receiver has gone (the import failed).
+fn send(tx: &PartSender, part: SheetPart) -> bool {
+    tx.blocking_send(Ok(part)).is_ok()
+}
+
+fn whole_sheet(bytes: &[u8], chunk: usize, tx: &PartSender) -> Result<(), AppError> {
+    let (sheet, broken) = read_first_sheet(bytes)?;
+    if !send(tx, SheetPart::Headers(sheet.headers)) {
+        return Ok(());
+    }
+    let mut all: Vec<(usize, Result<Vec<String>, String>)> = sheet
+        .rows
+        .into_iter()
+        .map(|(n, c)| (n, Ok(c)))
+        .chain(broken.into_iter().map(|(n, e)| (n, Err(e))))
+        .collect();
+    all.sort_by_key(|r| r.0);
+    for part in all.chunks(chunk) {
+        if !send(tx, SheetPart::Rows(part.to_vec())) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn stream_xlsx(bytes: Vec<u8>, chunk: usize, tx: &PartSender) -> Result<(), AppError> {
+    let not_xlsx =
+        |e: calamine::XlsxError| AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{e}"));
+    let mut book: calamine::Xlsx<_> =
+        calamine::Reader::new(Cursor::new(bytes)).map_err(not_xlsx)?;
+    let name = calamine::Reader::sheet_names(&book)
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::Invalid("Excel 文件中没有工作表".into()))?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(not_xlsx)?;
+    let mut headers: Option<Vec<String>> = None;
+    let mut current: Option<(u32, Vec<String>, Option<String>)> = None;
+    let mut out: Vec<(usize, Result<Vec<String>, String>)> = Vec::with_capacity(chunk);
+    // a finished row goes to the header or the chunk; `false` to stop
+    let mut finish = |row: (u32, Vec<String>, Option<String>), out: &mut Vec<_>| -> bool {
+        let (r, values, broken) = row;
+        let excel_row = r as usize + 1;
+        match (&headers, broken) {
+            (None, _) => {
+                let h = values
+                    .iter()
+                    .map(|v| linli_domain::places::normalise_cell(v))
+                    .collect();
+                headers = Some(h);
+                let Some(h) = headers.clone() else {
+                    return false;
+                };
+                send(tx, SheetPart::Headers(h))
+            }
+            (Some(_), Some(e)) => {
+                out.push((excel_row, Err(e)));
+                true
+            }
+            (Some(_), None) if values.iter().all(|v| v.trim().is_empty()) => true,
+            (Some(_), None) => {
+                out.push((excel_row, Ok(values)));
+                true
+            }
+        }
+    };
+    loop {
+        let next = cells.next_cell().map_err(not_xlsx)?;
+        let Some(cell) = next else { break };
+        let (r, c) = cell.get_position();
+        if current.as_ref().is_some_and(|cur| cur.0 != r) {
+            if let Some(done) = current.take()
+                && !finish(done, &mut out)
+            {
+                return Ok(());
+            }
+            if out.len() >= chunk && !send(tx, SheetPart::Rows(std::mem::take(&mut out))) {
+                return Ok(());
+            }
+        }
+        let row = current.get_or_insert_with(|| (r, Vec::new(), None));
+        let c = c as usize;
+        if c > 200 {
+            continue; // far-right stray cells: no template column lives there
+        }
+        if row.1.len() <= c {
+            row.1.resize(c + 1, String::new());
+        }
+        match cell_text(&Data::from(cell.get_value().clone())) {
+            Ok(t) => row.1[c] = t,
+            Err(e) => {
+                row.2.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(done) = current.take() {
+        finish(done, &mut out);
+    }
+    if headers.is_none() {
+        return Err(AppError::Invalid("工作表是空的".into()));
+    }
+    if !out.is_empty() {
+        send(tx, SheetPart::Rows(out));
+    }
+    Ok(())
 }
