@@ -49,8 +49,11 @@
           out.className = j.rejected.length ? "error" : "notice";
           var p = document.createElement("p");
           p.id = "import-summary";
-          p.textContent = "共 " + j.rows + " 行:新增小区 " + j.estates + "、楼栋 " + j.buildings + "、单元 " + j.units +
-            "、住户 " + j.dwellings + ";更新 " + j.updated + ",未变 " + j.unchanged + ",未导入 " + j.rejected.length + " 行。";
+          p.textContent = j.imported !== undefined
+            ? "共 " + j.rows + " 行:新增居民 " + j.imported + " 人;更新 " + j.updated + ",未变 " + j.unchanged +
+              ",未导入 " + j.rejected.length + " 行。"
+            : "共 " + j.rows + " 行:新增小区 " + j.estates + "、楼栋 " + j.buildings + "、单元 " + j.units +
+              "、住户 " + j.dwellings + ";更新 " + j.updated + ",未变 " + j.unchanged + ",未导入 " + j.rejected.length + " 行。";
           out.appendChild(p);
           if (j.rejected.length) {
             var ul = document.createElement("ul");

@@ -22,6 +22,7 @@ const LEAFLET_CSS: &[u8] = include_bytes!(concat!(
 const APP_CSS: &str = include_str!("../assets/app.css");
 const MAP_JS: &str = include_str!("../assets/map.js");
 const PLACES_JS: &str = include_str!("../assets/places.js");
+const CARD_JS: &str = include_str!("../assets/card.js");
 const JS: &str = "text/javascript; charset=utf-8";
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> impl IntoResponse {
@@ -55,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/places.js",
             get(|| async { asset(JS, PLACES_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/card.js",
+            get(|| async { asset(JS, CARD_JS.as_bytes()) }),
         )
         .route(
             "/static/app.css",

@@ -10,7 +10,7 @@ mod error;
 mod health;
 mod metrics;
 mod pages;
-mod ratelimit;
+pub(crate) mod ratelimit;
 mod security;
 mod util;
 mod views;
@@ -39,6 +39,8 @@ pub struct WebConfig {
     /// The map tile URL template (`https://…/{z}/{x}/{y}.png`); maps draw
     /// on a plain background without one (intranets often have none).
     pub tile_url: Option<String>,
+    /// Scans of the anti-wandering QR pages allowed per client address and minute.
+    pub scans_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -49,6 +51,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             login_per_minute: 10,
             tile_url: None,
+            scans_per_minute: 30,
         }
     }
 }
@@ -60,16 +63,19 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
     login_limiter: Arc<ratelimit::Limiter>,
+    scan_limiter: Arc<ratelimit::Limiter>,
 }
 
 /// The whole application router with its middleware.
 pub fn router(app: App, config: WebConfig) -> Router {
     let login_limiter = Arc::new(ratelimit::per_minute(config.login_per_minute));
+    let scan_limiter = Arc::new(ratelimit::per_minute(config.scans_per_minute));
     let state = AppState {
         app,
         config: Arc::new(config),
         metrics: Arc::new(metrics::Metrics::new()),
         login_limiter,
+        scan_limiter,
     };
     let routes = Router::new()
         .merge(pages::routes())

@@ -4,7 +4,12 @@
 //! browser may use its session (then CSRF rules apply to writes). Errors
 //! are `{"errors":[{"code":…,"detail":…}]}` (see `error`).
 
+mod cards;
+mod pipl;
 mod places;
+mod registry;
+
+pub use registry::ResidentParams;
 
 pub use places::location;
 
@@ -34,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/regions", get(region_roots))
         .route("/api/v1/regions/{code}", get(region))
         .merge(places::routes())
+        .merge(registry::routes())
+        .merge(pipl::routes())
+        .merge(cards::routes())
 }
 
 #[derive(OpenApi)]
@@ -44,13 +52,25 @@ pub fn routes() -> Router<AppState> {
           places::create_grid, places::update_grid, places::delete_grid, places::grid_boundary,
           places::put_grid_boundary, places::building, places::dwellings, places::locate,
           places::create_estate, places::create_building, places::assign_building, places::create_unit,
-          places::places_template, places::export_places, places::import_places),
+          places::places_template, places::export_places, places::import_places,
+          registry::list, registry::one, registry::create, registry::reveal, registry::move_to, registry::set_tags,
+          registry::care_tags, registry::template, registry::export, registry::import,
+          cards::issue_card, cards::revoke_card, cards::card_history, cards::notifications,
+          registry::add_care_tag, registry::set_carer, registry::set_health,
+          pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
+          pipl::link_account),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
         crate::views::OrgView, crate::views::PostView, places::PartyOut, places::NewGrid, places::GridChange,
         places::BuildingOut, places::Located, places::NewEstate, places::Created, places::NewBuilding,
-        places::BuildingChange, places::NewUnit, places::PlaceImportOut, places::RejectedRow)),
+        places::BuildingChange, places::NewUnit, places::PlaceImportOut, places::RejectedRow,
+        registry::TagOut, registry::ResidentOut, registry::ResidentList, registry::NewResident, registry::CreatedResident,
+        registry::RevealRequest, registry::Revealed, registry::MoveRequest, registry::TagsRequest, registry::CareTagOut,
+        registry::ResidentImportOut, cards::NewCard, cards::IssuedCardOut, cards::CardOut, cards::ScanOut,
+        cards::CardHistory, cards::NotificationOut, cards::Inbox, registry::NewCareTag,
+        registry::CarerRequest, registry::HealthNote, pipl::CorrectionOut, pipl::MyDataOut,
+        pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

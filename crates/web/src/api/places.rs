@@ -503,7 +503,7 @@ pub async fn create_unit(
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename=\"{name}.xlsx\"; filename*=UTF-8''{}",
         name.bytes()

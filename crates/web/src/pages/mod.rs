@@ -2,9 +2,12 @@
 
 mod account;
 mod audit;
+mod cards;
 mod home;
 mod login;
+mod me;
 mod places;
+mod registry;
 mod territory;
 
 use crate::AppState;
@@ -18,6 +21,7 @@ use axum::routing::get;
 
 pub use account::TokenView;
 pub use audit::{AuditQuery, AuditRow};
+pub use cards::{card_url, qr_svg};
 pub use territory::{RegionView, parse_code};
 
 pub fn routes() -> Router<AppState> {
@@ -29,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(territory::routes())
         .merge(places::routes())
+        .merge(registry::routes())
+        .merge(cards::routes())
+        .merge(me::routes())
 }
 
 /// A full Chinese page for an error status.

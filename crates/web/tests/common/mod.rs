@@ -58,7 +58,9 @@ impl Client {
     }
 
     pub async fn with_config(db: Db, config: linli_web::WebConfig) -> Client {
-        let app = App::new(db, AppConfig::default());
+        let ring =
+            linli_app::crypto::Keyring::generate(linli_app::crypto::CipherKind::Sm4Gcm).unwrap();
+        let app = App::new(db, AppConfig::default()).with_crypto(std::sync::Arc::new(ring));
         let router = linli_web::router(app.clone(), config);
         Client {
             router,
@@ -82,6 +84,16 @@ impl Client {
         };
         c.app.create_user(account, &Actor::cli()).await.unwrap();
         c
+    }
+
+    /// Another browser on the same server: no cookies.
+    #[allow(dead_code)]
+    pub fn stranger(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            app: self.app.clone(),
+            cookies: HashMap::new(),
+        }
     }
 
     pub fn csrf(&self) -> String {
