@@ -18,6 +18,7 @@ bench: build
 	bench/load.sh
 	bench/import-regions.sh
 	bench/tree-page.sh
+	bench/registry.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:

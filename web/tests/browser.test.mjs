@@ -189,6 +189,101 @@ test('an unknown page is a Chinese 404 page', async () => {
   await page.context().close();
 });
 
+test('the registry: search within scope, a reveal with a reason, an Excel import', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await login(page, 'shuji', secretaryPassword);
+  await page.waitForURL(/\/home$/);
+  await page.click('nav >> text=居民');
+  await page.waitForURL(/\/residents$/);
+  assert.match(await page.textContent('h1'), /共 7000 人/);
+  // masked by default: no full ID number or phone anywhere on the page
+  const body = await page.textContent('body');
+  assert.ok(!/\d{17}[\dX]/.test(body) && !/1[3-9]\d{9}/.test(body), 'unmasked personal data on the list');
+  await page.selectOption('select[name=tag]', '独居老人');
+  await page.fill('input[name=address]', '5号楼');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL(/tag=/);
+  assert.equal(await page.locator('tr.resident').count(), 7, 'seed 002: 7 独居老人 in 5号楼');
+  await shot(page, 'residents-search');
+  await page.click('tr.resident >> nth=0 >> a');
+  await page.waitForURL(/\/residents\/\d+$/);
+  assert.match(await page.textContent('#doc'), /^220103\*{8}[\dX]{4}$/);
+  // a reveal asks for a reason; the browser's own check stops an empty one
+  await page.selectOption('#reveal-form select[name=field]', 'phone');
+  await page.fill('#reveal-form input[name=reason]', '入户走访核实联系方式');
+  await page.click('#reveal-form button[type=submit]');
+  await page.waitForSelector('#revealed');
+  const revealed = (await page.textContent('#revealed strong')).trim();
+  assert.match(revealed, /^1[3-9]\d{9}$/);
+  globalThis.plantedPersonal = [revealed];
+  await shot(page, 'resident-revealed');
+  // the import template's example row goes in through the page, once
+  await page.goto(`${baseUrl}/residents`);
+  const template = await page.request.get(`${baseUrl}/api/v1/residents/template.xlsx`);
+  assert.equal(template.status(), 200);
+  await page.click('#excel summary');
+  const file = { name: 'residents.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await template.body() };
+  await page.setInputFiles('#import-form input[type=file]', file);
+  await page.click('#import-form button[type=submit]');
+  await page.waitForSelector('#import-summary');
+  assert.match(await page.textContent('#import-summary'), /共 1 行:新增居民 1 人/);
+  await page.setInputFiles('#import-form input[type=file]', file);
+  await page.click('#import-form button[type=submit]');
+  await page.waitForFunction(() => /未变 1/.test(document.querySelector('#import-summary')?.textContent || ''));
+  await shot(page, 'residents-import');
+  globalThis.plantedPersonal.push('11010519491231002X');
+  await page.context().close();
+});
+
+test('an anti-wandering card: issued and printed by staff, scanned by a stranger who sees only the masked page', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await login(page, 'shuji', secretaryPassword);
+  await page.waitForURL(/\/home$/);
+  await page.goto(`${baseUrl}/residents?age_min=80`);
+  await page.click('tr.resident >> nth=0 >> a');
+  await page.waitForURL(/\/residents\/\d+$/);
+  const fullName = (await page.textContent('h1')).split(' ')[0].trim();
+  await page.click('#care-card summary');
+  await page.fill('#card-form input[name=guardian_name]', '王建国');
+  await page.fill('#card-form input[name=guardian_phone]', '13900001111');
+  await page.fill('#card-form input[name=hotline]', '0431-85551234');
+  await page.click('#card-form button[type=submit]');
+  await page.waitForSelector('#qr svg');
+  const url = (await page.textContent('#card-url')).trim();
+  assert.match(url, /\/c\/[0-9a-f]{32}$/);
+  await shot(page, 'card-print');
+
+  // a stranger's phone: a fresh browser with no session
+  const stranger = await newPage();
+  await stranger.goto(url);
+  const masked = (await stranger.textContent('#masked-name')).trim();
+  assert.ok(masked.endsWith('*') && masked !== fullName, `masked name ${masked}`);
+  const body = await stranger.textContent('body');
+  assert.ok(!body.includes(fullName) && !body.includes('13900001111'), 'the public page shows personal data');
+  assert.match(await stranger.textContent('#hotline'), /043185551234/);
+  const question = await stranger.textContent('#guardian-form label');
+  const [x, y] = question.match(/\d+/g).map(Number);
+  await stranger.fill('#guardian-form input[name=answer]', String(x + y));
+  await stranger.click('#guardian-form button[type=submit]');
+  await stranger.waitForSelector('#guardian');
+  assert.match(await stranger.textContent('#guardian'), /13900001111/);
+  await shot(stranger, 'card-scanned');
+  globalThis.plantedPersonal = [...(globalThis.plantedPersonal || []), '13900001111'];
+
+  // staff see the scan; revoking kills the code at once
+  await page.goto(page.url().replace(/\/card$/, ''));
+  assert.ok(await page.locator('li.scan').count() >= 2);
+  await page.once('dialog', (d) => d.accept());
+  await page.click('#care-card form[action$="/card/revoke"] button');
+  await page.waitForSelector('li.scan');
+  const gone = await stranger.goto(url);
+  assert.equal(gone.status(), 404);
+  await stranger.context().close();
+  await page.context().close();
+});
+
 test('the community secretary walks the grid tree, the map and the validation report', async () => {
   const page = await newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -277,6 +372,11 @@ test('no password or token reached the server log, and the audit chain is intact
   assert.ok(serverLog.length > 1000, 'the server logged the run');
   for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken]) {
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
+  }
+  // personal data revealed or imported during the run never reached the log
+  assert.equal(globalThis.plantedPersonal?.length, 3);
+  for (const value of globalThis.plantedPersonal) {
+    assert.ok(!serverLog.includes(value), 'personal data appeared in the log');
   }
   const out = execFileSync(bin, ['audit', 'verify', '--data', dataDir]).toString();
   assert.match(out, /audit chain intact: \d+ records/);
