@@ -70,32 +70,6 @@ pub enum PartyError {
     BadDates,
 }
 
-macro_rules! named_enum {
-    ($ty:ident, $what:literal, $( $v:ident => $s:literal, $zh:literal ),+ $(,)?) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$v),+];
-            pub const fn as_str(self) -> &'static str {
-                match self { $($ty::$v => $s),+ }
-            }
-            pub const fn label_zh(self) -> &'static str {
-                match self { $($ty::$v => $zh),+ }
-            }
-        }
-        impl FromStr for $ty {
-            type Err = PartyError;
-            fn from_str(s: &str) -> Result<Self, PartyError> {
-                $ty::ALL.iter().copied().find(|k| k.as_str() == s)
-                    .ok_or_else(|| PartyError::Unknown { what: $what, got: s.to_owned() })
-            }
-        }
-        impl Serialize for $ty {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-}
-
 impl FromStr for NodeKind {
     type Err = PartyError;
     fn from_str(s: &str) -> Result<Self, PartyError> {
@@ -122,7 +96,7 @@ pub enum OrgKind {
     PartnerOrg,
 }
 
-named_enum!(OrgKind, "党组织类型",
+named_enum!(OrgKind, PartyError, "党组织类型",
     Committee => "committee", "社区党委",
     GeneralBranch => "general_branch", "社区党总支",
     Branch => "branch", "党支部",
@@ -198,7 +172,7 @@ pub enum PostKind {
     ConcurrentMember,
 }
 
-named_enum!(PostKind, "岗位",
+named_enum!(PostKind, PartyError, "岗位",
     GridWorker => "grid_worker", "网格员",
     GridHead => "grid_head", "网格长",
     BuildingHead => "building_head", "楼栋长",

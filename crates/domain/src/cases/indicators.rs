@@ -38,6 +38,10 @@ pub struct Counts {
     pub dissatisfied: u64,
     /// closed without rework or reopen
     pub first_time: u64,
+    /// 重办: reopened after a 不满意 rating
+    pub reopened: u64,
+    /// 简易问题自行处置: closed on the spot by a grid worker
+    pub on_spot: u64,
 }
 
 /// How much a 基本满意 counts toward 满意率 (1.0 = fully; some cities 0.8).

@@ -1,10 +1,17 @@
 //! 诉求 — the request loop's rules (DESIGN.md §4, GB/T 30428): the case
-//! state machine and the indicators computed from counted facts. Pure
-//! functions; storage, deadlines in working days and routing come with the
-//! rest of the requests module.
+//! state machine, what each step adds to the roll-ups, the indicators
+//! computed from them, deadlines in working days and the named values a
+//! case carries. Pure functions; storage and routing live in the store and
+//! the services.
 
+mod calendar;
 mod indicators;
+mod kinds;
 mod state;
+mod tally;
 
+pub use calendar::{Calendar, DayKind, Sla, china_date, date_key, day_key, due_at, time_left};
 pub use indicators::{Counts, Indicators, SatisfactionWeights, ratio};
+pub use kinds::{CaseKind, Channel, HandlerKind, Priority, case_number};
 pub use state::{CaseError, CaseState, Rating, Step, apply, reopens};
+pub use tally::{CaseFacts, Counter, LoopPolicy, tally, tally_rating};

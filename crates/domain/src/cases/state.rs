@@ -31,22 +31,20 @@ pub enum CaseState {
     Closed,
 }
 
-impl CaseState {
-    pub const fn label(self) -> &'static str {
-        match self {
-            CaseState::Submitted => "已上报",
-            CaseState::Accepted => "已立案",
-            CaseState::Rejected => "不予受理",
-            CaseState::Cancelled => "已作废",
-            CaseState::Merged => "已合并",
-            CaseState::Dispatched => "已派遣",
-            CaseState::InProgress => "处置中",
-            CaseState::Postponed => "缓办",
-            CaseState::Handled => "待核查",
-            CaseState::Closed => "已结案",
-        }
-    }
+named_enum!(CaseState, CaseError, "案件状态",
+    Submitted => "submitted", "已上报",
+    Accepted => "accepted", "已立案",
+    Rejected => "rejected", "不予受理",
+    Cancelled => "cancelled", "已作废",
+    Merged => "merged", "已合并",
+    Dispatched => "dispatched", "已派遣",
+    InProgress => "in_progress", "处置中",
+    Postponed => "postponed", "缓办",
+    Handled => "handled", "待核查",
+    Closed => "closed", "已结案",
+);
 
+impl CaseState {
     /// Open311 maps every state to open or closed.
     pub const fn is_open(self) -> bool {
         !matches!(
@@ -63,6 +61,12 @@ pub enum Rating {
     FairlySatisfied,
     Dissatisfied,
 }
+
+named_enum!(Rating, CaseError, "评价",
+    Satisfied => "satisfied", "满意",
+    FairlySatisfied => "fairly_satisfied", "基本满意",
+    Dissatisfied => "dissatisfied", "不满意",
+);
 
 /// What someone does to a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,13 +96,15 @@ pub enum Step {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
-    #[error("当前状态为“{}”,不能{}", .from.label(), step_label(*.step))]
+    #[error("当前状态为“{}”,不能{}", .from.label_zh(), step_label(*.step))]
     NotAllowed { from: CaseState, step: Step },
     #[error("缓办须经审批")]
     PostponeNeedsApproval,
+    #[error("未知的{what}“{got}”")]
+    Unknown { what: &'static str, got: String },
 }
 
-fn step_label(s: Step) -> &'static str {
+const fn step_label(s: Step) -> &'static str {
     match s {
         Step::Accept => "立案",
         Step::Reject => "不予受理",
@@ -113,6 +119,63 @@ fn step_label(s: Step) -> &'static str {
         Step::VerifyFail => "核查返工",
         Step::CloseOnSpot => "自行处置结案",
         Step::Reopen => "重办",
+    }
+}
+
+impl Step {
+    /// The stable name in the timeline and the API (`postpone` stands for
+    /// both; whether it was approved is the event's own record).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Step::Accept => "accept",
+            Step::Reject => "reject",
+            Step::Cancel => "cancel",
+            Step::Merge => "merge",
+            Step::Dispatch => "dispatch",
+            Step::Start => "start",
+            Step::Postpone { .. } => "postpone",
+            Step::Resume => "resume",
+            Step::Handle => "handle",
+            Step::VerifyPass => "verify_pass",
+            Step::VerifyFail => "verify_fail",
+            Step::CloseOnSpot => "close_on_spot",
+            Step::Reopen => "reopen",
+        }
+    }
+
+    /// Every step a person can ask for by name (a postpone as unapproved;
+    /// the service fills in the approval).
+    pub const ALL: [Step; 13] = [
+        Step::Accept,
+        Step::Reject,
+        Step::Cancel,
+        Step::Merge,
+        Step::Dispatch,
+        Step::Start,
+        Step::Postpone { approved: false },
+        Step::Resume,
+        Step::Handle,
+        Step::VerifyPass,
+        Step::VerifyFail,
+        Step::CloseOnSpot,
+        Step::Reopen,
+    ];
+
+    pub const fn label_zh(self) -> &'static str {
+        step_label(self)
+    }
+}
+
+impl std::str::FromStr for Step {
+    type Err = CaseError;
+    fn from_str(s: &str) -> Result<Step, CaseError> {
+        Step::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| CaseError::Unknown {
+                what: "操作",
+                got: s.to_owned(),
+            })
     }
 }
 

@@ -1,0 +1,373 @@
+//! What each step adds to the roll-ups. Dashboards sum these counters over
+//! a territory subtree and a period instead of scanning cases, so the rule
+//! for every counter lives here, once: a count belongs to the day its
+//! event happened, and a correction (a reopen undoing "resolved") is a
+//! negative count on the day of the correction.
+
+use super::{CaseState, Counts, Rating, Step};
+use crate::time::UnixMs;
+
+/// One roll-up counter; `column` is its column in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Counter {
+    Received,
+    Valid,
+    Registered,
+    Cancelled,
+    ToDispatch,
+    Dispatched,
+    DispatchedOnTime,
+    ToHandle,
+    Handled,
+    HandledOnTime,
+    Reworked,
+    ToClose,
+    Closed,
+    ClosedOnTime,
+    Postponed,
+    RespondedInTime,
+    Resolved,
+    Satisfied,
+    FairlySatisfied,
+    Dissatisfied,
+    FirstTime,
+    Reopened,
+    OnSpot,
+}
+
+impl Counter {
+    pub const ALL: [Counter; 23] = [
+        Counter::Received,
+        Counter::Valid,
+        Counter::Registered,
+        Counter::Cancelled,
+        Counter::ToDispatch,
+        Counter::Dispatched,
+        Counter::DispatchedOnTime,
+        Counter::ToHandle,
+        Counter::Handled,
+        Counter::HandledOnTime,
+        Counter::Reworked,
+        Counter::ToClose,
+        Counter::Closed,
+        Counter::ClosedOnTime,
+        Counter::Postponed,
+        Counter::RespondedInTime,
+        Counter::Resolved,
+        Counter::Satisfied,
+        Counter::FairlySatisfied,
+        Counter::Dissatisfied,
+        Counter::FirstTime,
+        Counter::Reopened,
+        Counter::OnSpot,
+    ];
+
+    pub const fn column(self) -> &'static str {
+        match self {
+            Counter::Received => "received",
+            Counter::Valid => "valid",
+            Counter::Registered => "registered",
+            Counter::Cancelled => "cancelled",
+            Counter::ToDispatch => "to_dispatch",
+            Counter::Dispatched => "dispatched",
+            Counter::DispatchedOnTime => "dispatched_on_time",
+            Counter::ToHandle => "to_handle",
+            Counter::Handled => "handled",
+            Counter::HandledOnTime => "handled_on_time",
+            Counter::Reworked => "reworked",
+            Counter::ToClose => "to_close",
+            Counter::Closed => "closed",
+            Counter::ClosedOnTime => "closed_on_time",
+            Counter::Postponed => "postponed",
+            Counter::RespondedInTime => "responded_in_time",
+            Counter::Resolved => "resolved",
+            Counter::Satisfied => "satisfied",
+            Counter::FairlySatisfied => "fairly_satisfied",
+            Counter::Dissatisfied => "dissatisfied",
+            Counter::FirstTime => "first_time",
+            Counter::Reopened => "reopened",
+            Counter::OnSpot => "on_spot",
+        }
+    }
+
+    fn slot(self, c: &mut Counts) -> &mut u64 {
+        match self {
+            Counter::Received => &mut c.received,
+            Counter::Valid => &mut c.valid,
+            Counter::Registered => &mut c.registered,
+            Counter::Cancelled => &mut c.cancelled,
+            Counter::ToDispatch => &mut c.to_dispatch,
+            Counter::Dispatched => &mut c.dispatched,
+            Counter::DispatchedOnTime => &mut c.dispatched_on_time,
+            Counter::ToHandle => &mut c.to_handle,
+            Counter::Handled => &mut c.handled,
+            Counter::HandledOnTime => &mut c.handled_on_time,
+            Counter::Reworked => &mut c.reworked,
+            Counter::ToClose => &mut c.to_close,
+            Counter::Closed => &mut c.closed,
+            Counter::ClosedOnTime => &mut c.closed_on_time,
+            Counter::Postponed => &mut c.postponed,
+            Counter::RespondedInTime => &mut c.responded_in_time,
+            Counter::Resolved => &mut c.resolved,
+            Counter::Satisfied => &mut c.satisfied,
+            Counter::FairlySatisfied => &mut c.fairly_satisfied,
+            Counter::Dissatisfied => &mut c.dissatisfied,
+            Counter::FirstTime => &mut c.first_time,
+            Counter::Reopened => &mut c.reopened,
+            Counter::OnSpot => &mut c.on_spot,
+        }
+    }
+}
+
+impl Counts {
+    /// Adds a summed counter (a sum below zero, possible only inside a
+    /// period that holds a correction but not what it corrects, counts 0).
+    pub fn add(&mut self, counter: Counter, n: i64) {
+        let slot = counter.slot(self);
+        *slot = slot.saturating_add_signed(n);
+    }
+
+    pub fn get(&self, counter: Counter) -> u64 {
+        let mut c = *self;
+        *counter.slot(&mut c)
+    }
+}
+
+/// Time limits of the loop that are not per category: how soon a case must
+/// be accepted (响应) and dispatched once accepted. Configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoopPolicy {
+    pub response_secs: i64,
+    pub dispatch_secs: i64,
+}
+
+impl Default for LoopPolicy {
+    fn default() -> Self {
+        LoopPolicy {
+            response_secs: 24 * 3600,
+            dispatch_secs: 24 * 3600,
+        }
+    }
+}
+
+/// What the counting needs to know of a case before a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub state: CaseState,
+    pub received_at: UnixMs,
+    pub accepted_at: Option<UnixMs>,
+    pub due_at: Option<UnixMs>,
+    pub dispatches: u32,
+    pub handlings: u32,
+    pub closings: u32,
+    pub reworks: u32,
+    pub reopens: u32,
+    pub postponements: u32,
+}
+
+fn on_time(now: UnixMs, due: Option<UnixMs>) -> bool {
+    due.is_some_and(|d| now <= d)
+}
+
+/// The counters a valid `step` adds at `now`.
+pub fn tally(f: &CaseFacts, step: Step, now: UnixMs, p: &LoopPolicy) -> Vec<(Counter, i64)> {
+    use Counter as C;
+    let mut out = Vec::new();
+    let mut add = |c: Counter| out.push((c, 1));
+    let responded = now.secs_since(f.received_at) <= p.response_secs;
+    let first_time = f.reworks == 0 && f.reopens == 0;
+    match step {
+        Step::Accept => {
+            for c in [C::Valid, C::Registered, C::ToDispatch, C::ToClose] {
+                add(c);
+            }
+            if responded {
+                add(C::RespondedInTime);
+            }
+        }
+        Step::Cancel if f.state == CaseState::Accepted => add(C::Cancelled),
+        Step::Dispatch if f.dispatches == 0 => {
+            add(C::Dispatched);
+            add(C::ToHandle);
+            if f.accepted_at
+                .is_some_and(|a| now.secs_since(a) <= p.dispatch_secs)
+            {
+                add(C::DispatchedOnTime);
+            }
+        }
+        Step::Postpone { .. } if f.postponements == 0 => add(C::Postponed),
+        Step::Handle if f.handlings == 0 => {
+            add(C::Handled);
+            if on_time(now, f.due_at) {
+                add(C::HandledOnTime);
+            }
+        }
+        Step::VerifyFail => add(C::Reworked),
+        Step::VerifyPass => {
+            add(C::Resolved);
+            if f.closings == 0 {
+                add(C::Closed);
+                if on_time(now, f.due_at) {
+                    add(C::ClosedOnTime);
+                }
+                if first_time {
+                    add(C::FirstTime);
+                }
+            }
+        }
+        Step::CloseOnSpot => {
+            for c in [
+                C::Valid,
+                C::Registered,
+                C::ToClose,
+                C::Closed,
+                C::ClosedOnTime,
+                C::Resolved,
+                C::FirstTime,
+                C::OnSpot,
+            ] {
+                add(c);
+            }
+            if responded {
+                add(C::RespondedInTime);
+            }
+        }
+        Step::Reopen => {
+            add(C::Reopened);
+            out.push((C::Resolved, -1));
+            if first_time {
+                out.push((C::FirstTime, -1));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The counter a rating adds.
+pub fn tally_rating(r: Rating) -> Counter {
+    match r {
+        Rating::Satisfied => Counter::Satisfied,
+        Rating::FairlySatisfied => Counter::FairlySatisfied,
+        Rating::Dissatisfied => Counter::Dissatisfied,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::apply;
+
+    const H: i64 = 3600;
+
+    /// Runs steps one hour apart, keeping the facts as the service does,
+    /// and sums what they add.
+    fn run(steps: &[Step], due_in_hours: i64) -> Counts {
+        let t0 = UnixMs(1_800_000_000_000);
+        let mut f = CaseFacts {
+            state: CaseState::Submitted,
+            received_at: t0,
+            accepted_at: None,
+            due_at: Some(t0.plus_secs(due_in_hours * H)),
+            dispatches: 0,
+            handlings: 0,
+            closings: 0,
+            reworks: 0,
+            reopens: 0,
+            postponements: 0,
+        };
+        let mut sums = Counts::default();
+        sums.add(Counter::Received, 1);
+        for (i, step) in steps.iter().enumerate() {
+            let now = t0.plus_secs((i as i64 + 1) * H);
+            for (c, n) in tally(&f, *step, now, &LoopPolicy::default()) {
+                sums.add(c, n);
+            }
+            f.state = apply(f.state, *step).unwrap();
+            match step {
+                Step::Accept => f.accepted_at = Some(now),
+                Step::Dispatch => f.dispatches += 1,
+                Step::Handle => f.handlings += 1,
+                Step::VerifyPass | Step::CloseOnSpot => f.closings += 1,
+                Step::VerifyFail => f.reworks += 1,
+                Step::Reopen => f.reopens += 1,
+                Step::Postpone { .. } => f.postponements += 1,
+                _ => {}
+            }
+        }
+        sums
+    }
+
+    #[test]
+    fn a_clean_case_counts_once_everywhere() {
+        use Step::*;
+        let c = run(&[Accept, Dispatch, Start, Handle, VerifyPass], 100);
+        for counter in [
+            Counter::Received,
+            Counter::Registered,
+            Counter::Dispatched,
+            Counter::DispatchedOnTime,
+            Counter::Handled,
+            Counter::HandledOnTime,
+            Counter::Closed,
+            Counter::ClosedOnTime,
+            Counter::Resolved,
+            Counter::FirstTime,
+            Counter::RespondedInTime,
+        ] {
+            assert_eq!(c.get(counter), 1, "{counter:?}");
+        }
+        assert_eq!(c.reworked + c.reopened + c.on_spot, 0);
+    }
+
+    #[test]
+    fn rework_reopen_and_lateness_are_counted() {
+        use Step::*;
+        // due in 2 hours: handled at hour 3 (late), closed at hour 6
+        let c = run(
+            &[
+                Accept, Dispatch, Handle, VerifyFail, Handle, VerifyPass, Reopen, Handle,
+                VerifyPass,
+            ],
+            2,
+        );
+        assert_eq!((c.handled, c.handled_on_time), (1, 0));
+        assert_eq!((c.closed, c.closed_on_time), (1, 0));
+        assert_eq!(c.reworked, 1);
+        assert_eq!(c.reopened, 1);
+        // resolved again after the reopen; never first-time
+        assert_eq!((c.resolved, c.first_time), (1, 0));
+        // a reopen of a first-time case takes its first-time count back
+        let c = run(&[Accept, Dispatch, Handle, VerifyPass, Reopen], 100);
+        assert_eq!((c.first_time, c.resolved, c.closed), (0, 0, 1));
+    }
+
+    #[test]
+    fn on_the_spot_and_cancellations() {
+        use Step::*;
+        let c = run(&[CloseOnSpot], 1);
+        assert_eq!(
+            (c.on_spot, c.closed, c.registered, c.dispatched),
+            (1, 1, 1, 0)
+        );
+        // only a registered case's cancellation counts against 准确立案率
+        assert_eq!(run(&[Cancel], 1).cancelled, 0);
+        assert_eq!(run(&[Accept, Cancel], 1).cancelled, 1);
+        assert_eq!(run(&[Reject], 1).valid, 0);
+    }
+
+    #[test]
+    fn every_counter_has_its_own_slot_and_column() {
+        let mut c = Counts::default();
+        for (i, k) in Counter::ALL.iter().enumerate() {
+            c.add(*k, i as i64 + 1);
+        }
+        for (i, k) in Counter::ALL.iter().enumerate() {
+            assert_eq!(c.get(*k), i as u64 + 1, "{k:?}");
+        }
+        let cols: std::collections::BTreeSet<_> = Counter::ALL.iter().map(|k| k.column()).collect();
+        assert_eq!(cols.len(), Counter::ALL.len());
+        c.add(Counter::Resolved, -1000);
+        assert_eq!(c.resolved, 0);
+    }
+}
