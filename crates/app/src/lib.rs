@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod care_cards;
+pub mod cases;
+pub mod cases_dashboard;
 pub mod demo;
 mod demo_residents;
 pub mod party;

@@ -412,10 +412,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         require(who, Permission::ManageGrids, &g.code)?;
-        let (children, buildings) = store::grid_contents(&mut tx, id).await?;
+        let (children, buildings, cases) = store::grid_contents(&mut tx, id).await?;
         if children > 0 || buildings > 0 {
             return Err(AppError::Invalid(format!(
                 "网格“{}”下还有 {children} 个子网格和 {buildings} 栋楼(含住户),请先移走再删除",
+                g.name
+            )));
+        }
+        if cases > 0 {
+            return Err(AppError::Invalid(format!(
+                "网格“{}”有 {cases} 件诉求记录,诉求台账须保留,不能删除该网格",
                 g.name
             )));
         }

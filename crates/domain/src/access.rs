@@ -265,6 +265,16 @@ pub enum Permission {
     BulkResidents,
     /// Export without masks (audited).
     ExportUnmasked,
+    /// See the requests (诉求) in scope and their whole timeline.
+    ViewCases,
+    /// Accept, reject, dispatch, verify, merge, postpone (as approver) and
+    /// re-categorise requests (受理、派遣、核查).
+    ManageCases,
+    /// Handle requests in scope, and close simple ones on the spot
+    /// (简易问题自行处置).
+    HandleCases,
+    /// See the request dashboards (三率 and the GB/T 30428 indicators).
+    ViewDashboard,
 }
 
 impl Permission {
@@ -315,6 +325,26 @@ impl Permission {
             ],
             Permission::BulkResidents => &[Role::CommunityStaff, Role::CommunitySecretary],
             Permission::ExportUnmasked => &[Role::CommunitySecretary],
+            Permission::ViewCases | Permission::ViewDashboard => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::DepartmentHandler,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
+            Permission::ManageCases => &[
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
+            Permission::HandleCases => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::DepartmentHandler,
+            ],
         }
     }
 }

@@ -11,6 +11,7 @@ mod error;
 
 pub mod audit;
 pub mod care_cards;
+pub mod cases;
 pub mod party;
 pub mod pipl;
 pub mod places;

@@ -157,6 +157,10 @@ pub async fn move_grid(
     for table in [
         "grids SET code = $1 || substr(code, CAST($2 AS INTEGER)) WHERE code LIKE $3",
         "role_grants SET scope_code = $1 || substr(scope_code, CAST($2 AS INTEGER)) WHERE scope_code LIKE $3",
+        // cases, their roll-ups and routing rules follow their grid
+        "cases SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
+        "case_stats SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
+        "case_routes SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table}")))
             .bind(new.as_str())
@@ -182,16 +186,17 @@ pub async fn leaf_boundaries(conn: &mut Conn) -> Result<Vec<(i64, String)>, Stor
         .collect()
 }
 
-/// How many child grids and buildings a grid holds.
-pub async fn grid_contents(conn: &mut Conn, id: i64) -> Result<(i64, i64), StoreError> {
+/// How many child grids, buildings and requests (诉求) a grid holds.
+pub async fn grid_contents(conn: &mut Conn, id: i64) -> Result<(i64, i64, i64), StoreError> {
     let r = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM grids WHERE parent_id = $1),
-                (SELECT COUNT(*) FROM buildings WHERE grid_id = $1)",
+                (SELECT COUNT(*) FROM buildings WHERE grid_id = $1),
+                (SELECT COUNT(*) FROM cases WHERE grid_id = $1)",
     )
     .bind(id)
     .fetch_one(conn)
     .await?;
-    Ok((r.try_get(0)?, r.try_get(1)?))
+    Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))
 }
 
 pub async fn delete_grid(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
