@@ -17,9 +17,11 @@ use linli_domain::geo::{LngLat, distance_m};
 use linli_domain::registry::{Phone, mask_name};
 use linli_domain::secret::sm3_hex;
 use linli_domain::time::UnixMs;
+pub use linli_store::cases::setup::Category as CaseCategory;
 use linli_store::cases::setup::{self, Category};
 use linli_store::cases::stats::{self, StatKey};
-use linli_store::cases::{self as store, CaseFilter, CaseReach, CaseRow, Event};
+use linli_store::cases::{self as store, CaseReach};
+pub use linli_store::cases::{CaseFilter, CaseRow, Event};
 use linli_store::{Conn, audit, care_cards, places, users};
 
 /// A new request as its reporter or the staff entering it give it.
@@ -105,6 +107,11 @@ fn facts(c: &CaseRow) -> Result<CaseFacts, AppError> {
 }
 
 impl App {
+    /// The category tree (every signed-in user may read it).
+    pub async fn case_categories(&self) -> Result<Vec<Category>, AppError> {
+        Ok(setup::categories(&mut *self.db.conn().await?).await?)
+    }
+
     pub(crate) async fn calendar(&self, conn: &mut Conn) -> Result<rules::Calendar, AppError> {
         let days = setup::calendar_days(conn).await?;
         let parsed = days.iter().filter_map(|(d, k, _)| {

@@ -5,6 +5,7 @@
 //! are `{"errors":[{"code":…,"detail":…}]}` (see `error`).
 
 mod cards;
+mod cases;
 mod pipl;
 mod places;
 mod registry;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(pipl::routes())
         .merge(cards::routes())
+        .merge(cases::routes())
 }
 
 #[derive(OpenApi)]
@@ -58,7 +60,8 @@ pub fn routes() -> Router<AppState> {
           cards::issue_card, cards::revoke_card, cards::card_history, cards::notifications,
           registry::add_care_tag, registry::set_carer, registry::set_health,
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
-          pipl::link_account),
+          pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
+          cases::duplicates, cases::categories, cases::dashboard),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
@@ -70,7 +73,9 @@ pub fn routes() -> Router<AppState> {
         registry::ResidentImportOut, cards::NewCard, cards::IssuedCardOut, cards::CardOut, cards::ScanOut,
         cards::CardHistory, cards::NotificationOut, cards::Inbox, registry::NewCareTag,
         registry::CarerRequest, registry::HealthNote, pipl::CorrectionOut, pipl::MyDataOut,
-        pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink)),
+        pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink,
+        cases::NewCaseIn, cases::CaseOut, cases::EventOut, cases::CaseDetail, cases::CaseList, cases::StepIn,
+        cases::RatingIn, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

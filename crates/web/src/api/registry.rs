@@ -146,7 +146,7 @@ pub struct ResidentParams {
 
 /// A number from a query string where an empty field (a form's blank
 /// input) means "not given"; anything else must parse.
-fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+pub(crate) fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: std::str::FromStr,

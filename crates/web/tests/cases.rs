@@ -1,0 +1,267 @@
+//! The request loop over HTTP on both databases: intake with a GCJ-02
+//! point and an Idempotency-Key, structured errors for bad input, steps by
+//! role, the reporter's rating, the dashboard's figures and who may see
+//! which case.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::Method;
+use axum::http::header;
+use common::Client;
+use linli_app::Actor;
+use linli_app::accounts::NewAccount;
+use linli_app::demo::COMMUNITY;
+use linli_domain::access::{Grant, Role};
+use linli_domain::geo::{LngLat, wgs84_to_gcj02};
+use linli_domain::secret::Secret;
+use linli_store::{Db, db_test};
+use serde_json::json;
+
+async fn token(c: &Client, username: &str) -> String {
+    c.app
+        .create_token(username, "test", &Actor::cli())
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+/// A point in grid 1, as WeChat (GCJ-02) would give it.
+async fn grid1_point(c: &Client) -> LngLat {
+    let v = c
+        .app
+        .community(
+            &linli_app::auth::Principal::cli(),
+            &COMMUNITY.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let b = v
+        .buildings
+        .iter()
+        .find(|b| b.scope.as_str() == format!("{COMMUNITY}001"))
+        .unwrap();
+    wgs84_to_gcj02(LngLat::parse(b.lng.unwrap(), b.lat.unwrap()).unwrap())
+}
+
+db_test!(cases_over_the_api, |db: Db| async move {
+    let mut c = Client::new(db).await;
+    c.app.seed_demo_community().await.unwrap().unwrap();
+    c.app
+        .create_user(
+            NewAccount {
+                username: "jumin1".into(),
+                display_name: Some("李秀英".into()),
+                password: Secret::new("Jumin-Mima-2026-ok"),
+                grants: vec![Grant {
+                    role: Role::Resident,
+                    scope: COMMUNITY.parse().unwrap(),
+                }],
+                must_change_password: false,
+            },
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+    let resident = token(&c, "jumin1").await;
+    let shuji = token(&c, "shuji").await;
+    let wangge1 = token(&c, "wangge1").await;
+    let wangge2 = token(&c, "wangge2").await;
+    let street = token(&c, "tuanshan").await;
+    let p = grid1_point(&c).await;
+    let body = json!({
+        "kind": "snapshot", "category": "0104",
+        "description": "<b>门前</b>有油污", "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02",
+        "contact_phone": "13812345678"
+    })
+    .to_string();
+    let submit = |key: Option<&str>, token: &str, body: &str| {
+        let mut b = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/cases")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(k) = key {
+            b = b.header("Idempotency-Key", k);
+        }
+        b.body(axum::body::Body::from(body.to_owned())).unwrap()
+    };
+    let r = c.send(submit(Some("abc-1"), &resident, &body)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.json();
+    let id = case["id"].as_i64().unwrap();
+    assert_eq!(case["scope"], format!("{COMMUNITY}001"));
+    assert_eq!(case["contact_masked"], "138****5678");
+    assert!(!r.body.contains("13812345678"));
+    // replayed: the same case, 200, not a second one
+    let r = c.send(submit(Some("abc-1"), &resident, &body)).await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()["id"].as_i64()),
+        (200, Some(id))
+    );
+
+    // bad input gets structured errors
+    for (bad, code) in [
+        (json!({"kind": "fax", "description": "x"}), "kind"),
+        (
+            json!({"kind": "help", "description": "x", "lng": 125.3}),
+            "location",
+        ),
+        (
+            json!({"kind": "help", "description": "x", "lng": 1.0, "lat": 2.0, "coord_sys": "mars"}),
+            "coord_sys",
+        ),
+        (
+            json!({"kind": "help", "description": "", "community": COMMUNITY}),
+            "invalid",
+        ),
+        (
+            json!({"kind": "help", "description": "x", "lng": p.lat, "lat": p.lng}),
+            "invalid",
+        ),
+        (
+            json!({"kind": "help", "description": "x", "surprise": 1}),
+            "bad_request",
+        ),
+    ] {
+        let r = c.send(submit(None, &resident, &bad.to_string())).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+        assert_eq!(r.error_code(), code, "{bad}: {}", r.body);
+    }
+    let r = c.send(submit(None, &resident, "{not json")).await;
+    assert!(r.status.is_client_error() && r.json()["errors"].is_array());
+
+    // who sees the case
+    let path = format!("/api/v1/cases/{id}");
+    for (t, status) in [
+        (&wangge1, 200),
+        (&wangge2, 404),
+        (&street, 200),
+        (&resident, 200),
+    ] {
+        let r = c.api(Method::GET, &path, t, None).await;
+        assert_eq!(r.status, status, "{}", r.body);
+    }
+    let list = c.api(Method::GET, "/api/v1/cases", &wangge2, None).await;
+    assert_eq!(list.json()["total"], 0);
+
+    // the loop; a wrong step says why
+    let steps = format!("/api/v1/cases/{id}/steps");
+    let step = |s: &str| json!({"step": s, "note": "说明"}).to_string();
+    let r = c
+        .api(Method::POST, &steps, &shuji, Some(&step("verify_pass")))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.error_code().as_str()),
+        (422, "invalid"),
+        "{}",
+        r.body
+    );
+    let r = c
+        .api(Method::POST, &steps, &shuji, Some(&step("teleport")))
+        .await;
+    assert_eq!(r.error_code(), "step");
+    let r = c
+        .api(Method::POST, &steps, &wangge1, Some(&step("accept")))
+        .await;
+    assert_eq!(r.status, 403);
+    for (t, s) in [
+        (&shuji, "accept"),
+        (&shuji, "dispatch"),
+        (&wangge1, "start"),
+        (&wangge1, "handle"),
+        (&shuji, "verify_pass"),
+    ] {
+        let r = c.api(Method::POST, &steps, t, Some(&step(s))).await;
+        assert_eq!(r.status, 200, "{s}: {}", r.body);
+    }
+    let rating = format!("/api/v1/cases/{id}/rating");
+    let r = c
+        .api(
+            Method::POST,
+            &rating,
+            &shuji,
+            Some(r#"{"rating":"satisfied"}"#),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let r = c
+        .api(
+            Method::POST,
+            &rating,
+            &resident,
+            Some(r#"{"rating":"great"}"#),
+        )
+        .await;
+    assert_eq!(r.error_code(), "rating");
+    let r = c
+        .api(
+            Method::POST,
+            &rating,
+            &resident,
+            Some(r#"{"rating":"satisfied","comment":"好"}"#),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // the reporter's view has no internal steps; staff see the whole
+    let mine = c.api(Method::GET, &path, &resident, None).await.json();
+    let staff = c.api(Method::GET, &path, &shuji, None).await.json();
+    assert!(
+        staff["timeline"].as_array().unwrap().len() >= mine["timeline"].as_array().unwrap().len()
+    );
+    assert_eq!(mine["case"]["state"], "closed");
+    assert_eq!(mine["category"], "道路不洁");
+
+    // the dashboard moved
+    let d = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/dashboard?code={COMMUNITY}"),
+            &shuji,
+            None,
+        )
+        .await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    let d = d.json();
+    assert_eq!(d["total"]["received"], 1);
+    assert_eq!(d["total"]["closed"], 1);
+    assert_eq!(d["total"]["indicators"]["satisfaction_rate"], 1.0);
+    assert!(d["total"]["indicators"]["rework_rate"].as_f64() == Some(0.0));
+    let r = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/dashboard?code={COMMUNITY}"),
+            &wangge2,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/dashboard?code={COMMUNITY}&from=2026-13-01"),
+            &shuji,
+            None,
+        )
+        .await;
+    assert_eq!(r.error_code(), "date");
+    let cats = c
+        .api(Method::GET, "/api/v1/case-categories", &resident, None)
+        .await
+        .json();
+    assert!(
+        cats.as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["code"] == "0104" && k["parent"] == "01")
+    );
+    // the OpenAPI document lists the new paths
+    let doc = c
+        .api(Method::GET, "/api/v1/openapi.json", &resident, None)
+        .await
+        .json();
+    assert!(doc["paths"]["/api/v1/cases/{id}/steps"].is_object());
+});
