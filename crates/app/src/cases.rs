@@ -395,6 +395,28 @@ impl App {
         })
     }
 
+    /// The steps `who` may take on a case now, for the page's action form.
+    pub fn steps_for(&self, who: &Principal, v: &CaseView) -> Vec<Step> {
+        let Ok(reach) = self.reach_of(who, &v.case) else {
+            return Vec::new();
+        };
+        Step::ALL
+            .into_iter()
+            .filter_map(|s| authorise(who, &reach, &v.case, s).ok())
+            .filter(|s| rules::apply(v.state, *s).is_ok())
+            .collect()
+    }
+
+    /// Whether `who` is the reporter and may rate the case now.
+    pub fn may_rate(&self, who: &Principal, v: &CaseView) -> bool {
+        v.case.reporter_id == Some(who.user_id)
+            && v.state == CaseState::Closed
+            && !v
+                .case
+                .rated_at
+                .is_some_and(|r| v.case.closed_at.is_some_and(|c| r >= c))
+    }
+
     /// A page of the cases `who` reaches, newest first.
     pub async fn list_cases(
         &self,

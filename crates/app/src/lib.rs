@@ -145,3 +145,9 @@ pub fn today() -> time::Date {
         .map(|t| t.to_offset(offset).date())
         .unwrap_or(time::Date::MIN)
 }
+
+/// A random token for a form, so that submitting it twice (a double
+/// click, a reload) files once: it becomes the intake's idempotency key.
+pub fn form_nonce() -> Result<String, AppError> {
+    Ok(secrets::random_hex_128()?.expose().to_owned())
+}

@@ -23,6 +23,7 @@ const APP_CSS: &str = include_str!("../assets/app.css");
 const MAP_JS: &str = include_str!("../assets/map.js");
 const PLACES_JS: &str = include_str!("../assets/places.js");
 const CARD_JS: &str = include_str!("../assets/card.js");
+const CASES_JS: &str = include_str!("../assets/cases.js");
 const JS: &str = "text/javascript; charset=utf-8";
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> impl IntoResponse {
@@ -60,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/card.js",
             get(|| async { asset(JS, CARD_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/cases.js",
+            get(|| async { asset(JS, CASES_JS.as_bytes()) }),
         )
         .route(
             "/static/app.css",

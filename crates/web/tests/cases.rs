@@ -265,3 +265,131 @@ db_test!(cases_over_the_api, |db: Db| async move {
         .json();
     assert!(doc["paths"]["/api/v1/cases/{id}/steps"].is_object());
 });
+
+db_test!(cases_through_the_pages, |db: Db| async move {
+    let c = Client::new(db).await;
+    let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
+    let pw = |name: &str| {
+        accounts
+            .iter()
+            .find(|(u, _, _)| u == name)
+            .map(|(_, _, p)| p.expose().to_owned())
+            .unwrap()
+    };
+    c.app
+        .create_user(
+            NewAccount {
+                username: "jumin1".into(),
+                display_name: Some("李秀英".into()),
+                password: Secret::new("Jumin-Mima-2026-ok"),
+                grants: vec![Grant {
+                    role: Role::Resident,
+                    scope: COMMUNITY.parse().unwrap(),
+                }],
+                must_change_password: false,
+            },
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+    let p = grid1_point(&c).await;
+    let mut resident = c.stranger();
+    let r = resident.login("jumin1", "Jumin-Mima-2026-ok").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let form = resident.get("/cases/new").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("道路不洁") && form.body.contains("GCJ-02"));
+    let nonce = form
+        .body
+        .split("name=\"nonce\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (lng, lat) = (p.lng.to_string(), p.lat.to_string());
+    let fields = [
+        ("kind", "snapshot"),
+        ("category", "0104"),
+        ("description", "<script>alert('x')</script>门前油污"),
+        ("lng", lng.as_str()),
+        ("lat", lat.as_str()),
+        ("coord_sys", "gcj02"),
+        ("contact_phone", "13812345678"),
+        ("nonce", nonce.as_str()),
+    ];
+    // a wrong number keeps what was typed and says why, in Chinese
+    let mut bad = fields.to_vec();
+    bad[3] = ("lng", "东经125");
+    let r = resident.post_form("/cases/new", &bad).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("经度应为数字") && r.body.contains("门前油污"));
+    let r = resident.post_form("/cases/new", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.location().to_owned();
+    assert!(to.starts_with("/cases/"), "{to}");
+    // a double click: the same form files once
+    let again = resident.post_form("/cases/new", &fields).await;
+    assert_eq!(again.location().split('?').next(), to.split('?').next());
+    let page = resident.get(&to).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("已提交,案件编号"));
+    assert!(
+        page.body.contains("&#60;script&#62;alert") && !page.body.contains("<script>alert"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("网格 {COMMUNITY}001")));
+    let id: i64 = to
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // staff take the steps through the form
+    let mut shuji = c.stranger();
+    shuji.login("shuji", &pw("shuji")).await;
+    let mut wangge = c.stranger();
+    wangge.login("wangge1", &pw("wangge1")).await;
+    let step_path = format!("/cases/{id}/step");
+    let r = shuji
+        .post_form(&step_path, &[("step", "reject"), ("note", "")])
+        .await;
+    assert!(r.location().contains("err=1"), "a reason is needed");
+    for (staff, step) in [
+        (true, "accept"),
+        (true, "dispatch"),
+        (false, "handle"),
+        (true, "verify_pass"),
+    ] {
+        let who = if staff { &mut shuji } else { &mut wangge };
+        let r = who
+            .post_form(&step_path, &[("step", step), ("note", "已办")])
+            .await;
+        assert!(r.location().contains("err=0"), "{step}: {}", r.location());
+    }
+    let staff_page = shuji.get(&format!("/cases/{id}")).await;
+    assert!(staff_page.body.contains("138****5678"));
+    assert!(!staff_page.body.contains("13812345678"));
+    let mine = resident.get(&format!("/cases/{id}")).await;
+    assert!(mine.body.contains("id=\"rate-form\""));
+    let r = resident
+        .post_form(
+            &format!("/cases/{id}/rate"),
+            &[("rating", "satisfied"), ("comment", "及时")],
+        )
+        .await;
+    assert!(r.location().contains("err=0"), "{}", r.location());
+    let mine = resident.get(&format!("/cases/{id}")).await;
+    assert!(!mine.body.contains("id=\"rate-form\"") && mine.body.contains("满意"));
+    // the list and the dashboard
+    let list = shuji.get("/cases").await;
+    assert!(list.body.contains("class=\"case"));
+    let d = shuji.get(&format!("/dashboard?code={COMMUNITY}")).await;
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert!(d.body.contains("id=\"total-received\">1<") && d.body.contains("满意率"));
+    assert!(d.body.contains("100.00%"));
+    let r = resident.get("/dashboard").await;
+    assert_eq!(r.status, 403);
+});

@@ -5,7 +5,7 @@
 //! are `{"errors":[{"code":…,"detail":…}]}` (see `error`).
 
 mod cards;
-mod cases;
+pub(crate) mod cases;
 mod pipl;
 mod places;
 mod registry;

@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod cards;
+mod cases;
 mod home;
 mod login;
 mod me;
@@ -18,6 +19,7 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linli_app::AppError;
 
 pub use account::TokenView;
 pub use audit::{AuditQuery, AuditRow};
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(cards::routes())
         .merge(me::routes())
+        .merge(cases::routes())
 }
 
 /// A full Chinese page for an error status.
@@ -54,6 +57,26 @@ pub fn page(status: StatusCode, t: &impl Template) -> Result<Response, WebError>
     let mut res = (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     res.extensions_mut().insert(Rendered);
     Ok(res)
+}
+
+/// A redirect to `path` with `params` and the outcome as a flash message;
+/// refusals a person can fix are shown, anything else is an error page.
+pub fn redirect_with(
+    path: &str,
+    mut params: Vec<(&str, String)>,
+    r: Result<String, AppError>,
+) -> Result<Response, WebError> {
+    let (msg, err) = match r {
+        Ok(m) => (m, "0"),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Account(_))) => {
+            (e.to_string(), "1")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    params.push(("msg", msg));
+    params.push(("err", err.to_owned()));
+    let qs = serde_urlencoded::to_string(&params).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(see_other(&format!("{path}?{qs}")))
 }
 
 /// After a successful POST: go to `to` (303, so the browser GETs it).

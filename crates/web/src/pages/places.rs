@@ -2,7 +2,7 @@
 //! dwellings at the right), the map, the validation report and the party
 //! network, and the forms that manage grids.
 
-use super::{page, parse_code, see_other};
+use super::{page, parse_code, redirect_with};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::csrf::CsrfToken;
@@ -477,26 +477,6 @@ async fn party_page(
         flash_error: q.err == Some(1),
     };
     page(StatusCode::OK, &p)
-}
-
-/// A redirect to `path` with `params` and the outcome as a flash message;
-/// refusals a person can fix are shown, anything else is an error page.
-fn redirect_with(
-    path: &str,
-    mut params: Vec<(&str, String)>,
-    r: Result<String, AppError>,
-) -> Result<Response, WebError> {
-    let (msg, err) = match r {
-        Ok(m) => (m, "0"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Account(_))) => {
-            (e.to_string(), "1")
-        }
-        Err(e) => return Err(e.into()),
-    };
-    params.push(("msg", msg));
-    params.push(("err", err.to_owned()));
-    let qs = serde_urlencoded::to_string(&params).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(see_other(&format!("{path}?{qs}")))
 }
 
 /// Back to the tree (at `node`: `("grid", id)` or `("building", id)`) with a message.

@@ -1,0 +1,729 @@
+//! 诉求 pages: the resident's report form (随手拍), the case list, one case
+//! with its timeline and the steps the caller may take, the reporter's
+//! rating, and the dashboard (三率 and the GB/T 30428 indicators).
+
+use super::{page, parse_code, redirect_with};
+use crate::AppState;
+use crate::api::cases::{CaseParams, DashboardParams, NewCaseIn};
+use crate::auth::CurrentUser;
+use crate::csrf::CsrfToken;
+use crate::error::WebError;
+use crate::util::{ClientIp, beijing_time};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use linli_app::AppError;
+use linli_app::cases::{CaseCategory, CaseRow, CaseView, StepInput};
+use linli_app::cases_dashboard::Slice;
+use linli_domain::access::{Permission, RegionCode, allowed};
+use linli_domain::cases::{CaseKind, CaseState, Channel, HandlerKind, Priority, Rating, Step};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list_page))
+        .route("/cases/new", get(new_page).post(submit))
+        .route("/cases/{id}", get(one_page))
+        .route("/cases/{id}/step", post(step))
+        .route("/cases/{id}/rate", post(rate))
+        .route("/dashboard", get(dashboard_page))
+}
+
+/// A case as a list row or a page header shows it.
+struct CaseLine {
+    id: i64,
+    number: String,
+    state: String,
+    kind: String,
+    category: String,
+    description: String,
+    area: String,
+    reporter: String,
+    contact: String,
+    handler: String,
+    created: String,
+    due: String,
+    overdue: bool,
+}
+
+fn label<T: std::str::FromStr>(s: &str, f: fn(T) -> &'static str) -> String {
+    s.parse::<T>()
+        .map_or_else(|_| s.to_owned(), |v| f(v).to_owned())
+}
+
+fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
+    let state = c.state.parse::<CaseState>().ok();
+    let now = linli_app::now();
+    CaseLine {
+        id: c.id,
+        number: c.number.clone(),
+        state: label(&c.state, CaseState::label_zh),
+        kind: label(&c.kind, CaseKind::label_zh),
+        category: cats
+            .iter()
+            .find(|k| k.id == c.category_id)
+            .map_or_else(String::new, |k| k.name.clone()),
+        description: c.description.chars().take(60).collect(),
+        area: if c.grid_id.is_some() {
+            format!("网格 {}", c.scope)
+        } else {
+            "社区受理台(未入格)".to_owned()
+        },
+        reporter: linli_app::cases::reporter_masked(c),
+        contact: c.contact_masked.clone().unwrap_or_default(),
+        handler: c.handler_name.clone().unwrap_or_default(),
+        created: beijing_time(c.created_at.0),
+        due: c.due_at.map(|d| beijing_time(d.0)).unwrap_or_default(),
+        overdue: state.is_some_and(|s| s.is_open() && s != CaseState::Postponed)
+            && c.due_at.is_some_and(|d| d < now),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    csrf: String,
+    nav_user: Option<String>,
+    rows: Vec<CaseLine>,
+    total: i64,
+    state: String,
+    overdue: bool,
+    states: Vec<(&'static str, &'static str)>,
+    next: Option<String>,
+}
+
+fn all_states() -> Vec<(&'static str, &'static str)> {
+    CaseState::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_zh()))
+        .collect()
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Query(p): Query<CaseParams>,
+) -> Result<Response, WebError> {
+    let f = p.filter()?;
+    let (rows, total) = state.app.list_cases(&user, &f).await?;
+    let cats = state.app.case_categories().await?;
+    let st = p.state.clone().unwrap_or_default();
+    let overdue = f.due_before.is_some();
+    let next = (rows.len() as i64 == f.limit)
+        .then(|| rows.last().map(|c| c.id))
+        .flatten()
+        .map(|b| {
+            let mut q = vec![("before", b.to_string())];
+            if !st.is_empty() {
+                q.push(("state", st.clone()));
+            }
+            if overdue {
+                q.push(("overdue", "1".to_owned()));
+            }
+            format!(
+                "/cases?{}",
+                serde_urlencoded::to_string(q).unwrap_or_default()
+            )
+        });
+    let p = ListPage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name),
+        rows: rows.iter().map(|c| line(c, &cats)).collect(),
+        total,
+        state: st,
+        overdue,
+        states: all_states(),
+        next,
+    };
+    page(StatusCode::OK, &p)
+}
+
+/// The report form's choices and what was typed (kept on an error).
+#[derive(Template)]
+#[template(path = "case_new.html")]
+struct NewPage {
+    csrf: String,
+    nav_user: Option<String>,
+    kinds: Vec<(&'static str, &'static str)>,
+    /// (group name, [(code, name)])
+    groups: Vec<(String, Vec<(String, String)>)>,
+    channels: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    f: ReportForm,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ReportForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    lng: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    coord_sys: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    community: String,
+    #[serde(default)]
+    contact_phone: String,
+    /// a random token the form carries, so a double click files once
+    #[serde(default)]
+    nonce: String,
+}
+
+fn number(s: &str, what: &str) -> Result<Option<f64>, AppError> {
+    match s.trim() {
+        "" => Ok(None),
+        t => t
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| AppError::Invalid(format!("{what}应为数字"))),
+    }
+}
+
+impl ReportForm {
+    fn to_input(&self) -> Result<NewCaseIn, AppError> {
+        Ok(NewCaseIn {
+            kind: self.kind.clone(),
+            channel: Some(self.channel.clone()),
+            priority: Some(self.priority.clone()),
+            category: Some(self.category.clone()),
+            description: self.description.clone(),
+            lng: number(&self.lng, "经度")?,
+            lat: number(&self.lat, "纬度")?,
+            coord_sys: Some(self.coord_sys.clone()),
+            dwelling_id: None,
+            address: self.address.clone(),
+            community: Some(self.community.clone()),
+            reporter_name: String::new(),
+            contact_phone: Some(self.contact_phone.clone()),
+        })
+    }
+}
+
+async fn new_view(
+    state: &AppState,
+    user: &linli_app::auth::Principal,
+    csrf: String,
+    f: ReportForm,
+    error: Option<String>,
+) -> Result<NewPage, WebError> {
+    let cats = state.app.case_categories().await?;
+    let groups = cats
+        .iter()
+        .filter(|c| c.parent_id.is_none() && c.active)
+        .map(|top| {
+            let kids = cats
+                .iter()
+                .filter(|c| c.parent_id == Some(top.id) && c.active)
+                .map(|c| (c.code.clone(), c.name.clone()))
+                .collect();
+            (top.name.clone(), kids)
+        })
+        .collect();
+    let staff = user.grants.iter().any(|g| g.role.is_staff());
+    let channels = Channel::ALL
+        .iter()
+        .filter(|c| {
+            matches!(c, Channel::Resident)
+                || (staff && matches!(c, Channel::Patrol | Channel::Phone | Channel::MeetingDay))
+        })
+        .map(|c| (c.as_str(), c.label_zh()))
+        .collect();
+    let nonce = if f.nonce.is_empty() {
+        linli_app::form_nonce()?
+    } else {
+        f.nonce.clone()
+    };
+    let community = match f.community.as_str() {
+        "" => user
+            .grants
+            .iter()
+            .find_map(|g| g.scope.community())
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        c => c.to_owned(),
+    };
+    Ok(NewPage {
+        csrf,
+        nav_user: Some(user.display_name.clone()),
+        kinds: CaseKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        groups,
+        channels,
+        error,
+        f: ReportForm {
+            nonce,
+            community,
+            ..f
+        },
+    })
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, WebError> {
+    let f = ReportForm {
+        kind: CaseKind::Snapshot.as_str().to_owned(),
+        coord_sys: "wgs84".to_owned(),
+        ..ReportForm::default()
+    };
+    let p = new_view(&state, &user, csrf.0, f, None).await?;
+    page(StatusCode::OK, &p)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, WebError> {
+    let key = Some(format!("form:{}", f.nonce)).filter(|_| !f.nonce.is_empty());
+    let outcome = match f.to_input() {
+        Ok(input) => match input.into_case(key) {
+            Ok(input) => {
+                state
+                    .app
+                    .submit_case(Some(&user), &input, &user.actor(&ip))
+                    .await
+            }
+            Err(WebError::BadRequest { detail, .. }) => Err(AppError::Invalid(detail)),
+            Err(e) => return Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok((c, _)) => redirect_with(
+            &format!("/cases/{}", c.id),
+            Vec::new(),
+            Ok(format!("已提交,案件编号 {}", c.number)),
+        ),
+        Err(AppError::Invalid(msg)) => {
+            let p = new_view(&state, &user, csrf.0, f, Some(msg)).await?;
+            page(StatusCode::UNPROCESSABLE_ENTITY, &p)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct EventLine {
+    at: String,
+    step: String,
+    actor: String,
+    note: String,
+}
+
+fn step_label(s: &str) -> String {
+    match s {
+        "submit" => "上报".to_owned(),
+        "rate" => "评价".to_owned(),
+        other => label(other, Step::label_zh),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct OnePage {
+    csrf: String,
+    nav_user: Option<String>,
+    c: CaseLine,
+    state_key: String,
+    category: String,
+    channel: String,
+    priority: String,
+    address: String,
+    coords: String,
+    full_description: String,
+    timeline: Vec<EventLine>,
+    steps: Vec<(&'static str, &'static str)>,
+    handler_kinds: Vec<(&'static str, &'static str)>,
+    categories: Vec<(String, String)>,
+    duplicates: Vec<(i64, String, String)>,
+    may_rate: bool,
+    ratings: Vec<(&'static str, &'static str)>,
+    rating: String,
+    flash: Option<String>,
+    flash_error: bool,
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    msg: Option<String>,
+    err: Option<String>,
+}
+
+async fn one_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Query(flash): Query<Flash>,
+) -> Result<Response, WebError> {
+    let v: CaseView = state.app.case_view(&user, id).await?;
+    let cats = state.app.case_categories().await?;
+    let steps = state.app.steps_for(&user, &v);
+    let staff = allowed(
+        &user.grants,
+        Permission::ManageCases,
+        &v.case
+            .scope
+            .parse::<RegionCode>()
+            .unwrap_or_else(|_| RegionCode::country()),
+    );
+    let duplicates = if staff && v.state.is_open() {
+        state
+            .app
+            .likely_duplicates(&user, id)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.number, d.description.chars().take(40).collect()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let c = &v.case;
+    let p = OnePage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name.clone()),
+        c: line(c, &cats),
+        state_key: c.state.clone(),
+        category: v.category.name.clone(),
+        channel: label(&c.channel, Channel::label_zh),
+        priority: label(&c.priority, Priority::label_zh),
+        address: c.address.clone(),
+        coords: match (c.lng_e7, c.lat_e7) {
+            (Some(x), Some(y)) => format!("{:.6}, {:.6}", x as f64 / 1e7, y as f64 / 1e7),
+            _ => String::new(),
+        },
+        full_description: c.description.clone(),
+        timeline: v
+            .timeline
+            .iter()
+            .map(|e| EventLine {
+                at: beijing_time(e.at.0),
+                step: step_label(&e.step),
+                actor: e.actor_name.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        steps: steps.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
+        handler_kinds: HandlerKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        categories: cats
+            .iter()
+            .filter(|k| k.parent_id.is_some() && k.active)
+            .map(|k| (k.code.clone(), k.name.clone()))
+            .collect(),
+        duplicates,
+        may_rate: state.app.may_rate(&user, &v),
+        ratings: Rating::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label_zh()))
+            .collect(),
+        rating: c
+            .rating
+            .as_deref()
+            .map(|r| label(r, Rating::label_zh))
+            .unwrap_or_default(),
+        flash: flash.msg,
+        flash_error: flash.err.as_deref() == Some("1"),
+    };
+    page(StatusCode::OK, &p)
+}
+
+#[derive(Deserialize)]
+struct StepForm {
+    step: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    handler_kind: String,
+    #[serde(default)]
+    handler_name: String,
+    #[serde(default)]
+    handler_username: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    merge_into: String,
+}
+
+fn opt(s: String) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+async fn step(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/cases/{id}");
+    let parsed = (|| -> Result<(Step, StepInput), AppError> {
+        let step = f
+            .step
+            .parse::<Step>()
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let handler_kind =
+            match f.handler_kind.as_str() {
+                "" => None,
+                k => Some(k.parse().map_err(|e: linli_domain::cases::CaseError| {
+                    AppError::Invalid(e.to_string())
+                })?),
+            };
+        let merge_into = match f.merge_into.trim() {
+            "" => None,
+            m => Some(
+                m.parse()
+                    .map_err(|_| AppError::Invalid("合并目标应为案件序号".into()))?,
+            ),
+        };
+        Ok((
+            step,
+            StepInput {
+                note: f.note.clone(),
+                handler_kind,
+                handler_name: opt(f.handler_name.clone()),
+                handler_username: opt(f.handler_username.clone()),
+                category: opt(f.category.clone()),
+                merge_into,
+            },
+        ))
+    })();
+    let r = match parsed {
+        Ok((s, input)) => state
+            .app
+            .case_step(&user, id, s, &input, &user.actor(&ip))
+            .await
+            .map(|c| {
+                format!(
+                    "已{},当前状态:{}",
+                    s.label_zh(),
+                    label(&c.state, CaseState::label_zh)
+                )
+            }),
+        Err(e) => Err(e),
+    };
+    redirect_with(&back, Vec::new(), r)
+}
+
+#[derive(Deserialize)]
+struct RateForm {
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RateForm>,
+) -> Result<Response, WebError> {
+    let r = match f.rating.parse::<Rating>() {
+        Ok(rating) => state
+            .app
+            .rate_case(&user, id, rating, &f.comment, &user.actor(&ip))
+            .await
+            .map(|_| "感谢您的评价".to_owned()),
+        Err(e) => Err(AppError::Invalid(e.to_string())),
+    };
+    redirect_with(&format!("/cases/{id}"), Vec::new(), r)
+}
+
+/// An indicator with its formula, as the dashboard explains it.
+struct Figure {
+    name: &'static str,
+    formula: &'static str,
+    value: String,
+    /// 0–100 for the bar
+    bar: u32,
+}
+
+fn pct(x: Option<f64>) -> (String, u32) {
+    match x {
+        Some(v) => (
+            format!("{:.2}%", v * 100.0),
+            (v * 100.0).clamp(0.0, 100.0) as u32,
+        ),
+        None => ("—".to_owned(), 0),
+    }
+}
+
+fn figures(s: &Slice) -> Vec<Figure> {
+    let i = &s.indicators;
+    let rows: [(&'static str, &'static str, Option<f64>); 13] = [
+        (
+            "响应率",
+            "按时签收并联系上报人的案件 / 受理数",
+            i.response_rate,
+        ),
+        (
+            "解决率",
+            "办结且未被评为未解决的案件 / 结案数",
+            i.resolution_rate,
+        ),
+        ("满意率", "(满意 + 基本满意) / 评价数", i.satisfaction_rate),
+        ("有效上报率", "有效上报数 / 上报数", i.valid_report_rate),
+        (
+            "准确立案率",
+            "(立案数 − 作废数) / 立案数",
+            i.accurate_registration_rate,
+        ),
+        (
+            "按时派遣率",
+            "按时派遣数 / 应派遣数",
+            i.on_time_dispatch_rate,
+        ),
+        (
+            "准确派遣率",
+            "(派遣数 − 返工数) / 应派遣数",
+            i.accurate_dispatch_rate,
+        ),
+        ("处置率", "处置数 / 应处置数", i.handling_rate),
+        (
+            "按期处置率",
+            "按期处置数 / 应处置数",
+            i.on_time_handling_rate,
+        ),
+        ("返工率", "返工数 / 处置数", i.rework_rate),
+        ("结案率", "结案数 / (应结案数 − 缓办数)", i.closure_rate),
+        (
+            "按期结案率",
+            "按期结案数 / (应结案数 − 缓办数)",
+            i.on_time_closure_rate,
+        ),
+        (
+            "一次办结率",
+            "未经返工和重办的结案 / 结案数",
+            i.first_time_rate,
+        ),
+    ];
+    rows.into_iter()
+        .map(|(name, formula, v)| {
+            let (value, bar) = pct(v);
+            Figure {
+                name,
+                formula,
+                value,
+                bar,
+            }
+        })
+        .collect()
+}
+
+/// One breakdown row: label, received, closed, 满意率, 结案率, 返工 count.
+struct Row {
+    label: String,
+    received: u64,
+    closed: u64,
+    satisfaction: String,
+    closure: String,
+    reworked: u64,
+}
+
+fn rows(v: &[Slice]) -> Vec<Row> {
+    v.iter()
+        .map(|s| Row {
+            label: s.label.clone(),
+            received: s.counts.received,
+            closed: s.counts.closed,
+            satisfaction: pct(s.indicators.satisfaction_rate).0,
+            closure: pct(s.indicators.closure_rate).0,
+            reworked: s.counts.reworked,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    csrf: String,
+    nav_user: Option<String>,
+    code: String,
+    from: String,
+    to: String,
+    received: u64,
+    closed: u64,
+    open_now: i64,
+    overdue_now: i64,
+    figures: Vec<Figure>,
+    /// (title, rows)
+    breakdowns: Vec<(&'static str, Vec<Row>)>,
+}
+
+#[derive(Deserialize)]
+struct DashboardQuery {
+    code: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn dashboard_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, WebError> {
+    let code = match q.code.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => parse_code(c)?,
+        None => match user
+            .grants
+            .iter()
+            .find(|g| Permission::ViewDashboard.roles().contains(&g.role))
+        {
+            Some(g) => g.scope.clone(),
+            None => return Err(WebError::Forbidden),
+        },
+    };
+    let params = DashboardParams {
+        code: code.to_string(),
+        from: q.from,
+        to: q.to,
+    };
+    let (from, to) = params.period()?;
+    let d = state.app.dashboard(&user, &code, from, to).await?;
+    let p = DashboardPage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name),
+        code: code.to_string(),
+        from: from.to_string(),
+        to: to.to_string(),
+        received: d.total.counts.received,
+        closed: d.total.counts.closed,
+        open_now: d.open_now,
+        overdue_now: d.overdue_now,
+        figures: figures(&d.total),
+        breakdowns: vec![
+            ("按区域", rows(&d.by_area)),
+            ("按类别", rows(&d.by_category)),
+            ("按来源渠道", rows(&d.by_channel)),
+            ("按处置主体", rows(&d.by_handler)),
+            ("按月份", rows(&d.by_month)),
+        ],
+    };
+    page(StatusCode::OK, &p)
+}
