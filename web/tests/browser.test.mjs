@@ -17,7 +17,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shots = join(root, 'web', 'test-output');
 const dataDir = mkdtempSync(join(tmpdir(), 'linli-browser-'));
 
-let server, browser, baseUrl, oneTimePassword, secretaryPassword;
+let server, browser, baseUrl, oneTimePassword, secretaryPassword, workerPassword;
 let serverLog = '';
 const NEW_ADMIN_PW = 'Tuanshan-Jiedao-2026';
 const WORKER_PW = 'Wangge-Yuan-2026';
@@ -34,7 +34,9 @@ function startServer() {
       const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
       const pw = out.match(/一次性密码: (\S+)/);
       const sec = out.match(/社区书记: 用户名 shuji  密码 (\S+)/);
-      if (url && pw && sec) {
+      const worker = out.match(/用户名 wangge1  密码 (\S+)/);
+      if (url && pw && sec && worker) {
+        workerPassword = worker[1];
         clearTimeout(timer);
         baseUrl = url[0].replace(/\/$/, '');
         oneTimePassword = pw[1];
@@ -45,6 +47,25 @@ function startServer() {
     server.stderr.on('data', (d) => { serverLog += d; });
     server.on('exit', (code) => { if (!baseUrl) reject(new Error(`server exited ${code}:\n${serverLog}`)); });
   });
+}
+
+// WGS-84 → GCJ-02 as a phone's map SDK computes it (the published formula),
+// so the test reports a point the way a WeChat or 高德 client would.
+function wgs84ToGcj02([lng, lat]) {
+  const a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI;
+  const x = lng - 105.0, y = lat - 35.0;
+  let dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+  dlat += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+  dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+  dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+  let dlng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+  dlng += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+  dlng += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+  dlng += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+  const rad = lat / 180.0 * PI;
+  const magic = 1 - ee * Math.sin(rad) * Math.sin(rad);
+  const sq = Math.sqrt(magic);
+  return [lng + dlng * 180.0 / (a / sq * Math.cos(rad) * PI), lat + dlat * 180.0 / ((a * (1 - ee)) / (magic * sq) * PI)];
 }
 
 async function newPage() {
@@ -284,6 +305,93 @@ test('an anti-wandering card: issued and printed by staff, scanned by a stranger
   await page.context().close();
 });
 
+test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid worker handles, it is verified, closed and rated; the dashboard moves', async () => {
+  const RESIDENT_PW = 'Jumin-Mima-2026-ok';
+  execFileSync(bin, ['user', 'add', '--username', 'lixy', '--role', 'resident', '--scope', '220103008003',
+    '--display-name', '李秀英', '--data', dataDir], { input: `${RESIDENT_PW}\n` });
+  // a point in grid 1 as WeChat gives it (GCJ-02), from the community's own map data
+  const staff = await newPage();
+  await staff.setViewportSize({ width: 1280, height: 900 });
+  await login(staff, 'shuji', secretaryPassword);
+  await staff.waitForURL(/\/home$/);
+  const before = await (await staff.request.get(`${baseUrl}/api/v1/dashboard?code=220103008003`)).json();
+  const map = await (await staff.request.get(`${baseUrl}/api/v1/communities/220103008003/map`)).json();
+  const grid1 = map.features.find((f) => f.properties.kind === 'grid' && f.properties.code === '220103008003001');
+  const polygon = grid1.geometry.type === 'MultiPolygon' ? grid1.geometry.coordinates[0] : grid1.geometry.coordinates;
+  const ring = polygon[0].slice(0, -1);
+  const wgs = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+  const [glng, glat] = wgs84ToGcj02(wgs);
+  const located = await (await staff.request.get(`${baseUrl}/api/v1/locate?lng=${glng}&lat=${glat}&coord_sys=gcj02`)).json();
+  assert.equal(located.grid?.code, '220103008003001', `the GCJ-02 point lies in grid 1: ${JSON.stringify([wgs, located, grid1.geometry])}`);
+
+  const resident = await newPage();
+  await login(resident, 'lixy', RESIDENT_PW);
+  await resident.waitForURL(/\/home$/);
+  await resident.click('nav >> text=诉求');
+  await resident.click('text=我要上报');
+  await resident.waitForURL(/\/cases\/new$/);
+  await resident.selectOption('select[name=kind]', 'snapshot');
+  await resident.selectOption('select[name=category]', '0104');
+  await resident.fill('textarea[name=description]', '1号楼门前路面有大片油污,老人容易滑倒 <b>请尽快处理</b>');
+  // the point as WeChat or 高德 would report it
+  await resident.fill('input[name=lng]', String(glng));
+  await resident.fill('input[name=lat]', String(glat));
+  await resident.selectOption('select[name=coord_sys]', 'gcj02');
+  await resident.fill('input[name=contact_phone]', '13700001234');
+  await shot(resident, 'case-report');
+  await resident.click('#report-form button[type=submit]');
+  await resident.waitForURL(/\/cases\/\d+\?/);
+  assert.match(await resident.textContent('#flash'), /已提交,案件编号 \d{13}/);
+  assert.match(await resident.textContent('#case-area'), /220103008003001/);
+  assert.equal((await resident.textContent('#case-category')).trim(), '道路不洁');
+  assert.ok((await resident.innerHTML('#case-description')).includes('&lt;b&gt;'), 'HTML shown as text');
+  const caseUrl = resident.url().split('?')[0];
+  await shot(resident, 'case-submitted');
+
+  const step = async (page, value, note) => {
+    await page.goto(caseUrl);
+    await page.selectOption('#step-form select[name=step]', value);
+    if (note) await page.fill('#step-form textarea[name=note]', note);
+    await page.click('#step-form button[type=submit]');
+    await page.waitForURL(/err=0/);
+  };
+  await step(staff, 'accept');
+  await step(staff, 'dispatch', '请网格员现场处置');
+  assert.equal((await staff.textContent('#case-handler')).trim(), '网格员');
+  const worker = await newPage();
+  await login(worker, 'wangge1', workerPassword);
+  await worker.waitForURL(/\/(home|account\/password)/);
+  if (worker.url().includes('/account/password')) {
+    await worker.fill('input[name=current]', workerPassword);
+    await worker.fill('input[name=new]', 'Wangge-Yi-2026-new');
+    await worker.fill('input[name=confirm]', 'Wangge-Yi-2026-new');
+    await worker.click('button[type=submit].primary');
+  }
+  await step(worker, 'handle', '已联系物业用清洗剂冲洗');
+  await step(staff, 'verify_pass', '现场核查通过');
+  assert.equal(await staff.getAttribute('#case-state', 'data-state'), 'closed');
+  await shot(staff, 'case-closed');
+
+  await resident.goto(caseUrl);
+  await resident.check('#rate-form input[value=satisfied]');
+  await resident.fill('#rate-form textarea[name=comment]', '处理很及时');
+  await resident.click('#rate-form button[type=submit]');
+  await resident.waitForURL(/err=0/);
+  assert.match(await resident.textContent('#case-rating'), /满意/);
+  assert.ok((await resident.locator('#timeline li.event').count()) >= 5);
+  await shot(resident, 'case-rated');
+
+  await staff.goto(`${baseUrl}/dashboard?code=220103008003`);
+  const received = Number(await staff.textContent('#total-received'));
+  const closed = Number(await staff.textContent('#total-closed'));
+  assert.equal(received, before.total.received + 1);
+  assert.equal(closed, before.total.closed + 1);
+  assert.match(await staff.textContent('#indicators'), /满意率/);
+  await shot(staff, 'dashboard');
+  globalThis.plantedPersonal = [...(globalThis.plantedPersonal || []), '13700001234'];
+  for (const p of [staff, resident, worker]) await p.context().close();
+});
+
 test('the community secretary walks the grid tree, the map and the validation report', async () => {
   const page = await newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -374,7 +482,7 @@ test('no password or token reached the server log, and the audit chain is intact
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
   }
   // personal data revealed or imported during the run never reached the log
-  assert.equal(globalThis.plantedPersonal?.length, 3);
+  assert.equal(globalThis.plantedPersonal?.length, 4);
   for (const value of globalThis.plantedPersonal) {
     assert.ok(!serverLog.includes(value), 'personal data appeared in the log');
   }

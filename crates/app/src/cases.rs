@@ -411,10 +411,7 @@ impl App {
     pub fn may_rate(&self, who: &Principal, v: &CaseView) -> bool {
         v.case.reporter_id == Some(who.user_id)
             && v.state == CaseState::Closed
-            && !v
-                .case
-                .rated_at
-                .is_some_and(|r| v.case.closed_at.is_some_and(|c| r >= c))
+            && !rated_since_closing(&v.case)
     }
 
     /// A page of the cases `who` reaches, newest first.
@@ -837,6 +834,11 @@ fn authorise(who: &Principal, reach: &Reach, c: &CaseRow, step: Step) -> Result<
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether the case was rated after its last closing (one rating a closing).
+fn rated_since_closing(c: &CaseRow) -> bool {
+    matches!((c.rated_at, c.closed_at), (Some(r), Some(cl)) if r >= cl)
 }
 
 fn is_overdue(c: &CaseRow, state: CaseState, now: UnixMs) -> bool {
