@@ -42,6 +42,8 @@ pub struct NewCase {
     pub contact_phone: Option<String>,
     /// the client's `Idempotency-Key`
     pub idempotency_key: Option<String>,
+    /// the Open311 api_key that files it
+    pub api_key_id: Option<i64>,
 }
 
 /// What the caller asks a step to do.
@@ -280,6 +282,9 @@ impl App {
         c.id = store::insert_case(&mut tx, &c).await?;
         if let Some(h) = &key_hash {
             store::remember_key(&mut tx, h, c.id, now).await?;
+        }
+        if let Some(k) = input.api_key_id {
+            store::open311::set_case_key(&mut tx, c.id, k).await?;
         }
         let note = format!("{}:{}", input.kind.label_zh(), cat.name);
         self.record(&mut tx, &c, "submit", None, &note, true, actor, now)

@@ -16,6 +16,7 @@ pub mod cases;
 pub mod cases_dashboard;
 pub mod demo;
 mod demo_residents;
+pub mod open311;
 pub mod party;
 pub mod pipl;
 pub mod places;

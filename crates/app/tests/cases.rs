@@ -118,6 +118,7 @@ fn report(at: Option<Location>, key: Option<&str>) -> NewCase {
         reporter_name: String::new(),
         contact_phone: Some("13812345678".into()),
         idempotency_key: key.map(str::to_owned),
+        api_key_id: None,
     }
 }
 

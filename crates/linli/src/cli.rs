@@ -103,6 +103,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Open311 GeoReport v2: `open311 key add --name N` prints a new api_key;
+    /// `open311 key revoke --name N` ends it at once
+    Open311 {
+        #[command(subcommand)]
+        command: Open311Command,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -212,6 +218,19 @@ pub enum TokenCommand {
         #[arg(long)]
         username: String,
         #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Open311Command {
+    /// api_keys of partner systems
+    Key {
+        /// `add` or `revoke`
+        action: String,
+        #[arg(long)]
         name: String,
         #[command(flatten)]
         data: DataArgs,

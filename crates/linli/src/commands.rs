@@ -1,7 +1,8 @@
 //! What each verb does: open the database, call a service, print.
 
 use crate::cli::{
-    AuditCommand, Cli, Command, DataArgs, KeyArgs, ServeArgs, TokenCommand, UserCommand,
+    AuditCommand, Cli, Command, DataArgs, KeyArgs, Open311Command, ServeArgs, TokenCommand,
+    UserCommand,
 };
 use anyhow::{Context, Result, bail};
 use linli_app::accounts::NewAccount;
@@ -45,6 +46,30 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let t = app.create_token(&username, &name, &Actor::cli()).await?;
             println!("{}", t.secret.expose());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Open311 {
+            command: Open311Command::Key { action, name, data },
+        } => {
+            let app = open_app(&data).await?;
+            match action.as_str() {
+                "add" => {
+                    let key = app.open311_key_add(&name, &Actor::cli()).await?;
+                    println!("{}", key.expose());
+                    Ok(ExitCode::SUCCESS)
+                }
+                "revoke" if app.open311_key_revoke(&name, &Actor::cli()).await? => {
+                    println!("open311 key `{name}` revoked");
+                    Ok(ExitCode::SUCCESS)
+                }
+                "revoke" => {
+                    eprintln!("linli: no active open311 key named `{name}`");
+                    Ok(ExitCode::from(1))
+                }
+                other => {
+                    eprintln!("linli: `open311 key {other}`: use add or revoke");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify { data },

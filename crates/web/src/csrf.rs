@@ -5,7 +5,9 @@
 //! of it the request must not come from another site (`Origin` must be
 //! this host; `Sec-Fetch-Site: cross-site` is refused). Requests carrying
 //! `Authorization` are exempt: browsers never attach that header on their
-//! own, and such requests ignore cookies (see `auth`).
+//! own, and such requests ignore cookies (see `auth`). So is Open311
+//! (`/open311/`): it authenticates by an `api_key` in the form and never
+//! reads a cookie, so a forged cross-site form gains nothing.
 
 use crate::AppState;
 use crate::auth::{CookieNames, read_cookie};
@@ -72,7 +74,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .map(str::to_owned);
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
-    if !safe && !req.headers().contains_key(AUTHORIZATION) {
+    let open311 = req.uri().path().starts_with("/open311/");
+    if !safe && !open311 && !req.headers().contains_key(AUTHORIZATION) {
         let Some(expected) = cookie.as_deref() else {
             return WebError::Csrf.into_response();
         };

@@ -9,6 +9,7 @@ mod csrf;
 mod error;
 mod health;
 mod metrics;
+mod open311;
 mod pages;
 pub(crate) mod ratelimit;
 mod security;
@@ -41,6 +42,8 @@ pub struct WebConfig {
     pub tile_url: Option<String>,
     /// Scans of the anti-wandering QR pages allowed per client address and minute.
     pub scans_per_minute: u32,
+    /// Open311 POST requests allowed per client address and minute.
+    pub open311_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -52,6 +55,7 @@ impl Default for WebConfig {
             login_per_minute: 10,
             tile_url: None,
             scans_per_minute: 30,
+            open311_per_minute: 60,
         }
     }
 }
@@ -64,22 +68,26 @@ pub struct AppState {
     metrics: Arc<metrics::Metrics>,
     login_limiter: Arc<ratelimit::Limiter>,
     scan_limiter: Arc<ratelimit::Limiter>,
+    open311_limiter: Arc<ratelimit::Limiter>,
 }
 
 /// The whole application router with its middleware.
 pub fn router(app: App, config: WebConfig) -> Router {
     let login_limiter = Arc::new(ratelimit::per_minute(config.login_per_minute));
     let scan_limiter = Arc::new(ratelimit::per_minute(config.scans_per_minute));
+    let open311_limiter = Arc::new(ratelimit::per_minute(config.open311_per_minute));
     let state = AppState {
         app,
         config: Arc::new(config),
         metrics: Arc::new(metrics::Metrics::new()),
         login_limiter,
         scan_limiter,
+        open311_limiter,
     };
     let routes = Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(open311::routes())
         .merge(health::routes())
         .merge(assets::routes())
         .fallback(error::not_found);

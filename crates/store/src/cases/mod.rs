@@ -2,6 +2,7 @@
 //! Categories, routing and the calendar are in `setup`; the roll-ups in
 //! `stats`.
 
+pub mod open311;
 pub mod setup;
 pub mod stats;
 
@@ -71,7 +72,8 @@ pub struct CaseRow {
     pub updated_at: UnixMs,
 }
 
-const CASE_COLS: &str = "id, number, community_code, scope, grid_id, category_id, kind, channel,
+pub(crate) const CASE_COLS: &str =
+    "id, number, community_code, scope, grid_id, category_id, kind, channel,
     priority, state, description, address, lng_e7, lat_e7, dwelling_id, reporter_id, reporter_name,
     contact_sealed, contact_masked, handler_kind, handler_name, handler_user_id, merged_into,
     due_at, accepted_at, closed_at, dispatches, handlings, closings, reworks, reopens,
@@ -81,7 +83,7 @@ fn ms(r: &AnyRow, i: usize) -> Result<Option<UnixMs>, StoreError> {
     Ok(r.try_get::<Option<i64>, _>(i)?.map(UnixMs))
 }
 
-fn case(r: &AnyRow) -> Result<CaseRow, StoreError> {
+pub(crate) fn case(r: &AnyRow) -> Result<CaseRow, StoreError> {
     Ok(CaseRow {
         id: r.try_get(0)?,
         number: r.try_get(1)?,

@@ -107,6 +107,7 @@ impl NewCaseIn {
             reporter_name: self.reporter_name,
             contact_phone: self.contact_phone,
             idempotency_key: key,
+            api_key_id: None,
         })
     }
 }
