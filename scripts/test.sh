@@ -8,6 +8,8 @@ out=$(mktemp -d)
 
 scripts/ensure-npm.sh
 scripts/ensure-browser.sh
+LINLI_TEST_PYTHON=$(scripts/ensure-python.sh)
+export LINLI_TEST_PYTHON
 LINLI_TEST_POSTGRES_URL=$(scripts/ensure-postgres.sh)
 export LINLI_TEST_POSTGRES_URL
 echo "PostgreSQL for tests: $LINLI_TEST_POSTGRES_URL"

@@ -392,6 +392,44 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   for (const p of [staff, resident, worker]) await p.context().close();
 });
 
+test('Open311: a partner files a request with its api_key; the third-party georeport client reads it back, closed', async () => {
+  const key = execFileSync(bin, ['open311', 'key', 'add', '--name', '12345热线', '--data', dataDir]).toString().trim();
+  assert.match(key, /^o311_[0-9a-f]{32}$/);
+  globalThis.open311Key = key;
+  const map = await (await fetch(`${baseUrl}/open311/v2/services.json`)).json();
+  assert.ok(map.some((s) => s.service_code === '0502'));
+  const form = new URLSearchParams({
+    api_key: key, service_code: '0502', lat: '43.9185', long: '125.3306', description: '小区门口占道经营',
+    phone: '13900002222', first_name: '五', last_name: '王', 'attribute[community]': '220103008003',
+  });
+  const posted = await fetch(`${baseUrl}/open311/v2/requests.json`, {
+    method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+  });
+  assert.equal(posted.status, 201, await posted.clone().text());
+  const [{ service_request_id: id }] = await posted.json();
+  // staff close it over the API with a personal token
+  const token = execFileSync(bin, ['token', 'add', '--username', 'shuji', '--data', dataDir]).toString().trim();
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const list = await (await fetch(`${baseUrl}/api/v1/cases?limit=20`, { headers: auth })).json();
+  const c = list.rows.find((r) => r.number === id);
+  assert.equal(c.channel, 'open311');
+  for (const step of ['accept', 'dispatch', 'handle', 'verify_pass']) {
+    const r = await fetch(`${baseUrl}/api/v1/cases/${c.id}/steps`, {
+      method: 'POST', headers: auth, body: JSON.stringify({ step, note: step === 'verify_pass' ? '已劝离' : '' }),
+    });
+    assert.equal(r.status, 200, `${step}: ${await r.text()}`);
+  }
+  const python = process.env.LINLI_TEST_PYTHON || execFileSync(join(root, 'scripts', 'ensure-python.sh')).toString().trim();
+  let out;
+  try {
+    out = execFileSync(python, [join(here, 'open311_client.py'), `${baseUrl}/open311/v2`, id, '0502'], { stdio: 'pipe' }).toString();
+  } catch (e) {
+    assert.fail(`georeport client failed:\n${e.stdout}\n${e.stderr}`);
+  }
+  assert.match(out, /georeport client: all checks passed/);
+  globalThis.plantedPersonal = [...(globalThis.plantedPersonal || []), '13900002222'];
+});
+
 test('the community secretary walks the grid tree, the map and the validation report', async () => {
   const page = await newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -478,11 +516,11 @@ test('the community secretary walks the grid tree, the map and the validation re
 test('no password or token reached the server log, and the audit chain is intact', async () => {
   // debug logs of the whole run above
   assert.ok(serverLog.length > 1000, 'the server logged the run');
-  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken]) {
+  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken, globalThis.open311Key]) {
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
   }
   // personal data revealed or imported during the run never reached the log
-  assert.equal(globalThis.plantedPersonal?.length, 4);
+  assert.equal(globalThis.plantedPersonal?.length, 5);
   for (const value of globalThis.plantedPersonal) {
     assert.ok(!serverLog.includes(value), 'personal data appeared in the log');
   }
