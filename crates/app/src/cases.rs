@@ -187,6 +187,23 @@ impl App {
         input: &NewCase,
         actor: &Actor,
     ) -> Result<(CaseRow, bool), AppError> {
+        let mut tx = self.db.begin().await?;
+        let out = self
+            .submit_in(&mut tx, who, input, actor, crate::now())
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// [`App::submit_case`] inside the caller's transaction, at `now`.
+    pub(crate) async fn submit_in(
+        &self,
+        tx: &mut Conn,
+        who: Option<&Principal>,
+        input: &NewCase,
+        actor: &Actor,
+        now: UnixMs,
+    ) -> Result<(CaseRow, bool), AppError> {
         let description = input.description.trim();
         if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
             return Err(bad("请填写诉求内容(不超过 2000 字)"));
@@ -215,23 +232,21 @@ impl App {
             let owner = who.map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
             sm3_hex(format!("{owner}\u{0}{}", k.trim()).as_bytes())
         });
-        let now = crate::now();
-        let mut tx = self.db.begin().await?;
         if let Some(h) = &key_hash
-            && let Some(id) = store::case_for_key(&mut tx, h).await?
+            && let Some(id) = store::case_for_key(&mut *tx, h).await?
         {
-            let c = store::case_by_id(&mut tx, id)
+            let c = store::case_by_id(&mut *tx, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             return Ok((c, false));
         }
         let code = input.category.as_deref().unwrap_or(UNSORTED);
-        let cat = setup::category_by_code(&mut tx, code)
+        let cat = setup::category_by_code(&mut *tx, code)
             .await?
             .filter(|c| c.active && c.parent_id.is_some())
             .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
-        let (community, scope, grid_id, point) = self.place(&mut tx, input).await?;
-        let seq = store::next_seq(&mut tx, rules::day_key(now)).await?;
+        let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
+        let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
         let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
         let (contact_sealed, contact_masked) = match &contact {
             Some(p) => (
@@ -264,7 +279,7 @@ impl App {
             handler_name: None,
             handler_user_id: None,
             merged_into: None,
-            due_at: Some(self.due(&mut tx, now, &cat, input.priority).await?),
+            due_at: Some(self.due(&mut *tx, now, &cat, input.priority).await?),
             accepted_at: None,
             closed_at: None,
             dispatches: 0,
@@ -279,24 +294,24 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        c.id = store::insert_case(&mut tx, &c).await?;
+        c.id = store::insert_case(&mut *tx, &c).await?;
         if let Some(h) = &key_hash {
-            store::remember_key(&mut tx, h, c.id, now).await?;
+            store::remember_key(&mut *tx, h, c.id, now).await?;
         }
         if let Some(k) = input.api_key_id {
-            store::open311::set_case_key(&mut tx, c.id, k).await?;
+            store::open311::set_case_key(&mut *tx, c.id, k).await?;
         }
         let note = format!("{}:{}", input.kind.label_zh(), cat.name);
-        self.record(&mut tx, &c, "submit", None, &note, true, actor, now)
+        self.record(&mut *tx, &c, "submit", None, &note, true, actor, now)
             .await?;
         stats::bump(
-            &mut tx,
+            &mut *tx,
             &stat_key(&c, now),
             &[(rules::Counter::Received, 1)],
         )
         .await?;
         audit::append(
-            &mut tx,
+            &mut *tx,
             event(
                 actor,
                 "case.submit",
@@ -306,7 +321,6 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok((c, true))
     }
 
@@ -497,13 +511,31 @@ impl App {
         input: &StepInput,
         actor: &Actor,
     ) -> Result<CaseRow, AppError> {
+        let mut tx = self.db.begin().await?;
+        let c = self
+            .step_in(&mut tx, who, id, step, input, actor, crate::now())
+            .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// [`App::case_step`] inside the caller's transaction, at `now`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn step_in(
+        &self,
+        tx: &mut Conn,
+        who: &Principal,
+        id: i64,
+        step: Step,
+        input: &StepInput,
+        actor: &Actor,
+        now: UnixMs,
+    ) -> Result<CaseRow, AppError> {
         let note = input.note.trim();
         if note.chars().count() > DESCRIPTION_MAX {
             return Err(bad("说明不超过 2000 字"));
         }
-        let now = crate::now();
-        let mut tx = self.db.begin().await?;
-        let mut c = store::case_by_id(&mut tx, id)
+        let mut c = store::case_by_id(&mut *tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let reach = self.reach_of(who, &c)?;
@@ -523,18 +555,18 @@ impl App {
             Step::Accept => {
                 c.accepted_at = Some(now);
                 if let Some(code) = input.category.as_deref().filter(|s| !s.is_empty()) {
-                    let cat = setup::category_by_code(&mut tx, code)
+                    let cat = setup::category_by_code(&mut *tx, code)
                         .await?
                         .filter(|k| k.active && k.parent_id.is_some())
                         .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
                     c.category_id = cat.id;
                     let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-                    c.due_at = Some(self.due(&mut tx, c.created_at, &cat, p).await?);
+                    c.due_at = Some(self.due(&mut *tx, c.created_at, &cat, p).await?);
                 }
             }
             Step::Merge => {
                 let target = input.merge_into.ok_or_else(|| bad("请选择合并到的案件"))?;
-                let t = store::case_by_id(&mut tx, target)
+                let t = store::case_by_id(&mut *tx, target)
                     .await?
                     .filter(|t| t.id != c.id && parse_state(&t.state).is_ok_and(CaseState::is_open))
                     .ok_or_else(|| bad("合并目标须为另一件未办结的案件"))?;
@@ -542,7 +574,7 @@ impl App {
                 c.merged_into = Some(t.id);
             }
             Step::Dispatch => {
-                self.assign(&mut tx, &mut c, input).await?;
+                self.assign(&mut *tx, &mut c, input).await?;
                 c.dispatches += 1;
                 notify_handler = true;
             }
@@ -561,15 +593,15 @@ impl App {
             Step::Reopen => {
                 c.reopens += 1;
                 c.closed_at = None;
-                let cat = self.category_of(&mut tx, &c).await?;
+                let cat = self.category_of(&mut *tx, &c).await?;
                 let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-                c.due_at = Some(self.due(&mut tx, now, &cat, p).await?);
+                c.due_at = Some(self.due(&mut *tx, now, &cat, p).await?);
             }
             _ => {}
         }
         c.state = to.as_str().to_owned();
         c.updated_at = now;
-        store::update_case(&mut tx, &c).await?;
+        store::update_case(&mut *tx, &c).await?;
         let public = !matches!(step, Step::VerifyFail | Step::Start);
         let note = match (&c.handler_name, step) {
             (Some(h), Step::Dispatch) if note.is_empty() => format!("派遣至{h}"),
@@ -577,7 +609,7 @@ impl App {
             _ => note.to_owned(),
         };
         self.record(
-            &mut tx,
+            &mut *tx,
             &c,
             step.as_str(),
             Some(before.state),
@@ -587,11 +619,11 @@ impl App {
             now,
         )
         .await?;
-        stats::bump(&mut tx, &stat_key(&c, now), &counts).await?;
-        self.notify_step(&mut tx, &c, step, notify_handler, now)
+        stats::bump(&mut *tx, &stat_key(&c, now), &counts).await?;
+        self.notify_step(&mut *tx, &c, step, notify_handler, now)
             .await?;
         audit::append(
-            &mut tx,
+            &mut *tx,
             event(
                 actor,
                 &format!("case.{}", step.as_str()),
@@ -601,7 +633,6 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(c)
     }
 
@@ -707,13 +738,29 @@ impl App {
         comment: &str,
         actor: &Actor,
     ) -> Result<CaseRow, AppError> {
+        let mut tx = self.db.begin().await?;
+        let c = self
+            .rate_in(&mut tx, who, id, (rating, comment), actor, crate::now())
+            .await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// [`App::rate_case`] inside the caller's transaction, at `now`.
+    pub(crate) async fn rate_in(
+        &self,
+        tx: &mut Conn,
+        who: &Principal,
+        id: i64,
+        (rating, comment): (Rating, &str),
+        actor: &Actor,
+        now: UnixMs,
+    ) -> Result<CaseRow, AppError> {
         let comment = comment.trim();
         if comment.chars().count() > 500 {
             return Err(bad("评价内容不超过 500 字"));
         }
-        let now = crate::now();
-        let mut tx = self.db.begin().await?;
-        let mut c = store::case_by_id(&mut tx, id)
+        let mut c = store::case_by_id(&mut *tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
         if c.reporter_id != Some(who.user_id) {
@@ -751,8 +798,8 @@ impl App {
             }
         );
         c.updated_at = now;
-        store::update_case(&mut tx, &c).await?;
-        self.record(&mut tx, &c, "rate", Some(state), &note, true, actor, now)
+        store::update_case(&mut *tx, &c).await?;
+        self.record(&mut *tx, &c, "rate", Some(state), &note, true, actor, now)
             .await?;
         if reopen {
             counts.extend(rules::tally(
@@ -767,12 +814,12 @@ impl App {
                 .to_owned();
             c.reopens += 1;
             c.closed_at = None;
-            let cat = self.category_of(&mut tx, &c).await?;
+            let cat = self.category_of(&mut *tx, &c).await?;
             let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-            c.due_at = Some(self.due(&mut tx, now, &cat, p).await?);
-            store::update_case(&mut tx, &c).await?;
+            c.due_at = Some(self.due(&mut *tx, now, &cat, p).await?);
+            store::update_case(&mut *tx, &c).await?;
             self.record(
-                &mut tx,
+                &mut *tx,
                 &c,
                 "reopen",
                 Some(state),
@@ -784,13 +831,13 @@ impl App {
             .await?;
             if let Some(h) = c.handler_user_id {
                 let link = format!("/cases/{}", c.id);
-                care_cards::notify(&mut tx, h, "case", "案件重办", &c.number, Some(&link), now)
+                care_cards::notify(&mut *tx, h, "case", "案件重办", &c.number, Some(&link), now)
                     .await?;
             }
         }
-        stats::bump(&mut tx, &stat_key(&c, now), &counts).await?;
+        stats::bump(&mut *tx, &stat_key(&c, now), &counts).await?;
         audit::append(
-            &mut tx,
+            &mut *tx,
             event(
                 actor,
                 "case.rate",
@@ -800,7 +847,6 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(c)
     }
 }

@@ -215,6 +215,7 @@ impl App {
                 seeded.grid_codes[1].clone(),
             ),
             ("tuanshan", "团山街道管理员", Role::StreetAdmin, street),
+            ("jumin", "居民", Role::Resident, community.clone()),
         ];
         let mut accounts = Vec::new();
         for (i, (username, what, role, scope)) in people.into_iter().enumerate() {

@@ -15,6 +15,7 @@ pub mod care_cards;
 pub mod cases;
 pub mod cases_dashboard;
 pub mod demo;
+mod demo_cases;
 mod demo_residents;
 pub mod open311;
 pub mod party;

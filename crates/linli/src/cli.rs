@@ -78,6 +78,10 @@ pub enum Command {
         /// Data directory of the demo (created when new)
         #[arg(long, default_value = "./linli-demo")]
         data: PathBuf,
+        /// Seed and serve the demo on this database instead (e.g. postgres://…);
+        /// the key file stays in the data directory
+        #[arg(long)]
+        database_url: Option<String>,
         #[command(flatten)]
         serve: ServeArgs,
     },

@@ -23,7 +23,11 @@ use std::time::Duration;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { data, serve } => demo(&data, serve).await,
+        Command::Demo {
+            data,
+            database_url,
+            serve,
+        } => demo(&data, database_url, serve).await,
         Command::Serve { data, serve } => {
             let db = open(&data).await?;
             serve_on(db, Arc::new(keyring(&data)?), serve, None).await
@@ -180,10 +184,10 @@ pub(crate) async fn open(data: &DataArgs) -> Result<Db> {
     Ok(db)
 }
 
-async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
+async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) -> Result<ExitCode> {
     let fresh = !dir.join("linli.db").exists();
     let args = DataArgs {
-        database_url: None,
+        database_url,
         data: dir.to_path_buf(),
         keys: KeyArgs {
             key_file: None,
@@ -220,7 +224,11 @@ async fn demo(dir: &Path, serve: ServeArgs) -> Result<ExitCode> {
         Some(n) => format!("演示居民: {n} 人(身份证号为虚构,校验位有效)"),
         None => String::new(),
     };
-    let banner = format!("{banner}\n{seeded}\n{people}");
+    let cases = match app.seed_demo_cases().await? {
+        Some(n) => format!("演示诉求: 近一年 {n} 件(看板: /dashboard)"),
+        None => String::new(),
+    };
+    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}");
     let what = if fresh {
         "新建演示数据目录"
     } else {
