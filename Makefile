@@ -19,6 +19,7 @@ bench: build
 	bench/import-regions.sh
 	bench/tree-page.sh
 	bench/registry.sh
+	bench/intake.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:

@@ -8,69 +8,27 @@ mod common;
 
 use axum::http::Method;
 use axum::http::header;
-use common::Client;
-use linli_app::Actor;
-use linli_app::accounts::NewAccount;
+use common::{Client, token};
 use linli_app::demo::COMMUNITY;
-use linli_domain::access::{Grant, Role};
 use linli_domain::geo::{LngLat, wgs84_to_gcj02};
-use linli_domain::secret::Secret;
 use linli_store::{Db, db_test};
 use serde_json::json;
 
-async fn token(c: &Client, username: &str) -> String {
-    c.app
-        .create_token(username, "test", &Actor::cli())
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
-}
-
 /// A point in grid 1, as WeChat (GCJ-02) would give it.
-async fn grid1_point(c: &Client) -> LngLat {
-    let v = c
-        .app
-        .community(
-            &linli_app::auth::Principal::cli(),
-            &COMMUNITY.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-    let b = v
-        .buildings
-        .iter()
-        .find(|b| b.scope.as_str() == format!("{COMMUNITY}001"))
-        .unwrap();
-    wgs84_to_gcj02(LngLat::parse(b.lng.unwrap(), b.lat.unwrap()).unwrap())
+async fn grid1_gcj(c: &Client) -> LngLat {
+    wgs84_to_gcj02(common::grid1_point(c).await)
 }
 
 db_test!(cases_over_the_api, |db: Db| async move {
     let mut c = Client::new(db).await;
     c.app.seed_demo_community().await.unwrap().unwrap();
-    c.app
-        .create_user(
-            NewAccount {
-                username: "jumin1".into(),
-                display_name: Some("李秀英".into()),
-                password: Secret::new("Jumin-Mima-2026-ok"),
-                grants: vec![Grant {
-                    role: Role::Resident,
-                    scope: COMMUNITY.parse().unwrap(),
-                }],
-                must_change_password: false,
-            },
-            &Actor::cli(),
-        )
-        .await
-        .unwrap();
+    common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
     let resident = token(&c, "jumin1").await;
     let shuji = token(&c, "shuji").await;
     let wangge1 = token(&c, "wangge1").await;
     let wangge2 = token(&c, "wangge2").await;
     let street = token(&c, "tuanshan").await;
-    let p = grid1_point(&c).await;
+    let p = grid1_gcj(&c).await;
     let body = json!({
         "kind": "snapshot", "category": "0104",
         "description": "<b>门前</b>有油污", "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02",
@@ -276,23 +234,8 @@ db_test!(cases_through_the_pages, |db: Db| async move {
             .map(|(_, _, p)| p.expose().to_owned())
             .unwrap()
     };
-    c.app
-        .create_user(
-            NewAccount {
-                username: "jumin1".into(),
-                display_name: Some("李秀英".into()),
-                password: Secret::new("Jumin-Mima-2026-ok"),
-                grants: vec![Grant {
-                    role: Role::Resident,
-                    scope: COMMUNITY.parse().unwrap(),
-                }],
-                must_change_password: false,
-            },
-            &Actor::cli(),
-        )
-        .await
-        .unwrap();
-    let p = grid1_point(&c).await;
+    common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+    let p = grid1_gcj(&c).await;
     let mut resident = c.stranger();
     let r = resident.login("jumin1", "Jumin-Mima-2026-ok").await;
     assert_eq!(r.status, 303, "{}", r.body);

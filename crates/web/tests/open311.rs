@@ -10,26 +10,7 @@ mod common;
 use axum::http::Method;
 use common::Client;
 use linli_app::Actor;
-use linli_app::demo::COMMUNITY;
-use linli_domain::geo::LngLat;
 use linli_store::{Db, db_test};
-
-async fn grid1_point(c: &Client) -> LngLat {
-    let v = c
-        .app
-        .community(
-            &linli_app::auth::Principal::cli(),
-            &COMMUNITY.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-    let b = v
-        .buildings
-        .iter()
-        .find(|b| b.scope.as_str() == format!("{COMMUNITY}001"))
-        .unwrap();
-    LngLat::parse(b.lng.unwrap(), b.lat.unwrap()).unwrap()
-}
 
 db_test!(georeport_v2, |db: Db| async move {
     let mut c = Client::new(db).await;
@@ -39,7 +20,7 @@ db_test!(georeport_v2, |db: Db| async move {
         .open311_key_add("城管系统", &Actor::cli())
         .await
         .unwrap();
-    let p = grid1_point(&c).await;
+    let p = common::grid1_point(&c).await;
 
     // discovery and services, both formats
     let d = c.get("/open311/v2/discovery.json").await;

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::Method;
-use common::Client;
+use common::{Client, token};
 use linli_app::Actor;
 use linli_app::accounts::NewAccount;
 use linli_app::demo::{COMMUNITY, building_site};
@@ -24,15 +24,6 @@ async fn seeded(db: Db) -> (Client, HashMap<String, String>) {
         .map(|(u, _, p)| (u, p.expose().to_owned()))
         .collect();
     (c, pw)
-}
-
-async fn token(c: &Client, username: &str) -> String {
-    let t = c
-        .app
-        .create_token(username, "test", &Actor::cli())
-        .await
-        .unwrap();
-    t.secret.expose().to_owned()
 }
 
 fn path(p: &str) -> String {

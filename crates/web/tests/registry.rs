@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::Method;
-use common::Client;
+use common::{Client, token};
 use linli_app::Actor;
 use linli_app::demo::COMMUNITY;
 use linli_app::xlsx::{Cell, SheetOut, write_book};
@@ -76,16 +76,6 @@ async fn seeded(db: Db) -> (Client, HashMap<String, String>) {
         .map(|(u, _, p)| (u, p.expose().to_owned()))
         .collect();
     (c, pw)
-}
-
-async fn token(c: &Client, username: &str) -> String {
-    c.app
-        .create_token(username, "test", &Actor::cli())
-        .await
-        .unwrap()
-        .secret
-        .expose()
-        .to_owned()
 }
 
 db_test!(residents_over_the_api_and_pages, |db: Db| async move {

@@ -189,3 +189,48 @@ impl Client {
         res
     }
 }
+
+/// A personal access token of `username`.
+pub async fn token(c: &Client, username: &str) -> String {
+    c.app
+        .create_token(username, "test", &Actor::cli())
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned()
+}
+
+/// A resident of 长山花园 who logs in with `password`.
+pub async fn resident(c: &Client, username: &str, password: &str) {
+    let account = NewAccount {
+        username: username.into(),
+        display_name: Some("李秀英".into()),
+        password: Secret::new(password),
+        grants: vec![Grant {
+            role: Role::Resident,
+            scope: linli_app::demo::COMMUNITY.parse().unwrap(),
+        }],
+        must_change_password: false,
+    };
+    c.app.create_user(account, &Actor::cli()).await.unwrap();
+}
+
+/// A building's point in the demo's grid 1 (WGS-84).
+pub async fn grid1_point(c: &Client) -> linli_domain::geo::LngLat {
+    let community = linli_app::demo::COMMUNITY;
+    let v = c
+        .app
+        .community(
+            &linli_app::auth::Principal::cli(),
+            &community.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let b = v
+        .buildings
+        .iter()
+        .find(|b| b.scope.as_str() == format!("{community}001"))
+        .unwrap();
+    linli_domain::geo::LngLat::parse(b.lng.unwrap(), b.lat.unwrap()).unwrap()
+}
