@@ -20,6 +20,7 @@ bench: build
 	bench/tree-page.sh
 	bench/registry.sh
 	bench/intake.sh
+	bench/dashboard.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:

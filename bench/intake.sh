@@ -21,13 +21,13 @@ args=(demo --data "$data" --listen "127.0.0.1:$port")
 [ -n "$pg" ] && args+=(--database-url "$pg")
 RUST_LOG=warn "$bin" "${args[@]}" > "$data/demo.out" 2>&1 &
 server=$!
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 db_args=(--data "$data")
 [ -n "$pg" ] && db_args=(--database-url "$pg" --data "$data")
 LINLI_BENCH_TOKEN=$("$bin" token add --username jumin --name bench "${db_args[@]}" 2>/dev/null)
 export LINLI_BENCH_TOKEN
 mkdir -p bench/out
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F); ${pg:+PostgreSQL}${pg:-SQLite}"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F); $([ -n "$pg" ] && echo PostgreSQL || echo SQLite)"
 wrk -t2 -c64 -d"${secs}s" --latency -s bench/post-case.lua "http://127.0.0.1:$port/api/v1/cases" > bench/out/intake.txt
 rps=$(awk '/Requests\/sec/ {print $2}' bench/out/intake.txt)
 echo "POST /api/v1/cases, 64 connections: $rps cases/s; $(tail -1 bench/out/intake.txt)"

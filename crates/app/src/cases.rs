@@ -157,8 +157,14 @@ impl App {
             return Ok((b.community, b.scope, b.grid_id, point));
         }
         let point = input.location.map(Location::wgs84).transpose()?;
-        let grid = match input.location {
-            Some(at) => self.locate(at).await?,
+        // the index is in memory (warmed before the transaction began), the
+        // grid row comes through the transaction's own connection: a
+        // transaction never waits for a second pool connection
+        let grid = match point {
+            Some(p) => match self.grid_index().await?.locate_all(p).as_slice() {
+                [id] => places::grid_by_id(conn, *id).await?,
+                _ => None,
+            },
             None => None,
         };
         if let Some(g) = grid {
@@ -187,6 +193,7 @@ impl App {
         input: &NewCase,
         actor: &Actor,
     ) -> Result<(CaseRow, bool), AppError> {
+        self.grid_index().await?;
         let mut tx = self.db.begin().await?;
         let out = self
             .submit_in(&mut tx, who, input, actor, crate::now())

@@ -144,6 +144,7 @@ impl App {
     /// Seeds the demo's year of requests once; `None` when there are some.
     pub async fn seed_demo_cases(&self) -> Result<Option<u64>, AppError> {
         let community: RegionCode = crate::demo::COMMUNITY.parse()?;
+        self.grid_index().await?;
         let mut tx = self.db.begin().await?;
         let reach = CaseReach {
             prefixes: vec![community.as_str().to_owned()],

@@ -7,29 +7,34 @@ use std::time::Duration;
 /// A connection (pooled or inside a transaction).
 pub type Conn = sqlx::AnyConnection;
 /// A write transaction; derefs to [`Conn`] so repository functions take it.
-/// Dropped without `commit`, it rolls back.
-pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+/// Dropped without `commit`, it rolls back. On SQLite it also holds the
+/// process's writer lane (see [`Db::begin`]) until it ends.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// held, never read: the writer lane is free again when the Tx ends
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
 
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.0.commit().await?)
+        Ok(self.tx.commit().await?)
     }
 
     pub async fn rollback(self) -> Result<(), StoreError> {
-        Ok(self.0.rollback().await?)
+        Ok(self.tx.rollback().await?)
     }
 }
 
 impl std::ops::Deref for Tx {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        &self.0
+        &self.tx
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Conn {
-        &mut self.0
+        &mut self.tx
     }
 }
 
@@ -44,7 +49,14 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer: writers queue here, first come first served,
+    /// instead of sleeping in SQLite's busy handler (which lets newcomers
+    /// overtake and leaves some writers waiting for seconds).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a write waits for its turn before it gives up.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy)]
 pub struct PoolStats {
@@ -106,7 +118,11 @@ impl Db {
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(opts)
         .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            writer: std::sync::Arc::default(),
+        })
     }
 
     /// The URL of the SQLite database inside a data directory.
@@ -162,10 +178,22 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way
     /// with a busy snapshot.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(Tx(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        }))
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
+        }
     }
 
     pub async fn close(&self) {
