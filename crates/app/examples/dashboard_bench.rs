@@ -1,14 +1,16 @@
 //! The dashboard's speed over a street's roll-ups (issue: a street subtree
 //! with 10,000,000 cases, p95 < 100 ms on both databases).
 //!
-//! `dashboard_bench ROWS_PER_GRID_DAY [DATABASE_URL]` fills `case_stats`
-//! for one street — 20 communities × 10 grids, 336 days, ROWS_PER_GRID_DAY
-//! (category × channel × handler) rows per grid and day, each row counting
-//! 3 cases — then times the dashboard service for the street, a community
-//! and a grid over the year and over one month. The roll-ups are written
-//! by SQL, not by filing cases: the dashboard reads only roll-ups (and two
-//! indexed counts of open cases, empty here), so the rows are what it pays
-//! for. `bench/dashboard.sh` runs it.
+//! `dashboard_bench CASES_PER_DAY [DATABASE_URL]` fills `case_stats` for
+//! one street — 20 communities × 10 grids, 336 days — as the services
+//! would after CASES_PER_DAY cases a day (36,000 is ≈ 12,000,000 a year):
+//! each node's daily total and its rows per category (25), channel (6)
+//! and handler (5), at grid, community and street level. It then times
+//! the dashboard service for the street, a community and a grid over the
+//! year and over one month. The roll-ups are written by SQL, not by filing
+//! cases: the dashboard reads only roll-ups (and two indexed counts of open
+//! cases, empty here), so their rows are what it pays for — and they do not
+//! grow with the number of cases. `bench/dashboard.sh` runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use linli_app::auth::{Credential, Principal};
@@ -20,11 +22,7 @@ use std::time::Instant;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let per: u32 = args
-        .get(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60)
-        .min(150);
+    let per_day: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(36_000);
     let url = args.get(2).cloned().unwrap_or_else(|| {
         let dir = std::env::temp_dir().join(format!("linli-dash-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -33,31 +31,47 @@ async fn main() {
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     let t = Instant::now();
-    let sql = format!(
-        "INSERT INTO case_stats (scope, day, category_id, channel, handler, received, valid,
-            registered, to_dispatch, dispatched, to_handle, handled, to_close, closed, resolved,
-            satisfied, fairly_satisfied, first_time)
-         WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i < 199),
-           d(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM d WHERE j < 335),
-           k(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM k WHERE m < {last})
-         SELECT CAST(220103008000000 + (i / 10 + 1) * 1000 + (i % 10 + 1) AS TEXT),
-                20260000 + (1 + j / 28) * 100 + (1 + j % 28), 1 + m % 25,
-                CASE m % 6 WHEN 0 THEN 'resident' WHEN 1 THEN 'patrol' WHEN 2 THEN 'phone'
-                  WHEN 3 THEN 'meeting_day' WHEN 4 THEN 'api' ELSE 'open311' END,
-                CASE (m / 6) % 5 WHEN 0 THEN '' WHEN 1 THEN '网格员' WHEN 2 THEN '社区工作组'
-                  WHEN 3 THEN '街道综合行政执法队' ELSE '物业公司' END,
-                3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 2
-         FROM g, d, k",
-        last = per - 1
-    );
-    exec(&db, &sql).await;
+    // (nodes, code of node i, depth, cases a node gets a day)
+    let per_grid = per_day / 200;
+    let levels = [
+        (
+            200,
+            "CAST(220103008000000 + (i / 10 + 1) * 1000 + (i % 10 + 1) AS TEXT)",
+            15,
+            per_grid,
+        ),
+        (20, "CAST(220103008000 + i + 1 AS TEXT)", 12, per_grid * 10),
+        (1, "'220103008'", 9, per_grid * 200),
+    ];
+    let mut rows = 0u64;
+    for (nodes, code, depth, v) in levels {
+        let sql = format!(
+            "INSERT INTO case_stats (scope, depth, dim, dim_key, day, received, valid, registered,
+                to_dispatch, dispatched, to_handle, handled, to_close, closed, resolved, satisfied,
+                fairly_satisfied, first_time)
+             WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i < {last}),
+               d(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM d WHERE j < 335),
+               k(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM k WHERE m < 36)
+             SELECT {code}, {depth},
+                    CASE WHEN m = 0 THEN 'total' WHEN m <= 25 THEN 'category'
+                         WHEN m <= 31 THEN 'channel' ELSE 'handler' END,
+                    CASE WHEN m = 0 THEN '' ELSE CAST(m AS TEXT) END,
+                    20260000 + (1 + j / 28) * 100 + (1 + j % 28),
+                    {v}, {v}, {v}, {v}, {v}, {v}, {v}, {v}, {c}, {c}, {s}, {s}, {c}
+             FROM g, d, k",
+            last = nodes - 1,
+            c = v * 9 / 10,
+            s = v / 2,
+        );
+        exec(&db, &sql).await;
+        rows += nodes * 336 * 37;
+    }
     if db.backend() == linli_app::Backend::Postgres {
         exec(&db, "ANALYZE case_stats").await;
     }
-    let rows = 200 * 336 * u64::from(per);
     println!(
-        "roll-up rows: {rows} (≈ {} cases) written in {:.1} s",
-        rows * 3,
+        "roll-up rows: {rows} for ≈ {} cases, written in {:.1} s",
+        per_grid * 200 * 336,
         t.elapsed().as_secs_f64()
     );
     let app = App::new(db.clone(), AppConfig::default());

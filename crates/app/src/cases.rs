@@ -311,12 +311,7 @@ impl App {
         let note = format!("{}:{}", input.kind.label_zh(), cat.name);
         self.record(&mut *tx, &c, "submit", None, &note, true, actor, now)
             .await?;
-        stats::bump(
-            &mut *tx,
-            &stat_key(&c, now),
-            &[(rules::Counter::Received, 1)],
-        )
-        .await?;
+        count(&mut *tx, &c, now, &[(rules::Counter::Received, 1)]).await?;
         audit::append(
             &mut *tx,
             event(
@@ -626,7 +621,7 @@ impl App {
             now,
         )
         .await?;
-        stats::bump(&mut *tx, &stat_key(&c, now), &counts).await?;
+        count(&mut *tx, &c, now, &counts).await?;
         self.notify_step(&mut *tx, &c, step, notify_handler, now)
             .await?;
         audit::append(
@@ -842,7 +837,7 @@ impl App {
                     .await?;
             }
         }
-        stats::bump(&mut *tx, &stat_key(&c, now), &counts).await?;
+        count(&mut *tx, &c, now, &counts).await?;
         audit::append(
             &mut *tx,
             event(
@@ -903,14 +898,26 @@ fn is_overdue(c: &CaseRow, state: CaseState, now: UnixMs) -> bool {
     state.is_open() && state != CaseState::Postponed && c.due_at.is_some_and(|d| d < now)
 }
 
-fn stat_key(c: &CaseRow, now: UnixMs) -> StatKey<'_> {
-    StatKey {
-        scope: &c.scope,
+/// Adds a step's counts to the roll-ups of every node above the case.
+async fn count(
+    conn: &mut Conn,
+    c: &CaseRow,
+    now: UnixMs,
+    deltas: &[(rules::Counter, i64)],
+) -> Result<(), AppError> {
+    let scope: RegionCode = c
+        .scope
+        .parse()
+        .map_err(|_| AppError::Internal("stored case scope".into()))?;
+    let scopes = rules::rollup_scopes(&scope);
+    let key = StatKey {
+        scopes: &scopes,
         day: rules::day_key(now),
         category_id: c.category_id,
         channel: &c.channel,
         handler: c.handler_name.as_deref().unwrap_or(""),
-    }
+    };
+    Ok(stats::bump(conn, &key, deltas).await?)
 }
 
 /// A reporter's name as staff lists show it.

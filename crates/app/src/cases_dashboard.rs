@@ -80,14 +80,8 @@ impl App {
         let channels = sum(Breakdown::Channel).await?;
         let handlers = sum(Breakdown::Handler).await?;
         // one level down: communities under a street, grids under a community
-        let depth = match prefix.len() {
-            0..=2 => 4,
-            3..=4 => 6,
-            5..=6 => 9,
-            7..=9 => 12,
-            n => n + 3,
-        };
-        let areas = sum(Breakdown::Scope(depth)).await?;
+        let depth = linli_domain::cases::child_depth(prefix.len());
+        let areas = sum(Breakdown::Children(depth)).await?;
         let months = sum(Breakdown::Month).await?;
         let names: BTreeMap<String, String> = setup::categories(&mut conn)
             .await?
@@ -193,9 +187,8 @@ impl App {
                     .map(|r| r.name)
             };
             let name = match name {
-                // a community's own code below the community level: the
-                // cases in its intake queue, in no grid yet
-                _ if depth > 12 && k.len() == 12 => "社区受理台(未入格)".to_owned(),
+                // the community's pseudo-grid `…000`: its intake queue
+                _ if depth == 15 && k.ends_with("000") => "社区受理台(未入格)".to_owned(),
                 Some(n) => n,
                 None => k.clone(),
             };

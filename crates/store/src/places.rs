@@ -159,7 +159,8 @@ pub async fn move_grid(
         "role_grants SET scope_code = $1 || substr(scope_code, CAST($2 AS INTEGER)) WHERE scope_code LIKE $3",
         // cases, their roll-ups and routing rules follow their grid
         "cases SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
-        "case_stats SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
+        "case_stats SET scope = $1 || substr(scope, CAST($2 AS INTEGER)),
+           depth = LENGTH($1) + LENGTH(scope) - CAST($2 AS INTEGER) + 1 WHERE scope LIKE $3",
         "case_routes SET scope = $1 || substr(scope, CAST($2 AS INTEGER)) WHERE scope LIKE $3",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table}")))

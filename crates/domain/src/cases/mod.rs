@@ -14,4 +14,4 @@ pub use calendar::{Calendar, DayKind, Sla, china_date, date_key, day_key, due_at
 pub use indicators::{Counts, Indicators, SatisfactionWeights, ratio};
 pub use kinds::{CaseKind, Channel, HandlerKind, Priority, case_number};
 pub use state::{CaseError, CaseState, Rating, Step, apply, reopens};
-pub use tally::{CaseFacts, Counter, LoopPolicy, tally, tally_rating};
+pub use tally::{CaseFacts, Counter, LoopPolicy, child_depth, rollup_scopes, tally, tally_rating};

@@ -5,6 +5,7 @@
 //! negative count on the day of the correction.
 
 use super::{CaseState, Counts, Rating, Step};
+use crate::access::RegionCode;
 use crate::time::UnixMs;
 
 /// One roll-up counter; `column` is its column in the store.
@@ -244,6 +245,39 @@ pub fn tally(f: &CaseFacts, step: Step, now: UnixMs, p: &LoopPolicy) -> Vec<(Cou
     out
 }
 
+/// The territory nodes a case's counts roll up to, each as its
+/// significant code prefix: the leaf grid, its parent grids, the
+/// community, street, county, city, province and the country (""). A case
+/// in a community's intake queue (its scope is the community) also counts
+/// under the pseudo-grid `community + "000"`, so a community's breakdown
+/// by grid shows the queue as a row of its own.
+pub fn rollup_scopes(scope: &RegionCode) -> Vec<String> {
+    let p = scope.significant_prefix();
+    let mut out = Vec::new();
+    if p.len() == 12 {
+        out.push(format!("{p}000"));
+    }
+    for len in [21, 18, 15, 12, 9, 6, 4, 2, 0] {
+        if len <= p.len() {
+            out.push(p[..len].to_owned());
+        }
+    }
+    out
+}
+
+/// The depth of the nodes one level below a node of depth `len` (a
+/// street's communities, a community's grids).
+pub const fn child_depth(len: usize) -> usize {
+    match len {
+        0..=1 => 2,
+        2..=3 => 4,
+        4..=5 => 6,
+        6..=8 => 9,
+        9..=11 => 12,
+        n => n + 3,
+    }
+}
+
 /// The counter a rating adds.
 pub fn tally_rating(r: Rating) -> Counter {
     match r {
@@ -354,6 +388,38 @@ mod tests {
         assert_eq!(run(&[Cancel], 1).cancelled, 0);
         assert_eq!(run(&[Accept, Cancel], 1).cancelled, 1);
         assert_eq!(run(&[Reject], 1).valid, 0);
+    }
+
+    #[test]
+    fn counts_roll_up_to_every_ancestor() {
+        let grid: RegionCode = "220103008003001002".parse().unwrap();
+        assert_eq!(
+            rollup_scopes(&grid),
+            [
+                "220103008003001002",
+                "220103008003001",
+                "220103008003",
+                "220103008",
+                "220103",
+                "2201",
+                "22",
+                ""
+            ]
+        );
+        let queue: RegionCode = "220103008003".parse().unwrap();
+        assert_eq!(
+            rollup_scopes(&queue)[..3],
+            ["220103008003000", "220103008003", "220103008"]
+        );
+        assert_eq!(
+            (
+                child_depth(0),
+                child_depth(9),
+                child_depth(12),
+                child_depth(15)
+            ),
+            (2, 12, 15, 18)
+        );
     }
 
     #[test]

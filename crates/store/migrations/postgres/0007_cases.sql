@@ -118,15 +118,19 @@ CREATE TABLE case_idempotency (
     created_at BIGINT NOT NULL
 );
 
--- Roll-ups maintained at write time (domain::cases::Counter), one row per
--- scope × China day (yyyymmdd) × category × channel × handler (its name,
--- '' before dispatch).
+-- Roll-ups maintained at write time (domain::cases::Counter): every step
+-- adds its counts to each territory node above the case (grid, parent
+-- grids, community, street, county, city, province, country: `scope` is
+-- the node's significant code prefix, `depth` its length) and China day
+-- (yyyymmdd), once in total and once per category, channel and handler
+-- (`dim`, `dim_key`). A dashboard reads one node's rows, never a scan:
+-- its size depends on days and categories, not on how many cases there are.
 CREATE TABLE case_stats (
-    scope              TEXT COLLATE "C"   NOT NULL,
+    scope              TEXT COLLATE "C" NOT NULL,
+    depth              BIGINT NOT NULL,
+    dim                TEXT   NOT NULL,
+    dim_key            TEXT   NOT NULL,
     day                BIGINT NOT NULL,
-    category_id        BIGINT NOT NULL,
-    channel            TEXT   NOT NULL,
-    handler            TEXT   NOT NULL,
     received           BIGINT NOT NULL DEFAULT 0,
     valid              BIGINT NOT NULL DEFAULT 0,
     registered         BIGINT NOT NULL DEFAULT 0,
@@ -150,9 +154,10 @@ CREATE TABLE case_stats (
     first_time         BIGINT NOT NULL DEFAULT 0,
     reopened           BIGINT NOT NULL DEFAULT 0,
     on_spot            BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (scope, day, category_id, channel, handler)
+    PRIMARY KEY (dim, scope, day, dim_key)
 );
-CREATE INDEX case_stats_day ON case_stats (day, scope);
+-- a node's children (a street's communities, a community's grids)
+CREATE INDEX case_stats_children ON case_stats (dim, depth, scope, day);
 
 -- The categories a new deployment starts with (digital-city events after
 -- GB/T 30428 and the community's own); communities edit and add to them.

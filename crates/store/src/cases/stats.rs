@@ -1,15 +1,17 @@
-//! The roll-ups: counters per scope × China day × category × channel,
-//! added to in the transaction of each step and summed for dashboards.
+//! The roll-ups: counters per territory node × China day, in total and per
+//! category, channel and handler, added to in the transaction of each step
+//! and read one node at a time by the dashboards.
 
 use super::prefix_range;
 use crate::{Conn, StoreError};
 use linli_domain::cases::{Counter, Counts};
 use sqlx::Row;
 
-/// The row a step's counts go to.
+/// Where a step's counts go: every node in `scopes` (significant code
+/// prefixes, see `domain::cases::rollup_scopes`) on `day`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatKey<'a> {
-    pub scope: &'a str,
+    pub scopes: &'a [String],
     /// `yyyymmdd` in China
     pub day: i64,
     pub category_id: i64,
@@ -18,7 +20,7 @@ pub struct StatKey<'a> {
     pub handler: &'a str,
 }
 
-/// Adds `deltas` to the row of `key` (created at zero when new).
+/// Adds `deltas` to every row of `key` (rows are created at zero).
 pub async fn bump(
     conn: &mut Conn,
     key: &StatKey<'_>,
@@ -31,31 +33,56 @@ pub async fn bump(
             None => sums.push((*c, *n)),
         }
     }
-    if sums.is_empty() {
+    sums.retain(|(_, n)| *n != 0);
+    if sums.is_empty() || key.scopes.is_empty() {
         return Ok(());
     }
+    let category = key.category_id.to_string();
+    let dims = [
+        ("total", ""),
+        ("category", category.as_str()),
+        ("channel", key.channel),
+        ("handler", key.handler),
+    ];
     let cols: Vec<&str> = sums.iter().map(|(c, _)| c.column()).collect();
-    let marks: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 6)).collect();
+    let width = 5 + cols.len();
+    let mut rows = Vec::new();
+    let mut n = 0;
+    for _ in key.scopes {
+        for _ in dims {
+            let marks: Vec<String> = (0..width)
+                .map(|_| {
+                    n += 1;
+                    format!("${n}")
+                })
+                .collect();
+            rows.push(format!("({})", marks.join(", ")));
+        }
+    }
     let sets: Vec<String> = cols
         .iter()
         .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "INSERT INTO case_stats (scope, day, category_id, channel, handler, {})
-         VALUES ($1, $2, $3, $4, $5, {})
-         ON CONFLICT (scope, day, category_id, channel, handler) DO UPDATE SET {}",
+        "INSERT INTO case_stats (scope, depth, dim, dim_key, day, {}) VALUES {}
+         ON CONFLICT (dim, scope, day, dim_key) DO UPDATE SET {}",
         cols.join(", "),
-        marks.join(", "),
+        rows.join(", "),
         sets.join(", ")
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(key.scope)
-        .bind(key.day)
-        .bind(key.category_id)
-        .bind(key.channel)
-        .bind(key.handler);
-    for (_, n) in &sums {
-        q = q.bind(*n);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for scope in key.scopes {
+        for (dim, dim_key) in dims {
+            q = q
+                .bind(scope.as_str())
+                .bind(i64::try_from(scope.len()).unwrap_or(0))
+                .bind(dim)
+                .bind(dim_key)
+                .bind(key.day);
+            for (_, v) in &sums {
+                q = q.bind(*v);
+            }
+        }
     }
     q.execute(conn).await?;
     Ok(())
@@ -68,40 +95,39 @@ pub enum Breakdown {
     Category,
     Channel,
     Handler,
-    /// by the first `n` digits of the scope (12: community, 15: grid)
-    Scope(usize),
+    /// by the node's children, which have this depth (12: communities,
+    /// 15: grids)
+    Children(usize),
     Day,
     Month,
 }
 
-impl Breakdown {
-    fn key_sql(self) -> String {
-        match self {
-            Breakdown::Total => "''".to_owned(),
-            Breakdown::Category => "CAST(category_id AS TEXT)".to_owned(),
-            Breakdown::Channel => "channel".to_owned(),
-            Breakdown::Handler => "handler".to_owned(),
-            Breakdown::Scope(n) => format!("SUBSTR(scope, 1, {n})"),
-            Breakdown::Day => "CAST(day AS TEXT)".to_owned(),
-            Breakdown::Month => "CAST(day / 100 AS TEXT)".to_owned(),
-        }
-    }
-}
-
-/// The sums over the subtree `prefix` and the days `from..=to`, per group
-/// of `by` (one row, keyed "", for `Total`), by key.
+/// The sums of the node `scope` (a significant prefix) over the days
+/// `from..=to`, per group of `by` (one row, keyed "", for `Total`), by key.
 pub async fn sum(
     conn: &mut Conn,
-    prefix: &str,
+    scope: &str,
     from: i64,
     to: i64,
     by: Breakdown,
 ) -> Result<Vec<(String, Counts)>, StoreError> {
-    let key = by.key_sql();
     let sums: Vec<String> = Counter::ALL
         .iter()
         .map(|c| format!("CAST(SUM({}) AS BIGINT)", c.column()))
         .collect();
+    let (dim, key) = match by {
+        Breakdown::Total => ("total", "''"),
+        Breakdown::Category => ("category", "dim_key"),
+        Breakdown::Channel => ("channel", "dim_key"),
+        Breakdown::Handler => ("handler", "dim_key"),
+        Breakdown::Children(_) => ("total", "scope"),
+        Breakdown::Day => ("total", "CAST(day AS TEXT)"),
+        Breakdown::Month => ("total", "CAST(day / 100 AS TEXT)"),
+    };
+    let place = match by {
+        Breakdown::Children(_) => "depth = $5 AND scope >= $2 AND scope < $6",
+        _ => "scope = $2",
+    };
     // a constant is no GROUP BY key on PostgreSQL: the total is one row
     let group = match by {
         Breakdown::Total => String::new(),
@@ -109,17 +135,19 @@ pub async fn sum(
     };
     let sql = format!(
         "SELECT {key}, {} FROM case_stats
-         WHERE scope >= $1 AND scope < $2 AND day >= $3 AND day <= $4 {group}",
+         WHERE dim = $1 AND {place} AND day >= $3 AND day <= $4 {group}",
         sums.join(", ")
     );
-    let (lo, hi) = prefix_range(prefix);
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(lo)
-        .bind(hi)
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(dim)
+        .bind(scope)
         .bind(from)
-        .bind(to)
-        .fetch_all(conn)
-        .await?;
+        .bind(to);
+    if let Breakdown::Children(depth) = by {
+        let (_, hi) = prefix_range(scope);
+        q = q.bind(i64::try_from(depth).unwrap_or(0)).bind(hi);
+    }
+    let rows = q.fetch_all(conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let mut counts = Counts::default();
