@@ -3,13 +3,15 @@
 // go to web/test-output/. Nothing here is mocked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const bin = process.env.LINLI_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'linli');
@@ -420,9 +422,12 @@ test('Open311: a partner files a request with its api_key; the third-party geore
     assert.equal(r.status, 200, `${step}: ${await r.text()}`);
   }
   const python = process.env.LINLI_TEST_PYTHON || execFileSync(join(root, 'scripts', 'ensure-python.sh')).toString().trim();
+  // asynchronously: a synchronous child would stop this process reading
+  // the server's log pipe, the server would block writing to it, and the
+  // client would wait for the server forever
   let out;
   try {
-    out = execFileSync(python, [join(here, 'open311_client.py'), `${baseUrl}/open311/v2`, id, '0502'], { stdio: 'pipe' }).toString();
+    ({ stdout: out } = await execFileAsync(python, [join(here, 'open311_client.py'), `${baseUrl}/open311/v2`, id, '0502']));
   } catch (e) {
     assert.fail(`georeport client failed:\n${e.stdout}\n${e.stderr}`);
   }
