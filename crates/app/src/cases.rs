@@ -562,8 +562,8 @@ impl App {
                         .filter(|k| k.active && k.parent_id.is_some())
                         .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
                     c.category_id = cat.id;
-                    let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-                    c.due_at = Some(self.due(&mut *tx, c.created_at, &cat, p).await?);
+                    let received = c.created_at;
+                    self.retime(&mut *tx, &mut c, &cat, received).await?;
                 }
             }
             Step::Merge => {
@@ -592,13 +592,7 @@ impl App {
                 }
             }
             Step::Postpone { .. } => c.postponements += 1,
-            Step::Reopen => {
-                c.reopens += 1;
-                c.closed_at = None;
-                let cat = self.category_of(&mut *tx, &c).await?;
-                let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-                c.due_at = Some(self.due(&mut *tx, now, &cat, p).await?);
-            }
+            Step::Reopen => self.reopen_fields(&mut *tx, &mut c, now).await?,
             _ => {}
         }
         c.state = to.as_str().to_owned();
@@ -636,6 +630,32 @@ impl App {
         )
         .await?;
         Ok(c)
+    }
+
+    /// Sets the deadline, counted from `from`, by `cat` and the priority.
+    async fn retime(
+        &self,
+        conn: &mut Conn,
+        c: &mut CaseRow,
+        cat: &Category,
+        from: UnixMs,
+    ) -> Result<(), AppError> {
+        let p = c.priority.parse().unwrap_or(Priority::Normal);
+        c.due_at = Some(self.due(conn, from, cat, p).await?);
+        Ok(())
+    }
+
+    /// 重办: open again and due anew from `now`.
+    async fn reopen_fields(
+        &self,
+        conn: &mut Conn,
+        c: &mut CaseRow,
+        now: UnixMs,
+    ) -> Result<(), AppError> {
+        c.reopens += 1;
+        c.closed_at = None;
+        let cat = self.category_of(conn, c).await?;
+        self.retime(conn, c, &cat, now).await
     }
 
     async fn category_of(&self, conn: &mut Conn, c: &CaseRow) -> Result<Category, AppError> {
@@ -814,11 +834,7 @@ impl App {
                 .map_err(|e| AppError::Invalid(e.to_string()))?
                 .as_str()
                 .to_owned();
-            c.reopens += 1;
-            c.closed_at = None;
-            let cat = self.category_of(&mut *tx, &c).await?;
-            let p: Priority = c.priority.parse().unwrap_or(Priority::Normal);
-            c.due_at = Some(self.due(&mut *tx, now, &cat, p).await?);
+            self.reopen_fields(&mut *tx, &mut c, now).await?;
             store::update_case(&mut *tx, &c).await?;
             self.record(
                 &mut *tx,
@@ -894,7 +910,8 @@ fn rated_since_closing(c: &CaseRow) -> bool {
     matches!((c.rated_at, c.closed_at), (Some(r), Some(cl)) if r >= cl)
 }
 
-fn is_overdue(c: &CaseRow, state: CaseState, now: UnixMs) -> bool {
+/// Open (not postponed) and past its deadline at `now`.
+pub fn is_overdue(c: &CaseRow, state: CaseState, now: UnixMs) -> bool {
     state.is_open() && state != CaseState::Postponed && c.due_at.is_some_and(|d| d < now)
 }
 

@@ -15,7 +15,7 @@ use linli_domain::secret::{Secret, sm3_hex};
 use linli_domain::time::UnixMs;
 use linli_store::audit;
 use linli_store::cases::open311::{self as store, PublicQuery};
-use linli_store::cases::{events_of, setup};
+use linli_store::cases::setup;
 
 /// A service: one category of the second level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,11 +262,14 @@ impl App {
             },
         )
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for c in rows {
-            out.push(self.public_request(&mut conn, c, &cats).await?);
-        }
-        Ok(out)
+        let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+        let mut notes = store::last_public_notes(&mut conn, &ids).await?;
+        rows.into_iter()
+            .map(|c| {
+                let note = notes.remove(&c.id);
+                public_request(c, note, &cats)
+            })
+            .collect()
     }
 
     /// GET requests/{id}: one request by its number.
@@ -276,40 +279,37 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let cats = setup::categories(&mut conn).await?;
-        self.public_request(&mut conn, c, &cats).await
-    }
-
-    async fn public_request(
-        &self,
-        conn: &mut linli_store::Conn,
-        c: CaseRow,
-        cats: &[setup::Category],
-    ) -> Result<PublicRequest, AppError> {
-        let state = crate::cases::parse_state(&c.state)?;
-        let last_note = events_of(conn, c.id)
+        let note = store::last_public_notes(&mut conn, &[c.id])
             .await?
-            .into_iter()
-            .rev()
-            .find(|e| e.public && !e.note.is_empty())
-            .map(|e| e.note);
-        let cat = cats.iter().find(|k| k.id == c.category_id);
-        Ok(PublicRequest {
-            number: c.number,
-            open: state.is_open(),
-            status_notes: match last_note {
-                Some(n) => format!("{}:{n}", state.label_zh()),
-                None => state.label_zh().to_owned(),
-            },
-            service_code: cat.map(|k| k.code.clone()).unwrap_or_default(),
-            service_name: cat.map(|k| k.name.clone()).unwrap_or_default(),
-            description: c.description,
-            agency_responsible: c.handler_name,
-            requested: c.created_at,
-            updated: c.updated_at,
-            expected: c.due_at,
-            address: c.address,
-            lat: c.lat_e7.map(|v| v as f64 / 1e7),
-            long: c.lng_e7.map(|v| v as f64 / 1e7),
-        })
+            .remove(&c.id);
+        public_request(c, note, &cats)
     }
+}
+
+/// The public part of a case, with its latest public note.
+fn public_request(
+    c: CaseRow,
+    last_note: Option<String>,
+    cats: &[setup::Category],
+) -> Result<PublicRequest, AppError> {
+    let state = crate::cases::parse_state(&c.state)?;
+    let cat = cats.iter().find(|k| k.id == c.category_id);
+    Ok(PublicRequest {
+        number: c.number,
+        open: state.is_open(),
+        status_notes: match last_note {
+            Some(n) => format!("{}:{n}", state.label_zh()),
+            None => state.label_zh().to_owned(),
+        },
+        service_code: cat.map(|k| k.code.clone()).unwrap_or_default(),
+        service_name: cat.map(|k| k.name.clone()).unwrap_or_default(),
+        description: c.description,
+        agency_responsible: c.handler_name,
+        requested: c.created_at,
+        updated: c.updated_at,
+        expected: c.due_at,
+        address: c.address,
+        lat: c.lat_e7.map(|v| v as f64 / 1e7),
+        long: c.lng_e7.map(|v| v as f64 / 1e7),
+    })
 }

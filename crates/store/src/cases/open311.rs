@@ -144,3 +144,30 @@ pub async fn case_by_number(conn: &mut Conn, number: &str) -> Result<Option<Case
         .await?;
     row.as_ref().map(case).transpose()
 }
+
+/// The latest public note of each of `case_ids` (cases without one are
+/// left out), in one query.
+pub async fn last_public_notes(
+    conn: &mut Conn,
+    case_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    if case_ids.is_empty() {
+        return Ok(out);
+    }
+    let marks: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT case_id, note FROM case_events
+         WHERE case_id IN ({}) AND public = 1 AND note <> '' ORDER BY id",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in case_ids {
+        q = q.bind(*id);
+    }
+    for r in q.fetch_all(conn).await? {
+        // ordered by id: the last one of a case wins
+        out.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+    Ok(out)
+}

@@ -77,8 +77,7 @@ fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
         handler: c.handler_name.clone().unwrap_or_default(),
         created: beijing_time(c.created_at.0),
         due: c.due_at.map(|d| beijing_time(d.0)).unwrap_or_default(),
-        overdue: state.is_some_and(|s| s.is_open() && s != CaseState::Postponed)
-            && c.due_at.is_some_and(|d| d < now),
+        overdue: state.is_some_and(|s| linli_app::cases::is_overdue(c, s, now)),
     }
 }
 
