@@ -14,6 +14,7 @@ pub mod auth;
 pub mod care_cards;
 pub mod cases;
 pub mod cases_dashboard;
+pub mod cases_export;
 pub mod demo;
 mod demo_cases;
 mod demo_residents;

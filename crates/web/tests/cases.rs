@@ -188,6 +188,45 @@ db_test!(cases_over_the_api, |db: Db| async move {
     assert_eq!(d["total"]["closed"], 1);
     assert_eq!(d["total"]["indicators"]["satisfaction_rate"], 1.0);
     assert!(d["total"]["indicators"]["rework_rate"].as_f64() == Some(0.0));
+    // the same figures as a workbook: the indicator sheet holds the counts
+    // and the rates in percent, computed from the roll-ups like the JSON
+    let x = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/dashboard.xlsx?code={COMMUNITY}"),
+            &shuji,
+            None,
+        )
+        .await;
+    assert_eq!(x.status, 200, "{}", x.body);
+    assert!(
+        x.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let (sheet, broken) = linli_app::xlsx::read_first_sheet(&x.bytes).unwrap();
+    assert!(broken.is_empty());
+    assert_eq!(sheet.headers, ["项目", "数值", "口径"]);
+    let value = |name: &str| -> f64 {
+        let row = sheet.rows.iter().find(|(_, r)| r[0] == name);
+        row.unwrap_or_else(|| panic!("no row {name}")).1[1]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(value("上报数"), 1.0);
+    assert_eq!(value("结案数"), 1.0);
+    assert_eq!(value("满意率(%)"), 100.0);
+    assert_eq!(value("返工率(%)"), 0.0);
+    let r = c
+        .api(
+            Method::GET,
+            &format!("/api/v1/dashboard.xlsx?code={COMMUNITY}"),
+            &wangge2,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403);
     let r = c
         .api(
             Method::GET,
@@ -333,6 +372,14 @@ db_test!(cases_through_the_pages, |db: Db| async move {
     assert_eq!(d.status, 200, "{}", d.body);
     assert!(d.body.contains("id=\"total-received\">1<") && d.body.contains("满意率"));
     assert!(d.body.contains("100.00%"));
+    // the page links its export with the same period; the session may follow it
+    let link = format!("/api/v1/dashboard.xlsx?code={COMMUNITY}&amp;from=");
+    assert!(d.body.contains(&link), "no export link");
+    let x = shuji
+        .get(&format!("/api/v1/dashboard.xlsx?code={COMMUNITY}"))
+        .await;
+    assert_eq!(x.status, 200);
+    assert!(linli_app::xlsx::read_first_sheet(&x.bytes).is_ok());
     let r = resident.get("/dashboard").await;
     assert_eq!(r.status, 403);
 });

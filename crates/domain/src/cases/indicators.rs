@@ -106,6 +106,67 @@ impl Indicators {
     }
 }
 
+/// An indicator's Chinese name, its formula as the dashboard explains it
+/// (references/indicators.md), and its value.
+pub type Labelled = (&'static str, &'static str, Option<f64>);
+
+impl Indicators {
+    /// Every indicator in the order the dashboard and its export show them.
+    pub fn labelled(&self) -> [Labelled; 13] {
+        [
+            (
+                "响应率",
+                "按时签收并联系上报人的案件 / 受理数",
+                self.response_rate,
+            ),
+            (
+                "解决率",
+                "办结且未被评为未解决的案件 / 结案数",
+                self.resolution_rate,
+            ),
+            (
+                "满意率",
+                "(满意 + 基本满意) / 评价数",
+                self.satisfaction_rate,
+            ),
+            ("有效上报率", "有效上报数 / 上报数", self.valid_report_rate),
+            (
+                "准确立案率",
+                "(立案数 − 作废数) / 立案数",
+                self.accurate_registration_rate,
+            ),
+            (
+                "按时派遣率",
+                "按时派遣数 / 应派遣数",
+                self.on_time_dispatch_rate,
+            ),
+            (
+                "准确派遣率",
+                "(派遣数 − 返工数) / 应派遣数",
+                self.accurate_dispatch_rate,
+            ),
+            ("处置率", "处置数 / 应处置数", self.handling_rate),
+            (
+                "按期处置率",
+                "按期处置数 / 应处置数",
+                self.on_time_handling_rate,
+            ),
+            ("返工率", "返工数 / 处置数", self.rework_rate),
+            ("结案率", "结案数 / (应结案数 − 缓办数)", self.closure_rate),
+            (
+                "按期结案率",
+                "按期结案数 / (应结案数 − 缓办数)",
+                self.on_time_closure_rate,
+            ),
+            (
+                "一次办结率",
+                "未经返工和重办的结案 / 结案数",
+                self.first_time_rate,
+            ),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

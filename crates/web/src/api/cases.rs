@@ -9,6 +9,7 @@ use crate::pages::parse_code;
 use crate::util::ClientIp;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linli_app::cases::{CaseFilter, CaseRow, CaseView, Event, NewCase, StepInput};
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/duplicates", get(duplicates))
         .route("/api/v1/case-categories", get(categories))
         .route("/api/v1/dashboard", get(dashboard))
+        .route("/api/v1/dashboard.xlsx", get(dashboard_xlsx))
 }
 
 fn parse<T: std::str::FromStr>(s: &str, what: &'static str) -> Result<T, WebError>
@@ -611,4 +613,23 @@ pub async fn dashboard(
     let code = parse_code(&p.code)?;
     let (from, to) = p.period()?;
     Ok(Json(state.app.dashboard(&u, &code, from, to).await?.into()))
+}
+
+/// The dashboard as an xlsx workbook: the indicators with their formulas,
+/// then one sheet per breakdown with the counts behind the rates.
+#[utoipa::path(get, path = "/api/v1/dashboard.xlsx", tag = "cases", params(DashboardParams),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn dashboard_xlsx(
+    State(state): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Query(p): Query<DashboardParams>,
+) -> Result<Response, WebError> {
+    let code = parse_code(&p.code)?;
+    let (from, to) = p.period()?;
+    let bytes = state.app.dashboard_xlsx(&u, &code, from, to).await?;
+    Ok(super::places::xlsx_download(
+        &format!("诉求看板-{code}-{from}-{to}"),
+        bytes,
+    ))
 }

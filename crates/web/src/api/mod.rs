@@ -61,7 +61,7 @@ pub fn routes() -> Router<AppState> {
           registry::add_care_tag, registry::set_carer, registry::set_health,
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
           pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
-          cases::duplicates, cases::categories, cases::dashboard),
+          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
