@@ -21,7 +21,7 @@ const COUNT_HEADERS: [&str; 9] = [
     "评价数",
     "重办数",
 ];
-/// The rates shown beside the counts (names as in `Indicators::labelled`).
+/// The rates shown beside the counts, in `breakdown_row`'s order.
 const RATE_HEADERS: [&str; 5] = ["响应率", "解决率", "满意率", "结案率", "按期结案率"];
 
 /// A rate as a percentage number (two decimals), empty when undefined.
@@ -49,50 +49,31 @@ fn breakdown_row(s: &Slice) -> Vec<Cell> {
         n(c.satisfied + c.fairly_satisfied + c.dissatisfied),
         n(c.reopened),
     ];
-    let rates = s.indicators.labelled();
-    row.extend(RATE_HEADERS.iter().map(|h| {
-        rates
-            .iter()
-            .find(|(name, _, _)| name == h)
-            .map_or(Cell::Empty, |(_, _, v)| percent(*v))
-    }));
+    let i = &s.indicators;
+    row.extend(
+        [
+            i.response_rate,
+            i.resolution_rate,
+            i.satisfaction_rate,
+            i.closure_rate,
+            i.on_time_closure_rate,
+        ]
+        .map(percent),
+    );
     row
 }
 
 /// The workbook of one dashboard.
 pub fn dashboard_book(d: &Dashboard) -> Result<Vec<u8>, AppError> {
     let period = format!("{} 至 {}", d.from, d.to);
+    let pair = |name: &str, v: Cell| vec![Cell::Text(name.to_owned()), v, Cell::Empty];
     let mut summary: Vec<Vec<Cell>> = vec![
-        vec![
-            Cell::Text("区域代码".into()),
-            Cell::Text(d.code.to_string()),
-            Cell::Empty,
-        ],
-        vec![
-            Cell::Text("统计区间".into()),
-            Cell::Text(period),
-            Cell::Empty,
-        ],
-        vec![
-            Cell::Text("上报数".into()),
-            n(d.total.counts.received),
-            Cell::Empty,
-        ],
-        vec![
-            Cell::Text("结案数".into()),
-            n(d.total.counts.closed),
-            Cell::Empty,
-        ],
-        vec![
-            Cell::Text("当前在办".into()),
-            Cell::Number(d.open_now as f64),
-            Cell::Empty,
-        ],
-        vec![
-            Cell::Text("当前超期".into()),
-            Cell::Number(d.overdue_now as f64),
-            Cell::Empty,
-        ],
+        pair("区域代码", Cell::Text(d.code.to_string())),
+        pair("统计区间", Cell::Text(period)),
+        pair("上报数", n(d.total.counts.received)),
+        pair("结案数", n(d.total.counts.closed)),
+        pair("当前在办", Cell::Number(d.open_now as f64)),
+        pair("当前超期", Cell::Number(d.overdue_now as f64)),
     ];
     summary.extend(
         d.total
