@@ -5,10 +5,12 @@
 //! the notifications, so an acknowledged step is durable and counted.
 
 use crate::auth::Principal;
+use crate::case_photos::{CasePhoto, PhotoUpload, ReadyPhoto};
 use crate::crypto::Field;
 use crate::places::Location;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
+use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
     self as rules, CaseFacts, CaseKind, CaseState, Channel, HandlerKind, LoopPolicy, Priority,
     Rating, Sla, Step,
@@ -44,6 +46,8 @@ pub struct NewCase {
     pub idempotency_key: Option<String>,
     /// the Open311 api_key that files it
     pub api_key_id: Option<i64>,
+    /// photos (随手拍), at most nine
+    pub photos: Vec<PhotoUpload>,
 }
 
 /// What the caller asks a step to do.
@@ -58,6 +62,8 @@ pub struct StepInput {
     pub category: Option<String>,
     /// for merge: the case this one duplicates
     pub merge_into: Option<i64>,
+    /// photos of the result (处置照片), at most nine per case
+    pub photos: Vec<PhotoUpload>,
 }
 
 /// A case and what the caller may see of it.
@@ -68,6 +74,8 @@ pub struct CaseView {
     pub category: Category,
     /// the public part only, for the reporter; the whole timeline for staff
     pub timeline: Vec<Event>,
+    /// the photos of the events in `timeline`
+    pub photos: Vec<CasePhoto>,
     pub overdue: bool,
 }
 
@@ -194,9 +202,10 @@ impl App {
         actor: &Actor,
     ) -> Result<(CaseRow, bool), AppError> {
         self.grid_index().await?;
+        let photos = self.ready_photos(&input.photos).await?;
         let mut tx = self.db.begin().await?;
         let out = self
-            .submit_in(&mut tx, who, input, actor, crate::now())
+            .submit_in(&mut tx, who, input, &photos, actor, crate::now())
             .await?;
         tx.commit().await?;
         Ok(out)
@@ -208,6 +217,7 @@ impl App {
         tx: &mut Conn,
         who: Option<&Principal>,
         input: &NewCase,
+        photos: &[ReadyPhoto],
         actor: &Actor,
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
@@ -309,7 +319,10 @@ impl App {
             store::open311::set_case_key(&mut *tx, c.id, k).await?;
         }
         let note = format!("{}:{}", input.kind.label_zh(), cat.name);
-        self.record(&mut *tx, &c, "submit", None, &note, true, actor, now)
+        let ev = self
+            .record(&mut *tx, &c, "submit", None, &note, true, actor, now)
+            .await?;
+        self.attach_photos(&mut *tx, (c.id, ev), PhotoStage::Report, photos, now)
             .await?;
         count(&mut *tx, &c, now, &[(rules::Counter::Received, 1)]).await?;
         audit::append(
@@ -349,8 +362,8 @@ impl App {
         public: bool,
         actor: &Actor,
         now: UnixMs,
-    ) -> Result<(), AppError> {
-        store::insert_event(
+    ) -> Result<i64, AppError> {
+        let id = store::insert_event(
             conn,
             &Event {
                 id: 0,
@@ -366,7 +379,7 @@ impl App {
             },
         )
         .await?;
-        Ok(())
+        Ok(id)
     }
 
     /// How `who` reaches `c`: staff in scope, the handler, the reporter.
@@ -398,6 +411,8 @@ impl App {
         if matches!(reach, Reach::Reporter) {
             timeline.retain(|e| e.public);
         }
+        let mut photos = linli_store::cases::photos::photos_of(&mut conn, id).await?;
+        photos.retain(|p| timeline.iter().any(|e| e.id == p.event_id));
         let category = setup::category_by_id(&mut conn, c.category_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -412,6 +427,7 @@ impl App {
             state,
             category,
             timeline,
+            photos,
             overdue,
         })
     }
@@ -513,9 +529,10 @@ impl App {
         input: &StepInput,
         actor: &Actor,
     ) -> Result<CaseRow, AppError> {
+        let photos = self.ready_photos(&input.photos).await?;
         let mut tx = self.db.begin().await?;
         let c = self
-            .step_in(&mut tx, who, id, step, input, actor, crate::now())
+            .step_in(&mut tx, who, id, step, input, &photos, actor, crate::now())
             .await?;
         tx.commit().await?;
         Ok(c)
@@ -530,6 +547,7 @@ impl App {
         id: i64,
         step: Step,
         input: &StepInput,
+        photos: &[ReadyPhoto],
         actor: &Actor,
         now: UnixMs,
     ) -> Result<CaseRow, AppError> {
@@ -604,17 +622,20 @@ impl App {
             (Some(h), Step::Dispatch) => format!("派遣至{h}:{note}"),
             _ => note.to_owned(),
         };
-        self.record(
-            &mut *tx,
-            &c,
-            step.as_str(),
-            Some(before.state),
-            &note,
-            public,
-            actor,
-            now,
-        )
-        .await?;
+        let ev = self
+            .record(
+                &mut *tx,
+                &c,
+                step.as_str(),
+                Some(before.state),
+                &note,
+                public,
+                actor,
+                now,
+            )
+            .await?;
+        self.attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
+            .await?;
         count(&mut *tx, &c, now, &counts).await?;
         self.notify_step(&mut *tx, &c, step, notify_handler, now)
             .await?;

@@ -256,6 +256,7 @@ impl App {
                 contact_phone: Some(format!("139{:08}", 10_000_000 + rng.next(89_999_999))),
                 idempotency_key: None,
                 api_key_id: None,
+                photos: Vec::new(),
             };
             let a = who.map_or_else(
                 || Actor {
@@ -265,7 +266,7 @@ impl App {
                 },
                 actor_of,
             );
-            let (c, _) = self.submit_in(&mut tx, who, &input, &a, t0).await?;
+            let (c, _) = self.submit_in(&mut tx, who, &input, &[], &a, t0).await?;
             made += 1;
             // how far the case has come: recent ones may still be open
             let age_days = (now.0 - t0.0) / DAY_MS;
@@ -318,7 +319,7 @@ impl App {
                     note: note.to_owned(),
                     ..StepInput::default()
                 };
-                self.step_in(&mut tx, by, c.id, step, &input, &actor_of(by), t)
+                self.step_in(&mut tx, by, c.id, step, &input, &[], &actor_of(by), t)
                     .await?;
             }
             // the resident rates what closed (by phone callback for the others)

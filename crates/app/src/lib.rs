@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod care_cards;
+pub mod case_photos;
 pub mod cases;
 pub mod cases_dashboard;
 pub mod cases_export;
@@ -30,6 +31,7 @@ pub mod territory;
 pub mod xlsx;
 
 pub use error::AppError;
+pub use linli_store::blobs::Blobs;
 pub use linli_store::{Backend, Db, PoolStats};
 
 use linli_domain::account::LockoutPolicy;
@@ -50,6 +52,8 @@ pub struct App {
     config: AppConfig,
     grid_index: places::IndexCache,
     crypto: Option<std::sync::Arc<dyn crypto::FieldCrypto>>,
+    /// where case photos are kept (memory unless [`App::with_blobs`])
+    blobs: Blobs,
     /// signs the QR page's human checks (lives as long as the process)
     check_key: std::sync::Arc<[u8; 32]>,
 }
@@ -67,6 +71,7 @@ impl App {
             config,
             grid_index: places::IndexCache::default(),
             crypto: None,
+            blobs: Blobs::memory(),
             check_key: std::sync::Arc::new(secrets::process_key()),
         }
     }
@@ -75,6 +80,12 @@ impl App {
     /// without one the registry refuses to store or reveal them.
     pub fn with_crypto(mut self, crypto: std::sync::Arc<dyn crypto::FieldCrypto>) -> App {
         self.crypto = Some(crypto);
+        self
+    }
+
+    /// The same services keeping photos in `blobs`.
+    pub fn with_blobs(mut self, blobs: Blobs) -> App {
+        self.blobs = blobs;
         self
     }
 

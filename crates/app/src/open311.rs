@@ -212,6 +212,7 @@ impl App {
             contact_phone: Some(s.phone.clone()).filter(|p| !p.trim().is_empty()),
             idempotency_key: None,
             api_key_id: Some(key.id),
+            photos: Vec::new(),
         };
         let actor = Actor {
             id: None,

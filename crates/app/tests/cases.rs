@@ -119,6 +119,7 @@ fn report(at: Option<Location>, key: Option<&str>) -> NewCase {
         contact_phone: Some("13812345678".into()),
         idempotency_key: key.map(str::to_owned),
         api_key_id: None,
+        photos: Vec::new(),
     }
 }
 

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use linli_app::accounts::NewAccount;
 use linli_app::audit::ChainReport;
 use linli_app::crypto::{CipherKind, FieldCrypto, Keyring};
-use linli_app::{Actor, App, AppConfig, Db};
+use linli_app::{Actor, App, AppConfig, Blobs, Db};
 use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::account::LockoutPolicy;
 use linli_domain::secret::Secret;
@@ -30,7 +30,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => demo(&data, database_url, serve).await,
         Command::Serve { data, serve } => {
             let db = open(&data).await?;
-            serve_on(db, Arc::new(keyring(&data)?), serve, None).await
+            let blobs = photo_store(&data.data)?;
+            serve_on(db, Arc::new(keyring(&data)?), blobs, serve, None).await
         }
         Command::Migrate { data } => {
             open(&data).await?;
@@ -237,6 +238,7 @@ async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) -> Res
     serve_on(
         db,
         ring,
+        photo_store(dir)?,
         serve,
         Some(format!("{what}: {}\n{banner}", dir.display())),
     )
@@ -257,13 +259,22 @@ fn app_config(s: &ServeArgs) -> AppConfig {
     }
 }
 
+/// Case photos live under `blobs/` in the data directory.
+fn photo_store(data: &Path) -> Result<Blobs> {
+    let dir = data.join("blobs");
+    Blobs::local(&dir).with_context(|| format!("cannot open the photo store {}", dir.display()))
+}
+
 async fn serve_on(
     db: Db,
     ring: Arc<dyn FieldCrypto>,
+    blobs: Blobs,
     s: ServeArgs,
     banner: Option<String>,
 ) -> Result<ExitCode> {
-    let app = App::new(db, app_config(&s)).with_crypto(ring);
+    let app = App::new(db, app_config(&s))
+        .with_crypto(ring)
+        .with_blobs(blobs);
     let web = WebConfig {
         secure_cookies: s.secure_cookies,
         body_limit: s.body_limit,

@@ -10,6 +10,8 @@ pub enum StoreError {
     Db(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("blob store error: {0}")]
+    Blob(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }

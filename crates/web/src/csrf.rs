@@ -1,7 +1,7 @@
 //! CSRF protection for every state-changing request.
 //!
 //! Double-submit token: a random token lives in an HttpOnly cookie and is
-//! echoed by forms (`_csrf` field) or htmx (`X-CSRF-Token` header). On top
+//! echoed by forms (`_csrf` field, urlencoded or multipart) or htmx (`X-CSRF-Token` header). On top
 //! of it the request must not come from another site (`Origin` must be
 //! this host; `Sec-Fetch-Site: cross-site` is refused). Requests carrying
 //! `Authorization` are exempt: browsers never attach that header on their
@@ -67,6 +67,19 @@ fn form_token(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The `_csrf` field of a multipart body (a photo form without script).
+async fn multipart_token(headers: &HeaderMap, body: axum::body::Bytes) -> Option<String> {
+    let ct = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(ct).ok()?;
+    let mut mp = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
+    while let Some(field) = mp.next_field().await.ok()? {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let names = CookieNames::new(state.config.secure_cookies);
     let cookie = read_cookie(req.headers(), names.csrf)
@@ -89,6 +102,16 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             .map(str::to_owned);
         let submitted = match header {
             Some(h) => Some(h),
+            None if crate::upload::is_multipart(req.headers()) => {
+                let (parts, body) = req.into_parts();
+                let limit = crate::upload::LIMIT;
+                let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+                    return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                };
+                let token = multipart_token(&parts.headers, bytes.clone()).await;
+                req = Request::from_parts(parts, Body::from(bytes));
+                token
+            }
             None if is_form(req.headers()) => {
                 let (parts, body) = req.into_parts();
                 let Ok(bytes) = axum::body::to_bytes(body, state.config.body_limit).await else {

@@ -13,6 +13,7 @@ mod open311;
 mod pages;
 pub(crate) mod ratelimit;
 mod security;
+mod upload;
 mod util;
 mod views;
 
@@ -31,6 +32,7 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The largest request body accepted.
     pub body_limit: usize,
+
     /// Requests running longer are answered 408.
     pub request_timeout: Duration,
     /// Login attempts allowed per client address and minute (on top of

@@ -55,7 +55,9 @@ pub fn layers(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        // the outer bound fits the photo routes, which raise their own
+        // DefaultBodyLimit; every other extractor stops at `limit`
+        .layer(RequestBodyLimitLayer::new(limit.max(crate::upload::LIMIT)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.config.request_timeout))
         .layer(from_fn(error::render_errors))
         .layer(tower::util::option_layer(hsts))

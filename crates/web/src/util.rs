@@ -64,3 +64,14 @@ mod tests {
         }
     }
 }
+
+/// A stored photo: a JPEG the server re-encoded itself, shown inline.
+pub fn jpeg(body: axum::body::Bytes) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [(CONTENT_TYPE, "image/jpeg"), (CONTENT_DISPOSITION, "inline")],
+        body,
+    )
+        .into_response()
+}

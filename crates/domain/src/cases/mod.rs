@@ -7,6 +7,7 @@
 mod calendar;
 mod indicators;
 mod kinds;
+pub mod photo;
 mod state;
 mod tally;
 

@@ -3,6 +3,7 @@
 //! `stats`.
 
 pub mod open311;
+pub mod photos;
 pub mod setup;
 pub mod stats;
 
@@ -371,11 +372,11 @@ pub struct Event {
     pub at: UnixMs,
 }
 
-/// Appends an event (its `id` is ignored).
-pub async fn insert_event(conn: &mut Conn, e: &Event) -> Result<(), StoreError> {
-    sqlx::query(
+/// Appends an event (its `id` is ignored); returns the new id.
+pub async fn insert_event(conn: &mut Conn, e: &Event) -> Result<i64, StoreError> {
+    let row = sqlx::query(
         "INSERT INTO case_events (case_id, step, from_state, to_state, actor_id, actor_name, note,
-            public, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            public, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(e.case_id)
     .bind(&e.step)
@@ -386,9 +387,9 @@ pub async fn insert_event(conn: &mut Conn, e: &Event) -> Result<(), StoreError> 
     .bind(&e.note)
     .bind(crate::flag(e.public))
     .bind(e.at.0)
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok(row.try_get(0)?)
 }
 
 pub async fn events_of(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, StoreError> {

@@ -7,7 +7,9 @@ use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, WebError};
 use crate::pages::parse_code;
 use crate::util::ClientIp;
-use axum::extract::{Path, Query, State};
+use super::case_photos::{JsonPart, PhotoOut, WithPhotos, photo};
+use crate::upload;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -22,9 +24,18 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/cases", get(list).post(submit))
+        .route(
+            "/api/v1/cases",
+            get(list)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
         .route("/api/v1/cases/{id}", get(one))
-        .route("/api/v1/cases/{id}/steps", post(step))
+        .route(
+            "/api/v1/cases/{id}/steps",
+            post(step).layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
+        .route("/api/v1/cases/{id}/photos/{photo}", get(photo))
         .route("/api/v1/cases/{id}/rating", post(rate))
         .route("/api/v1/cases/{id}/duplicates", get(duplicates))
         .route("/api/v1/case-categories", get(categories))
@@ -110,6 +121,7 @@ impl NewCaseIn {
             contact_phone: self.contact_phone,
             idempotency_key: key,
             api_key_id: None,
+            photos: Vec::new(),
         })
     }
 }
@@ -216,11 +228,13 @@ pub struct CaseDetail {
     pub category: String,
     pub overdue: bool,
     pub timeline: Vec<EventOut>,
+    pub photos: Vec<PhotoOut>,
 }
 
 impl From<CaseView> for CaseDetail {
     fn from(v: CaseView) -> Self {
         CaseDetail {
+            photos: v.photos.into_iter().map(PhotoOut::from).collect(),
             category: v.category.name,
             overdue: v.overdue,
             case: v.case.into(),
@@ -238,7 +252,7 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     CurrentUser(u): CurrentUser,
     headers: HeaderMap,
-    Json(body): Json<NewCaseIn>,
+    WithPhotos { body, photos }: WithPhotos<NewCaseIn>,
 ) -> Result<(StatusCode, Json<CaseOut>), WebError> {
     let key = headers
         .get("idempotency-key")
@@ -255,7 +269,8 @@ pub async fn submit(
                 })
         })
         .transpose()?;
-    let input = body.into_case(key)?;
+    let mut input = body.into_case(key)?;
+    input.photos = photos;
     let (c, created) = state
         .app
         .submit_case(Some(&u), &input, &u.actor(&ip))
@@ -378,9 +393,18 @@ impl StepIn {
                 handler_username: self.handler_username,
                 category: self.category,
                 merge_into: self.merge_into,
+                photos: Vec::new(),
             },
         ))
     }
+}
+
+impl JsonPart for StepIn {
+    const PART: &'static str = "step";
+}
+
+impl JsonPart for NewCaseIn {
+    const PART: &'static str = "case";
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/steps", tag = "cases", request_body = StepIn, params(("id" = i64, Path)),
@@ -391,9 +415,10 @@ pub async fn step(
     ClientIp(ip): ClientIp,
     CurrentUser(u): CurrentUser,
     Path(id): Path<i64>,
-    Json(body): Json<StepIn>,
+    WithPhotos { body, photos }: WithPhotos<StepIn>,
 ) -> Result<Json<CaseOut>, WebError> {
-    let (s, input) = body.parts()?;
+    let (s, mut input) = body.parts()?;
+    input.photos = photos;
     let c = state
         .app
         .case_step(&u, id, s, &input, &u.actor(&ip))

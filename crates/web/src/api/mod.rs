@@ -5,6 +5,7 @@
 //! are `{"errors":[{"code":…,"detail":…}]}` (see `error`).
 
 mod cards;
+mod case_photos;
 pub(crate) mod cases;
 mod pipl;
 mod places;
@@ -61,7 +62,7 @@ pub fn routes() -> Router<AppState> {
           registry::add_care_tag, registry::set_carer, registry::set_health,
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
           pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
-          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx),
+          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
@@ -75,7 +76,7 @@ pub fn routes() -> Router<AppState> {
         registry::CarerRequest, registry::HealthNote, pipl::CorrectionOut, pipl::MyDataOut,
         pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink,
         cases::NewCaseIn, cases::CaseOut, cases::EventOut, cases::CaseDetail, cases::CaseList, cases::StepIn,
-        cases::RatingIn, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
+        cases::RatingIn, case_photos::PhotoOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

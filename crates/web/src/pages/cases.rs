@@ -10,7 +10,8 @@ use crate::csrf::CsrfToken;
 use crate::error::WebError;
 use crate::util::{ClientIp, beijing_time};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use crate::upload::{self, PhotoForm};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -19,15 +20,25 @@ use linli_app::AppError;
 use linli_app::cases::{CaseCategory, CaseRow, CaseView, StepInput};
 use linli_app::cases_dashboard::Slice;
 use linli_domain::access::{Permission, RegionCode, allowed};
+use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{CaseKind, CaseState, Channel, HandlerKind, Priority, Rating, Step};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list_page))
-        .route("/cases/new", get(new_page).post(submit))
+        .route(
+            "/cases/new",
+            get(new_page)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
         .route("/cases/{id}", get(one_page))
-        .route("/cases/{id}/step", post(step))
+        .route(
+            "/cases/{id}/step",
+            post(step).layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
+        .route("/cases/{id}/photos/{photo}", get(photo))
         .route("/cases/{id}/rate", post(rate))
         .route("/dashboard", get(dashboard_page))
 }
@@ -294,12 +305,22 @@ async fn submit(
     Extension(csrf): Extension<CsrfToken>,
     ClientIp(ip): ClientIp,
     CurrentUser(user): CurrentUser,
-    Form(f): Form<ReportForm>,
+    form: PhotoForm<ReportForm>,
 ) -> Result<Response, WebError> {
+    let PhotoForm {
+        form: f,
+        photos,
+        photo_error,
+    } = form;
     let key = Some(format!("form:{}", f.nonce)).filter(|_| !f.nonce.is_empty());
-    let outcome = match f.to_input() {
+    let input = match photo_error {
+        Some(e) => Err(AppError::Invalid(e.to_string())),
+        None => f.to_input(),
+    };
+    let outcome = match input {
         Ok(input) => match input.into_case(key) {
-            Ok(input) => {
+            Ok(mut input) => {
+                input.photos = photos;
                 state
                     .app
                     .submit_case(Some(&user), &input, &user.actor(&ip))
@@ -322,6 +343,13 @@ async fn submit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+struct PhotoLine {
+    url: String,
+    stage: &'static str,
+    width: i64,
+    height: i64,
 }
 
 struct EventLine {
@@ -352,6 +380,7 @@ struct OnePage {
     address: String,
     coords: String,
     full_description: String,
+    photos: Vec<PhotoLine>,
     timeline: Vec<EventLine>,
     steps: Vec<(&'static str, &'static str)>,
     handler_kinds: Vec<(&'static str, &'static str)>,
@@ -414,6 +443,20 @@ async fn one_page(
             _ => String::new(),
         },
         full_description: c.description.clone(),
+        photos: v
+            .photos
+            .iter()
+            .map(|p| PhotoLine {
+                url: format!("/cases/{}/photos/{}", c.id, p.id),
+                stage: p
+                    .stage
+                    .parse::<PhotoStage>()
+                    .map(PhotoStage::label_zh)
+                    .unwrap_or_default(),
+                width: p.width,
+                height: p.height,
+            })
+            .collect(),
         timeline: v
             .timeline
             .iter()
@@ -451,6 +494,16 @@ async fn one_page(
     page(StatusCode::OK, &p)
 }
 
+/// A case photo, for whoever may see the case.
+async fn photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let jpeg = state.app.case_photo(&user, id, photo).await?;
+    Ok(crate::util::jpeg(jpeg))
+}
+
 #[derive(Deserialize)]
 struct StepForm {
     step: String,
@@ -477,10 +530,18 @@ async fn step(
     ClientIp(ip): ClientIp,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    form: PhotoForm<StepForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/cases/{id}");
+    let PhotoForm {
+        form: f,
+        photos,
+        photo_error,
+    } = form;
     let parsed = (|| -> Result<(Step, StepInput), AppError> {
+        if let Some(e) = photo_error {
+            return Err(AppError::Invalid(e.to_string()));
+        }
         let step = f
             .step
             .parse::<Step>()
@@ -508,6 +569,7 @@ async fn step(
                 handler_username: opt(f.handler_username.clone()),
                 category: opt(f.category.clone()),
                 merge_into,
+                photos,
             },
         ))
     })();
