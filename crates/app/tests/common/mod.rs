@@ -1,6 +1,8 @@
 //! What the app tests share: a principal holding one role on one node.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod cases;
+
 use linli_app::auth::{Credential, Principal};
 use linli_domain::access::{Grant, RegionCode, Role};
 
