@@ -64,9 +64,7 @@ pub fn reencode(upload: &[u8]) -> Result<(Vec<u8>, u32, u32), PhotoError> {
     limits.max_alloc = Some(DECODE_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Unreadable)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Unreadable)?;
     img.apply_orientation(orientation);
     let (w, h) = rules::fit(img.width(), img.height(), MAX_EDGE);

@@ -18,7 +18,9 @@ use linli_store::cases::CaseFilter;
 use linli_store::{Db, db_test};
 
 fn png(w: u32, h: u32) -> PhotoUpload {
-    let img = RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 200) as u8, (y % 200) as u8, 40]));
+    let img = RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 40])
+    });
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(img)
         .write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
@@ -45,7 +47,10 @@ db_test!(photos_follow_the_case_and_its_access, |db: Db| async move {
     let v = app.case_view(&w.worker1, c.id).await.unwrap();
     assert_eq!(v.photos.len(), 1);
     let p = &v.photos[0];
-    assert_eq!((p.stage.as_str(), p.width, p.height), ("report", 2048, 1365));
+    assert_eq!(
+        (p.stage.as_str(), p.width, p.height),
+        ("report", 2048, 1365)
+    );
     let jpeg = app.case_photo(&w.worker1, c.id, p.id).await.unwrap();
     assert_eq!(sniff(&jpeg), Some(PhotoFormat::Jpeg));
     assert_eq!(i64::try_from(jpeg.len()).unwrap(), p.bytes);
@@ -75,12 +80,24 @@ db_test!(photos_follow_the_case_and_its_access, |db: Db| async move {
     app.case_step(sec, c.id, Step::Dispatch, &step("", vec![]), &a)
         .await
         .unwrap();
-    app.case_step(&w.worker1, c.id, Step::Handle, &step("已清理", vec![png(640, 480)]), &a)
-        .await
-        .unwrap();
-    app.case_step(sec, c.id, Step::VerifyFail, &step("仍有油污", vec![png(320, 240)]), &a)
-        .await
-        .unwrap();
+    app.case_step(
+        &w.worker1,
+        c.id,
+        Step::Handle,
+        &step("已清理", vec![png(640, 480)]),
+        &a,
+    )
+    .await
+    .unwrap();
+    app.case_step(
+        sec,
+        c.id,
+        Step::VerifyFail,
+        &step("仍有油污", vec![png(320, 240)]),
+        &a,
+    )
+    .await
+    .unwrap();
     let staff = app.case_view(sec, c.id).await.unwrap();
     let stages: Vec<&str> = staff.photos.iter().map(|p| p.stage.as_str()).collect();
     assert_eq!(stages, ["report", "handle", "handle"]);
@@ -94,55 +111,68 @@ db_test!(photos_follow_the_case_and_its_access, |db: Db| async move {
     assert!(app.case_photo(sec, c.id, hidden).await.is_ok());
 });
 
-db_test!(bad_photos_are_refused_and_file_nothing, |db: Db| async move {
-    let w = world(db.clone()).await;
-    let a = Actor::cli();
-    let app = &w.app;
-    let count = || async {
-        let all = CaseFilter {
-            limit: 100,
-            ..CaseFilter::default()
+db_test!(
+    bad_photos_are_refused_and_file_nothing,
+    |db: Db| async move {
+        let w = world(db.clone()).await;
+        let a = Actor::cli();
+        let app = &w.app;
+        let count = || async {
+            let all = CaseFilter {
+                limit: 100,
+                ..CaseFilter::default()
+            };
+            app.list_cases(&w.secretary, &all).await.unwrap().1
         };
-        app.list_cases(&w.secretary, &all).await.unwrap().1
-    };
-    let before = count().await;
-    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
-    elf.resize(4096, 0);
-    let mut huge = png(16, 16).0;
-    huge.resize(MAX_PHOTO_BYTES + 1, 0);
-    let mut fake_jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    fake_jpeg.extend_from_slice(&[0x42; 512]);
-    for (photos, says) in [
-        (vec![PhotoUpload(elf)], "只能上传 JPEG、PNG 或 WebP 照片"),
-        (vec![PhotoUpload(huge)], "照片不能超过 10 MB"),
-        (vec![PhotoUpload(fake_jpeg)], "照片无法读取"),
-        (vec![png(8, 8); 10], "最多 9 张"),
-    ] {
-        let mut r = report(Some(gcj(w.spot)), None);
-        r.photos = photos;
-        match app.submit_case(Some(&w.resident), &r, &a).await {
-            Err(AppError::Invalid(m)) => assert!(m.contains(says), "{m}"),
-            other => panic!("expected a refusal, got {other:?}"),
+        let before = count().await;
+        let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+        elf.resize(4096, 0);
+        let mut huge = png(16, 16).0;
+        huge.resize(MAX_PHOTO_BYTES + 1, 0);
+        let mut fake_jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        fake_jpeg.extend_from_slice(&[0x42; 512]);
+        for (photos, says) in [
+            (vec![PhotoUpload(elf)], "只能上传 JPEG、PNG 或 WebP 照片"),
+            (vec![PhotoUpload(huge)], "照片不能超过 10 MB"),
+            (vec![PhotoUpload(fake_jpeg)], "照片无法读取"),
+            (vec![png(8, 8); 10], "最多 9 张"),
+        ] {
+            let mut r = report(Some(gcj(w.spot)), None);
+            r.photos = photos;
+            match app.submit_case(Some(&w.resident), &r, &a).await {
+                Err(AppError::Invalid(m)) => assert!(m.contains(says), "{m}"),
+                other => panic!("expected a refusal, got {other:?}"),
+            }
         }
-    }
-    assert_eq!(count().await, before, "no case was filed");
+        assert_eq!(count().await, before, "no case was filed");
 
-    // nine on the report, then nine more on the handle step: a tenth is refused
-    let mut r = report(Some(gcj(w.spot)), None);
-    r.photos = vec![png(8, 8); 9];
-    let (c, _) = app.submit_case(Some(&w.resident), &r, &a).await.unwrap();
-    let sec = &w.secretary;
-    for s in [Step::Accept, Step::Dispatch] {
-        app.case_step(sec, c.id, s, &step("", vec![]), &a)
+        // nine on the report, then nine more on the handle step: a tenth is refused
+        let mut r = report(Some(gcj(w.spot)), None);
+        r.photos = vec![png(8, 8); 9];
+        let (c, _) = app.submit_case(Some(&w.resident), &r, &a).await.unwrap();
+        let sec = &w.secretary;
+        for s in [Step::Accept, Step::Dispatch] {
+            app.case_step(sec, c.id, s, &step("", vec![]), &a)
+                .await
+                .unwrap();
+        }
+        let e = app
+            .case_step(
+                &w.worker1,
+                c.id,
+                Step::Handle,
+                &step("", vec![png(8, 8); 10]),
+                &a,
+            )
             .await
-            .unwrap();
+            .unwrap_err();
+        assert!(e.to_string().contains("最多 9 张"), "{e}");
+        let v = app.case_view(sec, c.id).await.unwrap();
+        assert_eq!(v.photos.len(), 9);
+        assert_eq!(
+            v.state.as_str(),
+            "dispatched",
+            "the refused step changed nothing"
+        );
     }
-    let e = app
-        .case_step(&w.worker1, c.id, Step::Handle, &step("", vec![png(8, 8); 10]), &a)
-        .await
-        .unwrap_err();
-    assert!(e.to_string().contains("最多 9 张"), "{e}");
-    let v = app.case_view(sec, c.id).await.unwrap();
-    assert_eq!(v.photos.len(), 9);
-    assert_eq!(v.state.as_str(), "dispatched", "the refused step changed nothing");
-});
+);

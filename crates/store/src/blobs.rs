@@ -75,7 +75,9 @@ impl Blobs {
 /// fsyncs a file and its directory.
 fn sync(file: &std::path::Path) -> Result<(), StoreError> {
     let io = |e: std::io::Error| StoreError::Blob(e.to_string());
-    std::fs::File::open(file).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::File::open(file)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
     if let Some(parent) = file.parent() {
         std::fs::File::open(parent)
             .and_then(|d| d.sync_all())

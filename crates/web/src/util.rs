@@ -70,7 +70,10 @@ pub fn jpeg(body: axum::body::Bytes) -> axum::response::Response {
     use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
     use axum::response::IntoResponse;
     (
-        [(CONTENT_TYPE, "image/jpeg"), (CONTENT_DISPOSITION, "inline")],
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CONTENT_DISPOSITION, "inline"),
+        ],
         body,
     )
         .into_response()

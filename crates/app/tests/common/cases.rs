@@ -124,4 +124,3 @@ pub fn gcj(p: LngLat) -> Location {
         sys: CoordSys::Gcj02,
     }
 }
-

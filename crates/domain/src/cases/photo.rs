@@ -44,7 +44,21 @@ pub fn sniff(bytes: &[u8]) -> Option<PhotoFormat> {
     match bytes {
         [0xFF, 0xD8, 0xFF, ..] => Some(PhotoFormat::Jpeg),
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(PhotoFormat::Png),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(PhotoFormat::Webp),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some(PhotoFormat::Webp),
         _ => None,
     }
 }

@@ -47,7 +47,9 @@ where
         let mp = Multipart::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let parts = upload::read(mp).await.map_err(IntoResponse::into_response)?;
+        let parts = upload::read(mp)
+            .await
+            .map_err(IntoResponse::into_response)?;
         if let Some(e) = parts.photo_error {
             return Err(WebError::bad_request("photo", e.to_string()).into_response());
         }
@@ -98,5 +100,7 @@ pub async fn photo(
     CurrentUser(u): CurrentUser,
     Path((id, photo)): Path<(i64, i64)>,
 ) -> Result<Response, WebError> {
-    Ok(crate::util::jpeg(state.app.case_photo(&u, id, photo).await?))
+    Ok(crate::util::jpeg(
+        state.app.case_photo(&u, id, photo).await?,
+    ))
 }

@@ -2,13 +2,13 @@
 //! one case with its timeline, steps, the reporter's rating, likely
 //! duplicates, the category tree and the dashboard.
 
+use super::case_photos::{JsonPart, PhotoOut, WithPhotos, photo};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ErrorBody, WebError};
 use crate::pages::parse_code;
-use crate::util::ClientIp;
-use super::case_photos::{JsonPart, PhotoOut, WithPhotos, photo};
 use crate::upload;
+use crate::util::ClientIp;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

@@ -148,6 +148,21 @@ impl Client {
             .await
     }
 
+    /// Posts `multipart/form-data` as a browser sends a form with file
+    /// inputs: the CSRF field first, then the text fields, then the files.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Res {
+        let token = self.csrf();
+        let mut all = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let (ct, body) = multipart(&all, files);
+        self.post_raw(path, &ct, body).await
+    }
+
     pub async fn post_raw(&mut self, path: &str, content_type: &str, body: impl Into<Body>) -> Res {
         let req = Request::builder()
             .method(Method::POST)
@@ -233,4 +248,41 @@ pub async fn grid1_point(c: &Client) -> linli_domain::geo::LngLat {
         .find(|b| b.scope.as_str() == format!("{community}001"))
         .unwrap();
     linli_domain::geo::LngLat::parse(b.lng.unwrap(), b.lat.unwrap()).unwrap()
+}
+
+/// A `multipart/form-data` body and its content type; files are sent as
+/// `photo-N.jpg` whatever they hold (the server must not trust the name).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----linli-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (i, (k, data)) in files.iter().enumerate() {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"photo-{i}.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A small PNG `w`×`h`.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 250) as u8, (y % 250) as u8, 7])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
 }
