@@ -24,6 +24,22 @@ let serverLog = '';
 const NEW_ADMIN_PW = 'Tuanshan-Jiedao-2026';
 const WORKER_PW = 'Wangge-Yuan-2026';
 
+/** A JPEG drawn by the page's canvas, with an APP1 Exif segment holding a GPS tag spliced in after SOI. */
+async function phoneJpeg(page, w, h) {
+  const dataUrl = await page.evaluate(([w, h]) => {
+    const c = document.createElement('canvas');
+    c.width = w; c.height = h;
+    const g = c.getContext('2d');
+    g.fillStyle = '#6a7'; g.fillRect(0, 0, w, h);
+    g.fillStyle = '#222'; g.fillRect(w / 4, h / 3, w / 2, h / 4);
+    return c.toDataURL('image/jpeg', 0.9);
+  }, [w, h]);
+  const jpeg = Buffer.from(dataUrl.split(',')[1], 'base64');
+  const payload = Buffer.concat([Buffer.from('Exif\0\0MM\0\x2a\0\0\0\x08', 'latin1'), Buffer.from('GPSLatitude 43.88N GPSLongitude 125.35E')]);
+  const len = Buffer.alloc(2); len.writeUInt16BE(payload.length + 2);
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), len, payload, jpeg.subarray(2)]);
+}
+
 function startServer() {
   return new Promise((resolve, reject) => {
     server = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
@@ -340,6 +356,9 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   await resident.fill('input[name=lat]', String(glat));
   await resident.selectOption('select[name=coord_sys]', 'gcj02');
   await resident.fill('input[name=contact_phone]', '13700001234');
+  // a phone photo: a JPEG the browser draws, with an Exif segment holding a GPS tag
+  const photo = await phoneJpeg(resident, 1600, 1200);
+  await resident.setInputFiles('#report-form input[name=photos]', { name: 'IMG_20261202.jpg', mimeType: 'image/jpeg', buffer: photo });
   await shot(resident, 'case-report');
   await resident.click('#report-form button[type=submit]');
   await resident.waitForURL(/\/cases\/\d+\?/);
@@ -348,12 +367,21 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   assert.equal((await resident.textContent('#case-category')).trim(), '道路不洁');
   assert.ok((await resident.innerHTML('#case-description')).includes('&lt;b&gt;'), 'HTML shown as text');
   const caseUrl = resident.url().split('?')[0];
+  // the photo shows on the case page, re-encoded: smaller edge, no Exif, no GPS
+  const img = resident.locator('#case-photos img').first();
+  await img.waitFor();
+  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth === 1600), 'the photo loads in the page');
+  const served = Buffer.from(await (await resident.request.get(new URL(await img.getAttribute('src'), baseUrl).href)).body());
+  assert.deepEqual([...served.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  assert.ok(!served.includes('Exif') && !served.includes('GPSLatitude'), 'Exif and GPS are stripped');
+  assert.ok(photo.includes('GPSLatitude'), 'the upload did carry them');
   await shot(resident, 'case-submitted');
 
-  const step = async (page, value, note) => {
+  const step = async (page, value, note, file) => {
     await page.goto(caseUrl);
     await page.selectOption('#step-form select[name=step]', value);
     if (note) await page.fill('#step-form textarea[name=note]', note);
+    if (file) await page.setInputFiles('#step-form input[name=photos]', file);
     await page.click('#step-form button[type=submit]');
     await page.waitForURL(/err=0/);
   };
@@ -369,7 +397,9 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
     await worker.fill('input[name=confirm]', 'Wangge-Yi-2026-new');
     await worker.click('button[type=submit].primary');
   }
-  await step(worker, 'handle', '已联系物业用清洗剂冲洗');
+  const result = await phoneJpeg(worker, 800, 600);
+  await step(worker, 'handle', '已联系物业用清洗剂冲洗', { name: 'after.jpg', mimeType: 'image/jpeg', buffer: result });
+  assert.equal(await worker.locator('#case-photos img').count(), 2, 'the report photo and the result');
   await step(staff, 'verify_pass', '现场核查通过');
   assert.equal(await staff.getAttribute('#case-state', 'data-state'), 'closed');
   await shot(staff, 'case-closed');
@@ -381,6 +411,7 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   await resident.waitForURL(/err=0/);
   assert.match(await resident.textContent('#case-rating'), /满意/);
   assert.ok((await resident.locator('#timeline li.event').count()) >= 5);
+  assert.equal(await resident.locator('#case-photos img').count(), 2, 'the reporter sees the result photo');
   await shot(resident, 'case-rated');
 
   await staff.goto(`${baseUrl}/dashboard?code=220103008003`);
