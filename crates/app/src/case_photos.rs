@@ -11,7 +11,6 @@ use crate::auth::Principal;
 use crate::{App, AppError};
 use bytes::Bytes;
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use linli_domain::cases::photo::{
@@ -69,7 +68,7 @@ pub fn reencode(upload: &[u8]) -> Result<(Vec<u8>, u32, u32), PhotoError> {
     img.apply_orientation(orientation);
     let (w, h) = rules::fit(img.width(), img.height(), MAX_EDGE);
     if (w, h) != (img.width(), img.height()) {
-        img = img.resize_exact(w, h, FilterType::Triangle);
+        img = img.thumbnail_exact(w, h);
     }
     let rgb = img.into_rgb8();
     let mut out = Vec::new();

@@ -80,7 +80,7 @@ pub struct CaseView {
 }
 
 /// Default category for a report that names none: 社区事务 › 其他.
-const UNSORTED: &str = "1007";
+pub(crate) const UNSORTED: &str = "1007";
 /// Description length bounds (characters).
 const DESCRIPTION_MAX: usize = 2000;
 /// The window and radius of the likely-duplicate check.
@@ -202,6 +202,9 @@ impl App {
         actor: &Actor,
     ) -> Result<(CaseRow, bool), AppError> {
         self.grid_index().await?;
+        if input.category.is_none() {
+            self.category_model().await?;
+        }
         let photos = self.ready_photos(&input.photos).await?;
         let mut tx = self.db.begin().await?;
         let out = self
@@ -257,11 +260,7 @@ impl App {
                 .ok_or(AppError::NotFound)?;
             return Ok((c, false));
         }
-        let code = input.category.as_deref().unwrap_or(UNSORTED);
-        let cat = setup::category_by_code(&mut *tx, code)
-            .await?
-            .filter(|c| c.active && c.parent_id.is_some())
-            .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
+        let (cat, suggested) = self.intake_category(&mut *tx, input, description).await?;
         let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
         let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
         let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
@@ -318,7 +317,14 @@ impl App {
         if let Some(k) = input.api_key_id {
             store::open311::set_case_key(&mut *tx, c.id, k).await?;
         }
-        let note = format!("{}:{}", input.kind.label_zh(), cat.name);
+        let note = match suggested {
+            Some(p) => format!(
+                "{}:{}(自动分类,置信度 {p}%)",
+                input.kind.label_zh(),
+                cat.name
+            ),
+            None => format!("{}:{}", input.kind.label_zh(), cat.name),
+        };
         let ev = self
             .record(&mut *tx, &c, "submit", None, &note, true, actor, now)
             .await?;
@@ -337,6 +343,31 @@ impl App {
         )
         .await?;
         Ok((c, true))
+    }
+
+    /// The category a new case files under: the one named, else the
+    /// model's suggestion (with its confidence in percent), else 其他.
+    async fn intake_category(
+        &self,
+        tx: &mut Conn,
+        input: &NewCase,
+        description: &str,
+    ) -> Result<(Category, Option<u32>), AppError> {
+        let usable = |c: Option<Category>| c.filter(|c| c.active && c.parent_id.is_some());
+        if let Some(code) = input.category.as_deref() {
+            let cat = usable(setup::category_by_code(&mut *tx, code).await?)
+                .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
+            return Ok((cat, None));
+        }
+        if let Some(s) = self.suggest_category(description)
+            && let Some(cat) = usable(setup::category_by_code(&mut *tx, &s.code).await?)
+        {
+            let pct = (s.confidence * 100.0).round().clamp(0.0, 100.0) as u32;
+            return Ok((cat, Some(pct)));
+        }
+        let cat = usable(setup::category_by_code(&mut *tx, UNSORTED).await?)
+            .ok_or_else(|| AppError::Internal("category 1007 is missing".into()))?;
+        Ok((cat, None))
     }
 
     /// Who may file through which channel.

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod care_cards;
 pub mod case_photos;
+pub mod case_suggest;
 pub mod cases;
 pub mod cases_dashboard;
 pub mod cases_export;
@@ -54,6 +55,7 @@ pub struct App {
     crypto: Option<std::sync::Arc<dyn crypto::FieldCrypto>>,
     /// where case photos are kept (memory unless [`App::with_blobs`])
     blobs: Blobs,
+    suggest: case_suggest::SuggestCache,
     /// signs the QR page's human checks (lives as long as the process)
     check_key: std::sync::Arc<[u8; 32]>,
 }
@@ -72,6 +74,7 @@ impl App {
             grid_index: places::IndexCache::default(),
             crypto: None,
             blobs: Blobs::memory(),
+            suggest: case_suggest::SuggestCache::default(),
             check_key: std::sync::Arc::new(secrets::process_key()),
         }
     }

@@ -43,6 +43,20 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
     }
 }
 
+/// A stored photo: a JPEG the server re-encoded itself, shown inline.
+pub fn jpeg(body: axum::body::Bytes) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CONTENT_DISPOSITION, "inline"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,18 +77,4 @@ mod tests {
             assert_eq!(local_path(Some(bad)), None, "{bad}");
         }
     }
-}
-
-/// A stored photo: a JPEG the server re-encoded itself, shown inline.
-pub fn jpeg(body: axum::body::Bytes) -> axum::response::Response {
-    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-    use axum::response::IntoResponse;
-    (
-        [
-            (CONTENT_TYPE, "image/jpeg"),
-            (CONTENT_DISPOSITION, "inline"),
-        ],
-        body,
-    )
-        .into_response()
 }

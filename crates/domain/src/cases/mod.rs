@@ -9,6 +9,7 @@ mod indicators;
 mod kinds;
 pub mod photo;
 mod state;
+pub mod suggest;
 mod tally;
 
 pub use calendar::{Calendar, DayKind, Sla, china_date, date_key, day_key, due_at, time_left};

@@ -209,3 +209,25 @@ pub async fn set_calendar_day(
     };
     Ok(())
 }
+
+/// What the category suggestion learns from: the `limit` newest accepted
+/// cases whose category is not `unsorted`, as (category code, description).
+pub async fn confirmed_examples(
+    conn: &mut Conn,
+    unsorted: &str,
+    limit: i64,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT k.code, c.description FROM cases c
+         JOIN case_categories k ON k.id = c.category_id
+         WHERE c.accepted_at IS NOT NULL AND k.code <> $1
+         ORDER BY c.id DESC LIMIT $2",
+    )
+    .bind(unsorted)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Category suggestion for reports that name none: the description is
+//! segmented with jieba and classified by a naive-Bayes model learnt from
+//! the cases staff accepted with a category (the newest 20,000). The model
+//! is retrained from the database when it is ten minutes old; intake uses
+//! the one in memory (warmed before the transaction, like the grid index).
+
+use crate::{App, AppError};
+use jieba_rs::Jieba;
+use linli_domain::cases::suggest::{Model, Suggestion};
+use linli_store::cases::setup;
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+/// How many confirmed cases the model learns from.
+const EXAMPLES: i64 = 20_000;
+/// How long a model serves before it is retrained.
+const FRESH: Duration = Duration::from_secs(600);
+
+/// A trained model and when it was trained.
+type Trained = (Arc<Model>, Instant);
+
+/// The model in memory (the segmenter's dictionary loads once per process).
+#[derive(Clone, Default)]
+pub(crate) struct SuggestCache {
+    model: Arc<RwLock<Option<Trained>>>,
+}
+
+impl std::fmt::Debug for SuggestCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SuggestCache")
+    }
+}
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// The words of a description (jieba's search mode: long words and their parts).
+pub fn words(text: &str) -> Vec<String> {
+    jieba()
+        .cut_for_search(text, true)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Trains a model on `(category code, description)` examples.
+pub fn train(examples: &[(String, String)]) -> Model {
+    Model::train(examples.iter().map(|(c, d)| (c.clone(), words(d))))
+}
+
+/// What the model says about `text`.
+pub fn classify(model: &Model, text: &str) -> Option<Suggestion> {
+    let w = words(text);
+    model.predict(w.iter().map(String::as_str))
+}
+
+impl App {
+    /// The current model, retrained from the confirmed cases when stale.
+    pub async fn category_model(&self) -> Result<Arc<Model>, AppError> {
+        if let Ok(guard) = self.suggest.model.read()
+            && let Some((m, at)) = guard.as_ref()
+            && at.elapsed() < FRESH
+        {
+            return Ok(m.clone());
+        }
+        let examples = {
+            let mut conn = self.db.conn().await?;
+            setup::confirmed_examples(&mut conn, crate::cases::UNSORTED, EXAMPLES).await?
+        };
+        let model = tokio::task::spawn_blocking(move || train(&examples))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let model = Arc::new(model);
+        if let Ok(mut guard) = self.suggest.model.write() {
+            *guard = Some((model.clone(), Instant::now()));
+        }
+        Ok(model)
+    }
+
+    /// A category for `text` from the model in memory, if it is sure enough.
+    pub(crate) fn suggest_category(&self, text: &str) -> Option<Suggestion> {
+        let model = self.suggest.model.read().ok()?.as_ref()?.0.clone();
+        classify(&model, text)
+            .filter(|s| s.confidence >= linli_domain::cases::suggest::MIN_CONFIDENCE)
+    }
+
+    /// A category for `text`, for the report form (retrains when stale).
+    pub async fn suggest_for(&self, text: &str) -> Result<Option<Suggestion>, AppError> {
+        self.category_model().await?;
+        Ok(self.suggest_category(text))
+    }
+}
