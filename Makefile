@@ -21,6 +21,8 @@ bench: build
 	bench/registry.sh
 	bench/intake.sh
 	bench/dashboard.sh
+	bench/photo.sh
+	bench/suggest.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:
