@@ -91,4 +91,20 @@ impl App {
         self.category_model().await?;
         Ok(self.suggest_category(text))
     }
+
+    /// The suggested category itself and the confidence in percent.
+    pub async fn suggest_named(
+        &self,
+        text: &str,
+    ) -> Result<Option<(crate::cases::CaseCategory, u32)>, AppError> {
+        let Some(s) = self.suggest_for(text).await? else {
+            return Ok(None);
+        };
+        let mut conn = self.db.conn().await?;
+        let cat = setup::category_by_code(&mut conn, &s.code)
+            .await?
+            .filter(|c| c.active && c.parent_id.is_some());
+        let pct = (s.confidence * 100.0).round().clamp(0.0, 100.0) as u32;
+        Ok(cat.map(|c| (c, pct)))
+    }
 }

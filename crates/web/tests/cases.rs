@@ -366,3 +366,66 @@ db_test!(cases_through_the_pages, |db: Db| async move {
     let r = resident.get("/dashboard").await;
     assert_eq!(r.status, 403);
 });
+
+db_test!(the_category_suggestion_over_http, |db: Db| async move {
+    let mut c = Client::new(db).await;
+    c.app.seed_demo_community().await.unwrap().unwrap();
+    common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+    let resident = token(&c, "jumin1").await;
+    let shuji = token(&c, "shuji").await;
+    for (code, text) in [
+        ("0504", "消防通道被私家车乱停堵住"),
+        ("0504", "车辆乱停放,单元门口出不去"),
+        ("0201", "单元门上贴满了开锁小广告"),
+        ("0201", "电线杆上全是办证小广告"),
+    ] {
+        let body = json!({"kind": "complaint", "category": code, "description": text,
+            "community": COMMUNITY})
+        .to_string();
+        let r = c
+            .api(Method::POST, "/api/v1/cases", &resident, Some(&body))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let step = json!({"step": "accept"}).to_string();
+        let path = format!("/api/v1/cases/{id}/steps");
+        assert_eq!(
+            c.api(Method::POST, &path, &shuji, Some(&step)).await.status,
+            200
+        );
+    }
+    let q = |t: &str| format!("/api/v1/case-categories/suggest?text={}", urlencode(t));
+    let s = c
+        .api(Method::GET, &q("楼下乱停车堵住消防通道"), &resident, None)
+        .await
+        .json();
+    assert_eq!(
+        (s["category"].as_str(), s["name"].as_str()),
+        (Some("0504"), Some("机动车乱停放"))
+    );
+    assert!(s["confidence"].as_u64().unwrap() >= 50);
+    let s = c
+        .api(Method::GET, &q("今天天气不错"), &resident, None)
+        .await
+        .json();
+    assert!(s["category"].is_null(), "{s}");
+    assert_eq!(c.stranger().get(&q("小广告")).await.status, 401);
+    // the report form's hint, as htmx fetches it while the description is typed
+    c.login("jumin1", "Jumin-Mima-2026-ok").await;
+    let hint = c
+        .get(&format!(
+            "/cases/suggest?description={}",
+            urlencode("门上贴了很多小广告")
+        ))
+        .await;
+    assert_eq!(hint.status, 200);
+    assert!(
+        hint.body.contains("系统建议类别:非法小广告"),
+        "{}",
+        hint.body
+    );
+});
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_owned()
+}

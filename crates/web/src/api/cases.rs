@@ -39,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/rating", post(rate))
         .route("/api/v1/cases/{id}/duplicates", get(duplicates))
         .route("/api/v1/case-categories", get(categories))
+        .route(
+            "/api/v1/case-categories/suggest",
+            get(super::case_suggest::suggest),
+        )
         .route("/api/v1/dashboard", get(dashboard))
         .route("/api/v1/dashboard.xlsx", get(dashboard_xlsx))
 }

@@ -6,6 +6,7 @@
 
 mod cards;
 mod case_photos;
+pub(crate) mod case_suggest;
 pub(crate) mod cases;
 mod pipl;
 mod places;
@@ -62,7 +63,7 @@ pub fn routes() -> Router<AppState> {
           registry::add_care_tag, registry::set_carer, registry::set_health,
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
           pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
-          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo),
+          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo, case_suggest::suggest),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
@@ -76,7 +77,7 @@ pub fn routes() -> Router<AppState> {
         registry::CarerRequest, registry::HealthNote, pipl::CorrectionOut, pipl::MyDataOut,
         pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink,
         cases::NewCaseIn, cases::CaseOut, cases::EventOut, cases::CaseDetail, cases::CaseList, cases::StepIn,
-        cases::RatingIn, case_photos::PhotoOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
+        cases::RatingIn, case_photos::PhotoOut, case_suggest::SuggestOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
                 .post(submit)
                 .layer(DefaultBodyLimit::max(upload::LIMIT)),
         )
+        .route("/cases/suggest", get(suggest_hint))
         .route("/cases/{id}", get(one_page))
         .route(
             "/cases/{id}/step",
@@ -492,6 +493,30 @@ async fn one_page(
         flash_error: flash.err.as_deref() == Some("1"),
     };
     page(StatusCode::OK, &p)
+}
+
+/// The report form's hint under the category: what an empty category
+/// would become (htmx fetches it as the description is typed).
+async fn suggest_hint(
+    State(state): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Query(q): Query<crate::api::case_suggest::SuggestParams>,
+) -> Result<Response, WebError> {
+    let text = crate::api::case_suggest::clip(&q.text);
+    let hint = match state.app.suggest_named(&text).await? {
+        Some((c, pct)) => format!("系统建议类别:{}(置信度 {pct}%),不选即按此分类", c.name),
+        None => String::new(),
+    };
+    page(StatusCode::OK, &SuggestHint { hint })
+}
+
+#[derive(Template)]
+#[template(
+    source = r#"<span id="category-hint" class="hint">{{ hint }}</span>"#,
+    ext = "html"
+)]
+struct SuggestHint {
+    hint: String,
 }
 
 /// A case photo, for whoever may see the case.
