@@ -46,7 +46,7 @@ function startServer() {
       env: { ...process.env, RUST_LOG: 'debug', LINLI_LOG_FORMAT: 'json', LINLI_LOGIN_PER_MINUTE: '100' },
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${serverLog}`)), 30000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${serverLog}`)), 120000);
     server.stdout.on('data', (d) => {
       out += d;
       const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
