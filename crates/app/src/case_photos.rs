@@ -84,19 +84,24 @@ fn invalid(e: PhotoError) -> AppError {
 
 impl App {
     /// Re-encodes the uploads (on the blocking pool: decoding is CPU work)
-    /// and writes them to the object store. Nothing is recorded yet.
+    /// and, once every one of them is good, writes them to the object
+    /// store. Nothing is recorded yet; a bad photo writes nothing.
     pub(crate) async fn ready_photos(
         &self,
         uploads: &[PhotoUpload],
     ) -> Result<Vec<ReadyPhoto>, AppError> {
         rules::check_count(0, uploads.len()).map_err(invalid)?;
-        let mut ready = Vec::with_capacity(uploads.len());
+        let mut encoded = Vec::with_capacity(uploads.len());
         for u in uploads {
             let data = u.0.clone();
-            let (jpeg, width, height) = tokio::task::spawn_blocking(move || reencode(&data))
+            let out = tokio::task::spawn_blocking(move || reencode(&data))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?
                 .map_err(invalid)?;
+            encoded.push(out);
+        }
+        let mut ready = Vec::with_capacity(encoded.len());
+        for (jpeg, width, height) in encoded {
             let sm3 = sm3_hex(&jpeg);
             let key = format!("photos/{}/{sm3}.jpg", &sm3[..2]);
             let bytes = jpeg.len();

@@ -23,6 +23,8 @@ type Trained = (Arc<Model>, Instant);
 #[derive(Clone, Default)]
 pub(crate) struct SuggestCache {
     model: Arc<RwLock<Option<Trained>>>,
+    /// held by the one request retraining; the others keep the old model
+    retraining: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for SuggestCache {
@@ -58,12 +60,25 @@ pub fn classify(model: &Model, text: &str) -> Option<Suggestion> {
 
 impl App {
     /// The current model, retrained from the confirmed cases when stale.
+    /// When it is stale, one caller retrains while the others go on with
+    /// the old one, so a busy intake never trains the model many times over.
     pub async fn category_model(&self) -> Result<Arc<Model>, AppError> {
-        if let Ok(guard) = self.suggest.model.read()
-            && let Some((m, at)) = guard.as_ref()
+        let current = self.suggest.model.read().ok().and_then(|g| g.clone());
+        if let Some((m, at)) = &current
             && at.elapsed() < FRESH
         {
             return Ok(m.clone());
+        }
+        let _turn = match (&current, self.suggest.retraining.try_lock()) {
+            (_, Ok(turn)) => turn,
+            (Some((m, _)), Err(_)) => return Ok(m.clone()),
+            // no model yet: wait for the first one
+            (None, Err(_)) => self.suggest.retraining.lock().await,
+        };
+        if let Some((m, at)) = self.suggest.model.read().ok().and_then(|g| g.clone())
+            && at.elapsed() < FRESH
+        {
+            return Ok(m);
         }
         let examples = {
             let mut conn = self.db.conn().await?;
