@@ -14,7 +14,7 @@ use crate::{Actor, App, AppError, event};
 use linli_domain::access::Permission;
 use linli_domain::registry::{Phone, age_on, mask_name, parse_date};
 use linli_domain::secret::{Secret, sm3_hex};
-use linli_store::care_cards::{self as store, Card, NewCard, Notification, Scan};
+use linli_store::care_cards::{self as store, Card, NewCard, Scan};
 use linli_store::{audit, regions, registry, users};
 
 /// What staff give when issuing a card.
@@ -306,7 +306,7 @@ impl App {
         notify.dedup();
         let link = format!("/residents/{}", r.id);
         for user in notify {
-            store::notify(
+            linli_store::notifications::notify(
                 &mut tx,
                 user,
                 "card.scan",
@@ -318,18 +318,11 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.ring();
         Ok(GuardianContact {
             name: card.guardian_name,
             phone: phone.expose().to_owned(),
             hotline: card.hotline,
         })
-    }
-
-    /// The caller's in-app notifications and their unread count.
-    pub async fn notifications(
-        &self,
-        who: &Principal,
-    ) -> Result<(Vec<Notification>, i64), AppError> {
-        Ok(store::notifications_of(&mut *self.db.conn().await?, who.user_id, 50).await?)
     }
 }

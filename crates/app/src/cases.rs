@@ -6,14 +6,15 @@
 
 use crate::auth::Principal;
 use crate::case_photos::{CasePhoto, PhotoUpload, ReadyPhoto};
+use crate::case_whistle::CallView;
 use crate::crypto::Field;
 use crate::places::Location;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
 use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
-    self as rules, CaseFacts, CaseKind, CaseState, Channel, HandlerKind, LoopPolicy, Priority,
-    Rating, Sla, Step,
+    self as rules, CaseFacts, CaseKind, CaseState, Channel, DueFlag, HandlerKind, LoopPolicy,
+    Priority, Rating, Sla, Step,
 };
 use linli_domain::geo::{LngLat, distance_m};
 use linli_domain::registry::{Phone, mask_name};
@@ -24,7 +25,7 @@ use linli_store::cases::setup::{self, Category};
 use linli_store::cases::stats::{self, StatKey};
 use linli_store::cases::{self as store, CaseReach};
 pub use linli_store::cases::{CaseFilter, CaseRow, Event};
-use linli_store::{Conn, audit, care_cards, places, users};
+use linli_store::{Conn, audit, care_cards, notifications, places, users};
 
 /// A new request as its reporter or the staff entering it give it.
 #[derive(Debug, Clone)]
@@ -77,6 +78,10 @@ pub struct CaseView {
     /// the photos of the events in `timeline`
     pub photos: Vec<CasePhoto>,
     pub overdue: bool,
+    /// 临期 / 超期 against the deadline
+    pub due_flag: DueFlag,
+    /// 吹哨报到: the departments called and where each stands (staff only)
+    pub calls: Vec<CallView>,
 }
 
 /// Default category for a report that names none: 社区事务 › 其他.
@@ -87,7 +92,7 @@ const DESCRIPTION_MAX: usize = 2000;
 const DUPLICATE_DAYS: i64 = 7;
 const DUPLICATE_METRES: f64 = 100.0;
 
-fn bad(msg: &str) -> AppError {
+pub(crate) fn bad(msg: &str) -> AppError {
     AppError::Invalid(msg.to_owned())
 }
 
@@ -383,7 +388,7 @@ impl App {
 
     /// Appends a timeline event for `c` in state `c.state`.
     #[allow(clippy::too_many_arguments)]
-    async fn record(
+    pub(crate) async fn record(
         &self,
         conn: &mut Conn,
         c: &CaseRow,
@@ -414,7 +419,7 @@ impl App {
     }
 
     /// How `who` reaches `c`: staff in scope, the handler, the reporter.
-    fn reach_of(&self, who: &Principal, c: &CaseRow) -> Result<Reach, AppError> {
+    pub(crate) fn reach_of(&self, who: &Principal, c: &CaseRow) -> Result<Reach, AppError> {
         let scope: RegionCode = c
             .scope
             .parse()
@@ -448,7 +453,10 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let state = parse_state(&c.state)?;
-        let overdue = is_overdue(&c, state, crate::now());
+        let now = crate::now();
+        let overdue = is_overdue(&c, state, now);
+        let due_flag = rules::due_flag(state, c.created_at, c.due_at, now);
+        let calls = self.calls_of(&mut conn, &c, &reach, now).await?;
         let mut c = c;
         if matches!(reach, Reach::Reporter) {
             c.contact_sealed = None;
@@ -460,6 +468,8 @@ impl App {
             timeline,
             photos,
             overdue,
+            due_flag,
+            calls,
         })
     }
 
@@ -566,6 +576,7 @@ impl App {
             .step_in(&mut tx, who, id, step, input, &photos, actor, crate::now())
             .await?;
         tx.commit().await?;
+        self.ring();
         Ok(c)
     }
 
@@ -784,11 +795,11 @@ impl App {
                 _ => None,
             };
             if let Some(title) = told {
-                care_cards::notify(conn, r, "case", title, &c.number, Some(&link), now).await?;
+                notifications::notify(conn, r, "case", title, &c.number, Some(&link), now).await?;
             }
         }
         if handler && let Some(h) = c.handler_user_id {
-            care_cards::notify(
+            notifications::notify(
                 conn,
                 h,
                 "case",
@@ -817,6 +828,7 @@ impl App {
             .rate_in(&mut tx, who, id, (rating, comment), actor, crate::now())
             .await?;
         tx.commit().await?;
+        self.ring();
         Ok(c)
     }
 
@@ -901,7 +913,7 @@ impl App {
             .await?;
             if let Some(h) = c.handler_user_id {
                 let link = format!("/cases/{}", c.id);
-                care_cards::notify(&mut *tx, h, "case", "案件重办", &c.number, Some(&link), now)
+                notifications::notify(&mut *tx, h, "case", "案件重办", &c.number, Some(&link), now)
                     .await?;
             }
         }
@@ -922,7 +934,7 @@ impl App {
 }
 
 /// How a caller reaches a case.
-enum Reach {
+pub(crate) enum Reach {
     Staff(RegionCode),
     Handler(RegionCode),
     Reporter,

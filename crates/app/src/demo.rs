@@ -214,7 +214,19 @@ impl App {
                 Role::GridWorker,
                 seeded.grid_codes[1].clone(),
             ),
-            ("tuanshan", "团山街道管理员", Role::StreetAdmin, street),
+            (
+                "tuanshan",
+                "团山街道管理员",
+                Role::StreetAdmin,
+                street.clone(),
+            ),
+            (
+                "chengguan",
+                "团山街道综合行政执法队",
+                Role::DepartmentHandler,
+                street.clone(),
+            ),
+            ("shijian", "团山市场监管所", Role::DepartmentHandler, street),
             ("jumin", "居民", Role::Resident, community.clone()),
         ];
         let mut accounts = Vec::new();

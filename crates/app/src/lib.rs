@@ -12,15 +12,19 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod care_cards;
+pub mod case_deadlines;
 pub mod case_photos;
 pub mod case_suggest;
+pub mod case_whistle;
 pub mod cases;
 pub mod cases_dashboard;
 pub mod cases_export;
 pub mod demo;
 mod demo_cases;
 mod demo_residents;
+pub mod notifications;
 pub mod open311;
+pub mod outbound;
 pub mod party;
 pub mod pipl;
 pub mod places;
@@ -58,6 +62,8 @@ pub struct App {
     suggest: case_suggest::SuggestCache,
     /// signs the QR page's human checks (lives as long as the process)
     check_key: std::sync::Arc<[u8; 32]>,
+    /// rung after commits that notify someone (SSE, webhook)
+    bell: notifications::Bell,
 }
 
 impl std::fmt::Debug for dyn crypto::FieldCrypto {
@@ -76,6 +82,7 @@ impl App {
             blobs: Blobs::memory(),
             suggest: case_suggest::SuggestCache::default(),
             check_key: std::sync::Arc::new(secrets::process_key()),
+            bell: notifications::Bell::default(),
         }
     }
 

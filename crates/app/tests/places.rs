@@ -51,7 +51,18 @@ async fn seeded(db: Db) -> App {
         .unwrap()
         .expect("first seed");
     let names: Vec<&str> = accounts.iter().map(|a| a.0.as_str()).collect();
-    assert_eq!(names, ["shuji", "wangge1", "wangge2", "tuanshan", "jumin"]);
+    assert_eq!(
+        names,
+        [
+            "shuji",
+            "wangge1",
+            "wangge2",
+            "tuanshan",
+            "chengguan",
+            "shijian",
+            "jumin"
+        ]
+    );
     app
 }
 

@@ -69,6 +69,12 @@ pub struct ServeArgs {
     /// Largest request body in bytes
     #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+    /// Also send every notification to this gateway (http://host:port/path)
+    #[arg(long, env = "LINLI_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+    /// Shared secret signing webhook bodies (HMAC-SM3, X-Linli-Signature)
+    #[arg(long, env = "LINLI_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

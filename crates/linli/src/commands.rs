@@ -305,10 +305,59 @@ async fn serve_on(
         }
     });
 
+    let sweeper = app.clone();
+    tokio::spawn(async move {
+        // 临期 / 超期 warnings and late 报到 reminders, once a minute
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match sweeper.sweep_deadlines(linli_app::now()).await {
+                Ok(r) if r != Default::default() => tracing::info!(
+                    near_due = r.near_due,
+                    overdue = r.overdue,
+                    late_calls = r.late_calls,
+                    "deadline warnings sent"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
+            }
+        }
+    });
+
+    if let Some(url) = s.webhook_url.as_deref().filter(|u| !u.is_empty()) {
+        let hook = linli_web::webhook::Webhook::new(url, s.webhook_secret.as_deref())
+            .map_err(anyhow::Error::msg)?;
+        tokio::spawn(pump_webhook(app.clone(), hook));
+    }
+
     let router = linli_web::router(app.clone(), web);
     axum_serve(listener, router).await?;
     app.db().close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends new notifications to the webhook whenever the bell rings (and
+/// every 30 s regardless); a failing gateway is retried with backoff up
+/// to five minutes, the undelivered batch kept.
+async fn pump_webhook(app: App, hook: linli_web::webhook::Webhook) {
+    let mut bell = app.bell();
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match app.pump_outbound(&hook).await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(sent = n, "webhook delivered");
+                }
+                backoff = Duration::from_secs(1);
+                let _ = tokio::time::timeout(Duration::from_secs(30), bell.changed()).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in = ?backoff, "webhook failed");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(300));
+            }
+        }
+    }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {

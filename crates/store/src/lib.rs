@@ -13,6 +13,7 @@ pub mod audit;
 pub mod blobs;
 pub mod care_cards;
 pub mod cases;
+pub mod notifications;
 pub mod party;
 pub mod pipl;
 pub mod places;

@@ -210,3 +210,22 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
         .await?;
     Ok(row.try_get(0)?)
 }
+
+/// The enabled users holding `role` somewhere: (id, display name, the
+/// grant's scope code), for the caller to match scopes by its own rule.
+pub async fn holders_of(
+    conn: &mut Conn,
+    role: &str,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, g.scope_code FROM role_grants g
+         JOIN users u ON u.id = g.user_id
+         WHERE g.role = $1 AND u.disabled = 0 ORDER BY u.display_name, u.id",
+    )
+    .bind(role)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}

@@ -24,6 +24,7 @@ const MAP_JS: &str = include_str!("../assets/map.js");
 const PLACES_JS: &str = include_str!("../assets/places.js");
 const CARD_JS: &str = include_str!("../assets/card.js");
 const CASES_JS: &str = include_str!("../assets/cases.js");
+const INBOX_JS: &str = include_str!("../assets/inbox.js");
 const JS: &str = "text/javascript; charset=utf-8";
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> impl IntoResponse {
@@ -65,6 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/cases.js",
             get(|| async { asset(JS, CASES_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/inbox.js",
+            get(|| async { asset(JS, INBOX_JS.as_bytes()) }),
         )
         .route(
             "/static/app.css",

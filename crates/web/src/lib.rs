@@ -16,6 +16,7 @@ mod security;
 mod upload;
 mod util;
 mod views;
+pub mod webhook;
 
 use axum::Router;
 use linli_app::App;

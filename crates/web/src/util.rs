@@ -3,7 +3,6 @@
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use std::net::SocketAddr;
-use time::{OffsetDateTime, UtcOffset};
 
 /// The client address, for the audit log.
 pub fn client_ip(parts: &Parts) -> String {
@@ -16,12 +15,7 @@ pub fn client_ip(parts: &Parts) -> String {
 
 /// An instant as people in China read it (Asia/Shanghai, UTC+8, no DST).
 pub fn beijing_time(ms: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.to_offset(offset).format(&fmt).ok())
-        .unwrap_or_default()
+    linli_domain::time::beijing_minute(linli_domain::time::UnixMs(ms))
 }
 
 /// A redirect target from a query string, kept only when it is a path on

@@ -23,6 +23,9 @@ pub struct World {
     pub worker1: Principal,
     pub worker2: Principal,
     pub street: Principal,
+    /// two street departments (部门处置人员 over the street), for 吹哨报到
+    pub dept1: Principal,
+    pub dept2: Principal,
     pub resident: Principal,
     pub neighbour: Principal,
     /// a building in grid 1, WGS-84
@@ -89,6 +92,16 @@ pub async fn world(db: Db) -> World {
             Role::StreetAdmin,
             "220103008",
             user_id(&db, "tuanshan").await,
+        ),
+        dept1: who(
+            Role::DepartmentHandler,
+            "220103008",
+            user_id(&db, "chengguan").await,
+        ),
+        dept2: who(
+            Role::DepartmentHandler,
+            "220103008",
+            user_id(&db, "shijian").await,
         ),
         resident: who(Role::Resident, COMMUNITY, r1),
         neighbour: who(Role::Resident, COMMUNITY, r2),

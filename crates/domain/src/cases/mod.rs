@@ -5,14 +5,17 @@
 //! the services.
 
 mod calendar;
+mod deadline;
 mod indicators;
 mod kinds;
 pub mod photo;
 mod state;
 pub mod suggest;
 mod tally;
+pub mod whistle;
 
 pub use calendar::{Calendar, DayKind, Sla, china_date, date_key, day_key, due_at, time_left};
+pub use deadline::{DueFlag, NEAR_DUE_PERCENT, due_flag, near_due_at};
 pub use indicators::{Counts, Indicators, SatisfactionWeights, ratio};
 pub use kinds::{CaseKind, Channel, HandlerKind, Priority, case_number};
 pub use state::{CaseError, CaseState, Rating, Step, apply, reopens};

@@ -6,6 +6,7 @@ pub mod open311;
 pub mod photos;
 pub mod setup;
 pub mod stats;
+pub mod whistles;
 
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;

@@ -13,12 +13,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/residents/{id}/card",
-            get(card_history).post(issue_card).delete(revoke_card),
-        )
-        .route("/api/v1/notifications", get(notifications))
+    Router::new().route(
+        "/api/v1/residents/{id}/card",
+        get(card_history).post(issue_card).delete(revoke_card),
+    )
 }
 
 /// A new anti-wandering card.
@@ -142,49 +140,6 @@ pub async fn card_history(
                 revealed: s.revealed,
                 lng: s.lng_lat.map(|p| p.0),
                 lat: s.lng_lat.map(|p| p.1),
-            })
-            .collect(),
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NotificationOut {
-    pub id: i64,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub link: Option<String>,
-    /// unix ms
-    pub created_at: i64,
-    pub read: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Inbox {
-    pub unread: i64,
-    pub items: Vec<NotificationOut>,
-}
-
-/// The caller's in-app notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "accounts",
-    responses((status = 200, body = Inbox), (status = 401, body = ErrorBody)))]
-pub async fn notifications(
-    State(state): State<AppState>,
-    CurrentUser(u): CurrentUser,
-) -> Result<Json<Inbox>, WebError> {
-    let (items, unread) = state.app.notifications(&u).await?;
-    Ok(Json(Inbox {
-        unread,
-        items: items
-            .into_iter()
-            .map(|n| NotificationOut {
-                id: n.id,
-                kind: n.kind,
-                title: n.title,
-                body: n.body,
-                link: n.link,
-                created_at: n.created_at.0,
-                read: n.read,
             })
             .collect(),
     }))

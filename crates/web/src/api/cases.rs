@@ -231,8 +231,12 @@ pub struct CaseDetail {
     pub case: CaseOut,
     pub category: String,
     pub overdue: bool,
+    /// "" on time, 临期 (70 % of the allowed time gone) or 超期
+    pub due_flag: String,
     pub timeline: Vec<EventOut>,
     pub photos: Vec<PhotoOut>,
+    /// 吹哨报到: the departments called (staff and handlers only)
+    pub calls: Vec<super::case_whistle::CallOut>,
 }
 
 impl From<CaseView> for CaseDetail {
@@ -241,6 +245,8 @@ impl From<CaseView> for CaseDetail {
             photos: v.photos.into_iter().map(PhotoOut::from).collect(),
             category: v.category.name,
             overdue: v.overdue,
+            due_flag: v.due_flag.label_zh().to_owned(),
+            calls: v.calls.into_iter().map(Into::into).collect(),
             case: v.case.into(),
             timeline: v.timeline.into_iter().map(EventOut::from).collect(),
         }

@@ -7,7 +7,9 @@
 mod cards;
 mod case_photos;
 pub(crate) mod case_suggest;
+mod case_whistle;
 pub(crate) mod cases;
+mod notifications;
 mod pipl;
 mod places;
 mod registry;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(pipl::routes())
         .merge(cards::routes())
         .merge(cases::routes())
+        .merge(case_whistle::routes())
+        .merge(notifications::routes())
 }
 
 #[derive(OpenApi)]
@@ -59,11 +63,12 @@ pub fn routes() -> Router<AppState> {
           places::places_template, places::export_places, places::import_places,
           registry::list, registry::one, registry::create, registry::reveal, registry::move_to, registry::set_tags,
           registry::care_tags, registry::template, registry::export, registry::import,
-          cards::issue_card, cards::revoke_card, cards::card_history, cards::notifications,
+          cards::issue_card, cards::revoke_card, cards::card_history, notifications::notifications, notifications::mark_read, notifications::stream,
           registry::add_care_tag, registry::set_carer, registry::set_health,
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
           pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
-          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo, case_suggest::suggest),
+          cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo, case_suggest::suggest,
+          case_whistle::departments, case_whistle::whistle, case_whistle::report_in),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
@@ -73,11 +78,12 @@ pub fn routes() -> Router<AppState> {
         registry::TagOut, registry::ResidentOut, registry::ResidentList, registry::NewResident, registry::CreatedResident,
         registry::RevealRequest, registry::Revealed, registry::MoveRequest, registry::TagsRequest, registry::CareTagOut,
         registry::ResidentImportOut, cards::NewCard, cards::IssuedCardOut, cards::CardOut, cards::ScanOut,
-        cards::CardHistory, cards::NotificationOut, cards::Inbox, registry::NewCareTag,
+        cards::CardHistory, notifications::NotificationOut, notifications::Inbox, notifications::MarkRead, notifications::Marked, registry::NewCareTag,
         registry::CarerRequest, registry::HealthNote, pipl::CorrectionOut, pipl::MyDataOut,
         pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink,
         cases::NewCaseIn, cases::CaseOut, cases::EventOut, cases::CaseDetail, cases::CaseList, cases::StepIn,
-        cases::RatingIn, case_photos::PhotoOut, case_suggest::SuggestOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut)),
+        cases::RatingIn, case_photos::PhotoOut, case_suggest::SuggestOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut,
+        case_whistle::DepartmentOut, case_whistle::CallOut, case_whistle::WhistleIn, case_whistle::ReportInIn)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

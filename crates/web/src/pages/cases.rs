@@ -21,7 +21,9 @@ use linli_app::cases::{CaseCategory, CaseRow, CaseView, StepInput};
 use linli_app::cases_dashboard::Slice;
 use linli_domain::access::{Permission, RegionCode, allowed};
 use linli_domain::cases::photo::PhotoStage;
-use linli_domain::cases::{CaseKind, CaseState, Channel, HandlerKind, Priority, Rating, Step};
+use linli_domain::cases::{
+    CaseKind, CaseState, Channel, DueFlag, HandlerKind, Priority, Rating, Step,
+};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -59,6 +61,7 @@ struct CaseLine {
     created: String,
     due: String,
     overdue: bool,
+    near_due: bool,
 }
 
 fn label<T: std::str::FromStr>(s: &str, f: fn(T) -> &'static str) -> String {
@@ -90,6 +93,9 @@ fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
         created: beijing_time(c.created_at.0),
         due: c.due_at.map(|d| beijing_time(d.0)).unwrap_or_default(),
         overdue: state.is_some_and(|s| linli_app::cases::is_overdue(c, s, now)),
+        near_due: state.is_some_and(|s| {
+            linli_domain::cases::due_flag(s, c.created_at, c.due_at, now) == DueFlag::NearDue
+        }),
     }
 }
 
@@ -364,6 +370,8 @@ fn step_label(s: &str) -> String {
     match s {
         "submit" => "上报".to_owned(),
         "rate" => "评价".to_owned(),
+        "whistle" => "吹哨".to_owned(),
+        "report_in" => "部门报到".to_owned(),
         other => label(other, Step::label_zh),
     }
 }
@@ -390,6 +398,7 @@ struct OnePage {
     may_rate: bool,
     ratings: Vec<(&'static str, &'static str)>,
     rating: String,
+    whistle: super::case_whistle::WhistleBox,
     flash: Option<String>,
     flash_error: bool,
 }
@@ -429,8 +438,10 @@ async fn one_page(
     } else {
         Vec::new()
     };
+    let whistle = super::case_whistle::section(&state, &user, &v, staff).await?;
     let c = &v.case;
     let p = OnePage {
+        whistle,
         csrf: csrf.0,
         nav_user: Some(user.display_name.clone()),
         c: line(c, &cats),

@@ -3,8 +3,10 @@
 mod account;
 mod audit;
 mod cards;
+mod case_whistle;
 mod cases;
 mod home;
+mod inbox;
 mod login;
 mod me;
 mod places;
@@ -38,7 +40,9 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(cards::routes())
         .merge(me::routes())
+        .merge(inbox::routes())
         .merge(cases::routes())
+        .merge(case_whistle::routes())
 }
 
 /// A full Chinese page for an error status.
