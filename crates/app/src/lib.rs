@@ -14,6 +14,7 @@ pub mod auth;
 pub mod care_cards;
 pub mod case_deadlines;
 pub mod case_photos;
+pub mod case_setup;
 pub mod case_suggest;
 pub mod case_whistle;
 pub mod cases;

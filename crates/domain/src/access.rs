@@ -275,6 +275,9 @@ pub enum Permission {
     HandleCases,
     /// See the request dashboards (三率 and the GB/T 30428 indicators).
     ViewDashboard,
+    /// Set what the whole deployment's loop runs on: the category tree and
+    /// the holiday calendar (基础数据; routing rules are `ManageCases`).
+    ConfigureLoop,
 }
 
 impl Permission {
@@ -345,6 +348,7 @@ impl Permission {
                 Role::CommunitySecretary,
                 Role::DepartmentHandler,
             ],
+            Permission::ConfigureLoop => &[Role::DistrictAdmin, Role::SystemAdmin],
         }
     }
 }
@@ -355,6 +359,12 @@ pub fn allowed(grants: &[Grant], perm: Permission, target: &RegionCode) -> bool 
     grants
         .iter()
         .any(|g| perm.roles().contains(&g.role) && g.scope.covers(target))
+}
+
+/// Whether some grant carries `perm`, wherever it is scoped (for settings
+/// that belong to the whole deployment, not to a node).
+pub fn holds(grants: &[Grant], perm: Permission) -> bool {
+    grants.iter().any(|g| perm.roles().contains(&g.role))
 }
 
 /// Whether `grants` give `perm` anywhere on `target`'s branch — over it,

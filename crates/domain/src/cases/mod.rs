@@ -9,6 +9,7 @@ mod deadline;
 mod indicators;
 mod kinds;
 pub mod photo;
+pub mod setup;
 mod state;
 pub mod suggest;
 mod tally;

@@ -231,3 +231,50 @@ pub async fn confirmed_examples(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
+
+/// Changes a category's name, deadlines and whether it takes new cases.
+pub async fn update_category(conn: &mut Conn, c: &Category) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE case_categories SET name = $1, deadline_days = $2, urgent_hours = $3, active = $4
+         WHERE id = $5",
+    )
+    .bind(&c.name)
+    .bind(c.deadline_days)
+    .bind(c.urgent_hours)
+    .bind(flag(c.active))
+    .bind(c.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes the rule for a category on a node; false when there was none.
+pub async fn delete_route(
+    conn: &mut Conn,
+    category_id: i64,
+    scope: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM case_routes WHERE category_id = $1 AND scope = $2")
+        .bind(category_id)
+        .bind(scope)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces a year's calendar entries (`YYYY-MM-DD`, kind, name).
+pub async fn replace_year(
+    conn: &mut Conn,
+    year: i32,
+    days: &[(String, String, String)],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day < $2")
+        .bind(format!("{year:04}-01-01"))
+        .bind(format!("{:04}-01-01", year + 1))
+        .execute(&mut *conn)
+        .await?;
+    for (day, kind, name) in days {
+        set_calendar_day(conn, day, Some((kind, name))).await?;
+    }
+    Ok(())
+}

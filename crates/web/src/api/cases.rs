@@ -38,7 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/photos/{photo}", get(photo))
         .route("/api/v1/cases/{id}/rating", post(rate))
         .route("/api/v1/cases/{id}/duplicates", get(duplicates))
-        .route("/api/v1/case-categories", get(categories))
+        .route(
+            "/api/v1/case-categories",
+            get(categories).post(super::case_setup::add_category),
+        )
         .route(
             "/api/v1/case-categories/suggest",
             get(super::case_suggest::suggest),

@@ -6,6 +6,7 @@
 
 mod cards;
 mod case_photos;
+mod case_setup;
 pub(crate) mod case_suggest;
 mod case_whistle;
 pub(crate) mod cases;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cards::routes())
         .merge(cases::routes())
         .merge(case_whistle::routes())
+        .merge(case_setup::routes())
         .merge(notifications::routes())
 }
 
@@ -68,7 +70,9 @@ pub fn routes() -> Router<AppState> {
           pipl::household, pipl::household_xlsx, pipl::request_correction, pipl::open_corrections, pipl::resolve,
           pipl::link_account, cases::submit, cases::list, cases::one, cases::step, cases::rate,
           cases::duplicates, cases::categories, cases::dashboard, cases::dashboard_xlsx, case_photos::photo, case_suggest::suggest,
-          case_whistle::departments, case_whistle::whistle, case_whistle::report_in),
+          case_whistle::departments, case_whistle::whistle, case_whistle::report_in,
+          case_setup::list_routes, case_setup::put_route, case_setup::delete_route, case_setup::get_year,
+          case_setup::put_year, case_setup::add_category, case_setup::change_category),
     components(schemas(Me, RoleGrant, Token, NewToken, CreatedToken, AuditRow, RegionView, RegionWithChildren, ErrorBody, ErrorItem,
         crate::views::GridView, crate::views::BuildingView, crate::views::CommunityOut, crate::views::UnitView,
         crate::views::DwellingView, crate::views::ReportOut, crate::views::OverlapOut, crate::views::MisplacedOut,
@@ -83,7 +87,8 @@ pub fn routes() -> Router<AppState> {
         pipl::CorrectionRequest, pipl::Created, pipl::OpenCorrection, pipl::Resolution, pipl::AccountLink,
         cases::NewCaseIn, cases::CaseOut, cases::EventOut, cases::CaseDetail, cases::CaseList, cases::StepIn,
         cases::RatingIn, case_photos::PhotoOut, case_suggest::SuggestOut, cases::CategoryOut, cases::IndicatorsOut, cases::SliceOut, cases::DashboardOut,
-        case_whistle::DepartmentOut, case_whistle::CallOut, case_whistle::WhistleIn, case_whistle::ReportInIn)),
+        case_whistle::DepartmentOut, case_whistle::CallOut, case_whistle::WhistleIn, case_whistle::ReportInIn,
+        case_setup::RouteIo, case_setup::DayIo, case_setup::NewCategoryIn, case_setup::CategoryPatch)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

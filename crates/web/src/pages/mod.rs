@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod cards;
+mod case_setup;
 mod case_whistle;
 mod cases;
 mod home;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(cases::routes())
         .merge(case_whistle::routes())
+        .merge(case_setup::routes())
 }
 
 /// A full Chinese page for an error status.
