@@ -6,6 +6,7 @@ const FILES: &[&str] = &[
     "htmx.org/dist/htmx.min.js",
     "leaflet/dist/leaflet.js",
     "leaflet/dist/leaflet.css",
+    "echarts/dist/echarts.min.js",
 ];
 
 fn main() {

@@ -400,8 +400,15 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   const result = await phoneJpeg(worker, 800, 600);
   await step(worker, 'handle', '已联系物业用清洗剂冲洗', { name: 'after.jpg', mimeType: 'image/jpeg', buffer: result });
   assert.equal(await worker.locator('#case-photos img').count(), 2, 'the report photo and the result');
+  // the reporter's page is open: the inbox badge counts the closing live (SSE)
+  await resident.goto(caseUrl);
+  await resident.waitForFunction(() => document.getElementById('inbox-unread').dataset.newest !== undefined);
+  const unreadBefore = Number(await resident.textContent('#inbox-unread'));
   await step(staff, 'verify_pass', '现场核查通过');
   assert.equal(await staff.getAttribute('#case-state', 'data-state'), 'closed');
+  await resident.waitForFunction((n) => Number(document.getElementById('inbox-unread').textContent) === n + 1,
+    unreadBefore, { timeout: 15000 });
+  assert.ok(await resident.isVisible('#inbox-unread'), 'the badge shows without a reload');
   await shot(staff, 'case-closed');
 
   await resident.goto(caseUrl);
@@ -420,6 +427,13 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   assert.equal(received, before.total.received + 1);
   assert.equal(closed, before.total.closed + 1);
   assert.match(await staff.textContent('#indicators'), /满意率/);
+  // the trend (ECharts, SVG) and the grids' heat map are drawn
+  await staff.waitForSelector('#trend svg');
+  assert.ok(Number(await staff.getAttribute('#trend', 'data-points')) >= 1);
+  await staff.waitForFunction(() => Number(document.getElementById('heat').dataset.grids) > 0, null, { timeout: 15000 });
+  const heat = JSON.parse(await staff.getAttribute('#heat', 'data-heat'));
+  assert.ok(heat.counts['220103008003001'] >= 1, 'grid 1 counts the new case');
+  assert.ok((await staff.locator('#heat path.heat-grid').count()) >= 2, 'every grid is coloured');
   await shot(staff, 'dashboard');
   globalThis.plantedPersonal = [...(globalThis.plantedPersonal || []), '13700001234'];
   for (const p of [staff, resident, worker]) await p.context().close();

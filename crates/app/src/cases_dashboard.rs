@@ -35,7 +35,12 @@ pub struct Dashboard {
     pub by_handler: Vec<Slice>,
     pub by_area: Vec<Slice>,
     pub by_month: Vec<Slice>,
+    /// day by day, for periods of at most [`DAILY_DAYS`] (else empty)
+    pub by_day: Vec<Slice>,
 }
+
+/// The longest period the trend shows day by day.
+pub const DAILY_DAYS: i64 = 92;
 
 /// The longest period one dashboard covers.
 const MAX_DAYS: i64 = 3 * 366;
@@ -83,6 +88,11 @@ impl App {
         let depth = linli_domain::cases::child_depth(prefix.len());
         let areas = sum(Breakdown::Children(depth)).await?;
         let months = sum(Breakdown::Month).await?;
+        let days = if (to - from).whole_days() < DAILY_DAYS {
+            sum(Breakdown::Day).await?
+        } else {
+            Vec::new()
+        };
         let names: BTreeMap<String, String> = setup::categories(&mut conn)
             .await?
             .into_iter()
@@ -157,6 +167,13 @@ impl App {
             by_month: keyed(months, &|k| {
                 if k.len() == 6 {
                     format!("{}-{}", &k[..4], &k[4..])
+                } else {
+                    k.to_owned()
+                }
+            }),
+            by_day: keyed(days, &|k| {
+                if k.len() == 8 {
+                    format!("{}-{}-{}", &k[..4], &k[4..6], &k[6..])
                 } else {
                     k.to_owned()
                 }

@@ -360,14 +360,29 @@ async fn pump_webhook(app: App, hook: linli_web::webhook::Webhook) {
     }
 }
 
+/// Serves until SIGINT/SIGTERM; then lets requests finish for at most
+/// ten seconds (a live event stream would otherwise hold the exit for
+/// up to its ten-minute life).
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
-    axum::serve(
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server failed")
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    tokio::select! {
+        r = server => r.context("server failed"),
+        () = async {
+            let _ = stopping.wait_for(|s| *s).await;
+            tokio::time::sleep(Duration::from_secs(10)).await;
+        } => {
+            tracing::info!("requests still open after 10 s: stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown_signal() {

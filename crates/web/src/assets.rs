@@ -1,4 +1,4 @@
-//! Static assets embedded in the binary: htmx and Leaflet from npm
+//! Static assets embedded in the binary: htmx, Leaflet and ECharts from npm
 //! (web/package.json), our stylesheet and scripts. No CDN: deployments are often on intranets.
 
 use crate::AppState;
@@ -19,12 +19,17 @@ const LEAFLET_CSS: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../web/node_modules/leaflet/dist/leaflet.css"
 ));
+const ECHARTS_JS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/node_modules/echarts/dist/echarts.min.js"
+));
 const APP_CSS: &str = include_str!("../assets/app.css");
 const MAP_JS: &str = include_str!("../assets/map.js");
 const PLACES_JS: &str = include_str!("../assets/places.js");
 const CARD_JS: &str = include_str!("../assets/card.js");
 const CASES_JS: &str = include_str!("../assets/cases.js");
 const INBOX_JS: &str = include_str!("../assets/inbox.js");
+const DASHBOARD_JS: &str = include_str!("../assets/dashboard.js");
 const JS: &str = "text/javascript; charset=utf-8";
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> impl IntoResponse {
@@ -66,6 +71,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/static/cases.js",
             get(|| async { asset(JS, CASES_JS.as_bytes()) }),
+        )
+        .route(
+            "/static/echarts.min.js",
+            get(|| async { asset(JS, ECHARTS_JS) }),
+        )
+        .route(
+            "/static/dashboard.js",
+            get(|| async { asset(JS, DASHBOARD_JS.as_bytes()) }),
         )
         .route(
             "/static/inbox.js",

@@ -2,9 +2,9 @@
 //! with its timeline and the steps the caller may take, the reporter's
 //! rating, and the dashboard (三率 and the GB/T 30428 indicators).
 
-use super::{page, parse_code, redirect_with};
+use super::{page, redirect_with};
 use crate::AppState;
-use crate::api::cases::{CaseParams, DashboardParams, NewCaseIn};
+use crate::api::cases::{CaseParams, NewCaseIn};
 use crate::auth::CurrentUser;
 use crate::csrf::CsrfToken;
 use crate::error::WebError;
@@ -18,7 +18,6 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use linli_app::AppError;
 use linli_app::cases::{CaseCategory, CaseRow, CaseView, StepInput};
-use linli_app::cases_dashboard::Slice;
 use linli_domain::access::{Permission, RegionCode, allowed};
 use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
@@ -43,7 +42,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/photos/{photo}", get(photo))
         .route("/cases/{id}/rate", post(rate))
-        .route("/dashboard", get(dashboard_page))
 }
 
 /// A case as a list row or a page header shows it.
@@ -649,131 +647,4 @@ async fn rate(
         Err(e) => Err(AppError::Invalid(e.to_string())),
     };
     redirect_with(&format!("/cases/{id}"), Vec::new(), r)
-}
-
-/// An indicator with its formula, as the dashboard explains it.
-struct Figure {
-    name: &'static str,
-    formula: &'static str,
-    value: String,
-    /// 0–100 for the bar
-    bar: u32,
-}
-
-fn pct(x: Option<f64>) -> (String, u32) {
-    match x {
-        Some(v) => (
-            format!("{:.2}%", v * 100.0),
-            (v * 100.0).clamp(0.0, 100.0) as u32,
-        ),
-        None => ("—".to_owned(), 0),
-    }
-}
-
-fn figures(s: &Slice) -> Vec<Figure> {
-    let rows = s.indicators.labelled();
-    rows.into_iter()
-        .map(|(name, formula, v)| {
-            let (value, bar) = pct(v);
-            Figure {
-                name,
-                formula,
-                value,
-                bar,
-            }
-        })
-        .collect()
-}
-
-/// One breakdown row: label, received, closed, 满意率, 结案率, 返工 count.
-struct Row {
-    label: String,
-    received: u64,
-    closed: u64,
-    satisfaction: String,
-    closure: String,
-    reworked: u64,
-}
-
-fn rows(v: &[Slice]) -> Vec<Row> {
-    v.iter()
-        .map(|s| Row {
-            label: s.label.clone(),
-            received: s.counts.received,
-            closed: s.counts.closed,
-            satisfaction: pct(s.indicators.satisfaction_rate).0,
-            closure: pct(s.indicators.closure_rate).0,
-            reworked: s.counts.reworked,
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    csrf: String,
-    nav_user: Option<String>,
-    code: String,
-    from: String,
-    to: String,
-    received: u64,
-    closed: u64,
-    open_now: i64,
-    overdue_now: i64,
-    figures: Vec<Figure>,
-    /// (title, rows)
-    breakdowns: Vec<(&'static str, Vec<Row>)>,
-}
-
-#[derive(Deserialize)]
-struct DashboardQuery {
-    code: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-}
-
-async fn dashboard_page(
-    State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    CurrentUser(user): CurrentUser,
-    Query(q): Query<DashboardQuery>,
-) -> Result<Response, WebError> {
-    let code = match q.code.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => parse_code(c)?,
-        None => match user
-            .grants
-            .iter()
-            .find(|g| Permission::ViewDashboard.roles().contains(&g.role))
-        {
-            Some(g) => g.scope.clone(),
-            None => return Err(WebError::Forbidden),
-        },
-    };
-    let params = DashboardParams {
-        code: code.to_string(),
-        from: q.from,
-        to: q.to,
-    };
-    let (from, to) = params.period()?;
-    let d = state.app.dashboard(&user, &code, from, to).await?;
-    let p = DashboardPage {
-        csrf: csrf.0,
-        nav_user: Some(user.display_name),
-        code: code.to_string(),
-        from: from.to_string(),
-        to: to.to_string(),
-        received: d.total.counts.received,
-        closed: d.total.counts.closed,
-        open_now: d.open_now,
-        overdue_now: d.overdue_now,
-        figures: figures(&d.total),
-        breakdowns: vec![
-            ("按区域", rows(&d.by_area)),
-            ("按类别", rows(&d.by_category)),
-            ("按来源渠道", rows(&d.by_channel)),
-            ("按处置主体", rows(&d.by_handler)),
-            ("按月份", rows(&d.by_month)),
-        ],
-    };
-    page(StatusCode::OK, &p)
 }

@@ -6,6 +6,7 @@ mod cards;
 mod case_setup;
 mod case_whistle;
 mod cases;
+mod dashboard;
 mod home;
 mod inbox;
 mod login;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cases::routes())
         .merge(case_whistle::routes())
         .merge(case_setup::routes())
+        .merge(dashboard::routes())
 }
 
 /// A full Chinese page for an error status.

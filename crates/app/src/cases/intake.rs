@@ -1,0 +1,266 @@
+//! Intake (上报): where a new case lies, its category (named, suggested
+//! or 其他), its deadline by the calendar, and the one transaction that
+//! files it with its timeline event, photos, roll-ups and audit record.
+
+use super::*;
+
+impl App {
+    pub(crate) async fn calendar(&self, conn: &mut Conn) -> Result<rules::Calendar, AppError> {
+        let days = setup::calendar_days(conn).await?;
+        let parsed = days.iter().filter_map(|(d, k, _)| {
+            let day = linli_domain::registry::parse_date(d)?;
+            Some((day, k.parse().ok()?))
+        });
+        Ok(rules::Calendar::new(parsed))
+    }
+
+    pub(super) async fn due(
+        &self,
+        conn: &mut Conn,
+        from: UnixMs,
+        cat: &Category,
+        p: Priority,
+    ) -> Result<UnixMs, AppError> {
+        let sla = match p {
+            Priority::Urgent => Sla::Hours(u32::try_from(cat.urgent_hours).unwrap_or(24)),
+            Priority::Normal => Sla::WorkingDays(u32::try_from(cat.deadline_days).unwrap_or(5)),
+        };
+        Ok(rules::due_at(from, sla, &self.calendar(conn).await?))
+    }
+
+    /// Where a new case lies: (community, scope, grid id, WGS-84 point).
+    async fn place(
+        &self,
+        conn: &mut Conn,
+        input: &NewCase,
+    ) -> Result<(RegionCode, RegionCode, Option<i64>, Option<LngLat>), AppError> {
+        if let Some(d) = input.dwelling_id {
+            let b = places::building_of_dwelling(conn, d)
+                .await?
+                .ok_or_else(|| bad("所选住户不存在"))?;
+            let b = places::building_by_id(conn, b)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let point = match (b.lng, b.lat) {
+                (Some(lng), Some(lat)) => LngLat::parse(lng, lat).ok(),
+                _ => None,
+            };
+            return Ok((b.community, b.scope, b.grid_id, point));
+        }
+        let point = input.location.map(Location::wgs84).transpose()?;
+        // the index is in memory (warmed before the transaction began), the
+        // grid row comes through the transaction's own connection: a
+        // transaction never waits for a second pool connection
+        let grid = match point {
+            Some(p) => match self.grid_index().await?.locate_all(p).as_slice() {
+                [id] => places::grid_by_id(conn, *id).await?,
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(g) = grid {
+            let community = g.code.community().ok_or(AppError::NotFound)?;
+            return Ok((community, g.code, Some(g.id), point));
+        }
+        // outside every grid: the community's intake queue, never lost
+        let community = input
+            .community
+            .as_ref()
+            .and_then(RegionCode::community)
+            .ok_or_else(|| bad("位置不在任何网格内,请注明所属社区"))?;
+        if linli_store::regions::get(conn, &community).await?.is_none()
+            && places::grids_of(conn, &community).await?.is_empty()
+        {
+            return Err(bad("所属社区不存在"));
+        }
+        Ok((community.clone(), community, None, point))
+    }
+
+    /// 上报: files a new case. With an idempotency key the same key
+    /// returns the first case instead of creating another.
+    pub async fn submit_case(
+        &self,
+        who: Option<&Principal>,
+        input: &NewCase,
+        actor: &Actor,
+    ) -> Result<(CaseRow, bool), AppError> {
+        self.grid_index().await?;
+        if input.category.is_none() {
+            self.category_model().await?;
+        }
+        let photos = self.ready_photos(&input.photos).await?;
+        let mut tx = self.db.begin().await?;
+        let out = self
+            .submit_in(&mut tx, who, input, &photos, actor, crate::now())
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// [`App::submit_case`] inside the caller's transaction, at `now`.
+    pub(crate) async fn submit_in(
+        &self,
+        tx: &mut Conn,
+        who: Option<&Principal>,
+        input: &NewCase,
+        photos: &[ReadyPhoto],
+        actor: &Actor,
+        now: UnixMs,
+    ) -> Result<(CaseRow, bool), AppError> {
+        let description = input.description.trim();
+        if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
+            return Err(bad("请填写诉求内容(不超过 2000 字)"));
+        }
+        if description
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+        {
+            return Err(bad("诉求内容含有不可见的控制字符"));
+        }
+        self.check_channel(who, input.channel)?;
+        let contact = match input
+            .contact_phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+        {
+            Some(p) => Some(Phone::parse(p).map_err(|e| AppError::Invalid(e.to_string()))?),
+            None if who.is_none() => return Err(bad("匿名上报须留联系电话")),
+            None => None,
+        };
+        let reporter_name = match input.reporter_name.trim() {
+            "" => who.map_or_else(|| "匿名".to_owned(), |p| p.display_name.clone()),
+            n => linli_domain::places::clean_name(n, 30).map_err(|_| bad("姓名不超过 30 字"))?,
+        };
+        let key_hash = input.idempotency_key.as_deref().map(|k| {
+            let owner = who.map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
+            sm3_hex(format!("{owner}\u{0}{}", k.trim()).as_bytes())
+        });
+        if let Some(h) = &key_hash
+            && let Some(id) = store::case_for_key(&mut *tx, h).await?
+        {
+            let c = store::case_by_id(&mut *tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok((c, false));
+        }
+        let (cat, suggested) = self.intake_category(&mut *tx, input, description).await?;
+        let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
+        let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
+        let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
+        let (contact_sealed, contact_masked) = match &contact {
+            Some(p) => (
+                Some(self.crypto()?.seal(Field::Phone, p.expose())?),
+                Some(p.masked()),
+            ),
+            None => (None, None),
+        };
+        let mut c = CaseRow {
+            id: 0,
+            number,
+            community: community.to_string(),
+            scope: scope.to_string(),
+            grid_id,
+            category_id: cat.id,
+            kind: input.kind.as_str().to_owned(),
+            channel: input.channel.as_str().to_owned(),
+            priority: input.priority.as_str().to_owned(),
+            state: CaseState::Submitted.as_str().to_owned(),
+            description: description.to_owned(),
+            address: input.address.trim().chars().take(200).collect(),
+            lng_e7: point.map(|p| e7(p.lng)),
+            lat_e7: point.map(|p| e7(p.lat)),
+            dwelling_id: input.dwelling_id,
+            reporter_id: who.map(|p| p.user_id).filter(|id| *id > 0),
+            reporter_name,
+            contact_sealed,
+            contact_masked,
+            handler_kind: None,
+            handler_name: None,
+            handler_user_id: None,
+            merged_into: None,
+            due_at: Some(self.due(&mut *tx, now, &cat, input.priority).await?),
+            accepted_at: None,
+            closed_at: None,
+            dispatches: 0,
+            handlings: 0,
+            closings: 0,
+            reworks: 0,
+            reopens: 0,
+            postponements: 0,
+            rating: None,
+            rating_comment: None,
+            rated_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        c.id = store::insert_case(&mut *tx, &c).await?;
+        if let Some(h) = &key_hash {
+            store::remember_key(&mut *tx, h, c.id, now).await?;
+        }
+        if let Some(k) = input.api_key_id {
+            store::open311::set_case_key(&mut *tx, c.id, k).await?;
+        }
+        let note = match suggested {
+            Some(p) => format!(
+                "{}:{}(自动分类,置信度 {p}%)",
+                input.kind.label_zh(),
+                cat.name
+            ),
+            None => format!("{}:{}", input.kind.label_zh(), cat.name),
+        };
+        let ev = self
+            .record(&mut *tx, &c, "submit", None, &note, true, actor, now)
+            .await?;
+        self.attach_photos(&mut *tx, (c.id, ev), PhotoStage::Report, photos, now)
+            .await?;
+        count(&mut *tx, &c, now, &[(rules::Counter::Received, 1)]).await?;
+        audit::append(
+            &mut *tx,
+            event(
+                actor,
+                "case.submit",
+                format!("case:{}", c.id),
+                c.number.clone(),
+            ),
+            now,
+        )
+        .await?;
+        Ok((c, true))
+    }
+
+    /// The category a new case files under: the one named, else the
+    /// model's suggestion (with its confidence in percent), else 其他.
+    async fn intake_category(
+        &self,
+        tx: &mut Conn,
+        input: &NewCase,
+        description: &str,
+    ) -> Result<(Category, Option<u32>), AppError> {
+        let usable = |c: Option<Category>| c.filter(|c| c.active && c.parent_id.is_some());
+        if let Some(code) = input.category.as_deref() {
+            let cat = usable(setup::category_by_code(&mut *tx, code).await?)
+                .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
+            return Ok((cat, None));
+        }
+        if let Some(s) = self.suggest_category(description)
+            && let Some(cat) = usable(setup::category_by_code(&mut *tx, &s.code).await?)
+        {
+            let pct = (s.confidence * 100.0).round().clamp(0.0, 100.0) as u32;
+            return Ok((cat, Some(pct)));
+        }
+        let cat = usable(setup::category_by_code(&mut *tx, UNSORTED).await?)
+            .ok_or_else(|| AppError::Internal("category 1007 is missing".into()))?;
+        Ok((cat, None))
+    }
+
+    /// Who may file through which channel.
+    fn check_channel(&self, who: Option<&Principal>, ch: Channel) -> Result<(), AppError> {
+        let staff = who.is_some_and(|p| p.grants.iter().any(|g| g.role.is_staff()));
+        match ch {
+            Channel::Resident => Ok(()),
+            Channel::Patrol | Channel::Phone | Channel::MeetingDay if staff => Ok(()),
+            Channel::Api | Channel::Open311 if who.is_some() => Ok(()),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// 诉求看板: the trend (ECharts) and, for a community, its grids coloured by
+// the cases received in the period (Leaflet over the community map).
+(function () {
+  "use strict";
+  function data(el, name) {
+    try { return JSON.parse(el.dataset[name] || "null"); } catch (_) { return null; }
+  }
+
+  var trendEl = document.getElementById("trend");
+  var t = trendEl && data(trendEl, "trend");
+  if (trendEl && t && window.echarts) {
+    var chart = window.echarts.init(trendEl, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: ["受理", "结案", "满意率"] },
+      grid: { left: 48, right: 48, top: 36, bottom: 32 },
+      xAxis: { type: "category", data: t.labels },
+      yAxis: [
+        { type: "value", name: "件", minInterval: 1 },
+        { type: "value", name: "%", min: 0, max: 100 }
+      ],
+      series: [
+        { name: "受理", type: "bar", data: t.received, itemStyle: { color: "#2f6fde" } },
+        { name: "结案", type: "bar", data: t.closed, itemStyle: { color: "#1a9e5f" } },
+        { name: "满意率", type: "line", yAxisIndex: 1, data: t.satisfaction, connectNulls: true, itemStyle: { color: "#c8102e" } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    trendEl.dataset.points = String(t.labels.length);
+  }
+
+  var heatEl = document.getElementById("heat");
+  var h = heatEl && data(heatEl, "heat");
+  if (!heatEl || !h || !window.L) return;
+  var max = 0;
+  Object.keys(h.counts).forEach(function (k) { max = Math.max(max, h.counts[k]); });
+  // white → deep red by the share of the busiest grid
+  function colour(n) {
+    var s = max ? n / max : 0;
+    var g = Math.round(245 - 200 * s), b = Math.round(240 - 200 * s);
+    return "rgb(230," + g + "," + b + ")";
+  }
+  var map = L.map(heatEl, { attributionControl: false });
+  if (heatEl.dataset.tiles) L.tileLayer(heatEl.dataset.tiles, { maxZoom: 19 }).addTo(map);
+  fetch(h.src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    .then(function (fc) {
+      var grids = fc.features.filter(function (f) { return f.properties.kind === "grid"; });
+      var layer = L.geoJSON({ type: "FeatureCollection", features: grids }, {
+        style: function (f) {
+          var n = h.counts[f.properties.code] || 0;
+          return { className: "heat-grid", color: "#555", weight: 1, fillColor: colour(n), fillOpacity: 0.85 };
+        },
+        onEachFeature: function (f, l) {
+          var n = h.counts[f.properties.code] || 0;
+          l.bindTooltip(f.properties.name + ":" + n + " 件", { sticky: true });
+        }
+      }).addTo(map);
+      if (grids.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+      heatEl.dataset.grids = String(grids.length);
+    })
+    .catch(function () {
+      heatEl.textContent = "地图数据加载失败,请刷新重试";
+      heatEl.dataset.grids = "error";
+    });
+})();
