@@ -256,6 +256,7 @@ impl App {
                 contact_phone: Some(format!("139{:08}", 10_000_000 + rng.next(89_999_999))),
                 idempotency_key: None,
                 api_key_id: None,
+                media_url: None,
                 photos: Vec::new(),
             };
             let a = who.map_or_else(

@@ -41,6 +41,8 @@ pub struct Submission {
     pub kind: Option<String>,
     /// attribute[community]: for a point no grid holds
     pub community: Option<String>,
+    /// a link to the partner's media (kept and echoed, never fetched)
+    pub media_url: String,
 }
 
 /// The public part of a request.
@@ -60,6 +62,7 @@ pub struct PublicRequest {
     /// WGS-84
     pub lat: Option<f64>,
     pub long: Option<f64>,
+    pub media_url: Option<String>,
 }
 
 /// What GET requests filters by (the spec's arguments, parsed).
@@ -212,6 +215,7 @@ impl App {
             contact_phone: Some(s.phone.clone()).filter(|p| !p.trim().is_empty()),
             idempotency_key: None,
             api_key_id: Some(key.id),
+            media_url: Some(s.media_url.clone()).filter(|u| !u.trim().is_empty()),
             photos: Vec::new(),
         };
         let actor = Actor {
@@ -265,10 +269,12 @@ impl App {
         .await?;
         let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
         let mut notes = store::last_public_notes(&mut conn, &ids).await?;
+        let mut media = store::media_urls(&mut conn, &ids).await?;
         rows.into_iter()
             .map(|c| {
                 let note = notes.remove(&c.id);
-                public_request(c, note, &cats)
+                let url = media.remove(&c.id);
+                public_request(c, note, url, &cats)
             })
             .collect()
     }
@@ -283,7 +289,8 @@ impl App {
         let note = store::last_public_notes(&mut conn, &[c.id])
             .await?
             .remove(&c.id);
-        public_request(c, note, &cats)
+        let url = store::media_urls(&mut conn, &[c.id]).await?.remove(&c.id);
+        public_request(c, note, url, &cats)
     }
 }
 
@@ -291,6 +298,7 @@ impl App {
 fn public_request(
     c: CaseRow,
     last_note: Option<String>,
+    media_url: Option<String>,
     cats: &[setup::Category],
 ) -> Result<PublicRequest, AppError> {
     let state = crate::cases::parse_state(&c.state)?;
@@ -312,5 +320,6 @@ fn public_request(
         address: c.address,
         lat: c.lat_e7.map(|v| v as f64 / 1e7),
         long: c.lng_e7.map(|v| v as f64 / 1e7),
+        media_url,
     })
 }

@@ -176,7 +176,7 @@ fn request_json(r: &PublicRequest) -> Value {
         "zipcode": Value::Null,
         "lat": r.lat,
         "long": r.long,
-        "media_url": Value::Null,
+        "media_url": r.media_url,
     })
 }
 
@@ -366,6 +366,7 @@ async fn post_requests(
         description: text("description"),
         kind: arg(&ps, "attribute[kind]").map(str::to_owned),
         community: arg(&ps, "attribute[community]").map(str::to_owned),
+        media_url: text("media_url"),
     };
     match state
         .app

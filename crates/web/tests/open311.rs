@@ -120,6 +120,60 @@ db_test!(georeport_v2, |db: Db| async move {
         .await;
     assert_eq!(r.status, 201, "the first attribute[kind] wins: {}", r.body);
 
+    // media_url: a plain web link is kept and echoed (never fetched); a
+    // script or data URL is the spec's 400
+    let media = "https://img.example.cn/12345/photo-1.jpg";
+    let r = c
+        .post_raw(
+            "/open311/v2/requests.json",
+            ctype,
+            form(
+                key.expose(),
+                &format!(
+                    "&media_url={}",
+                    media.replace(':', "%3A").replace('/', "%2F")
+                ),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let with_media = r.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = c
+        .get(&format!("/open311/v2/requests/{with_media}.json"))
+        .await;
+    assert_eq!(one.json()[0]["media_url"], media, "{}", one.body);
+    let onex = c
+        .get(&format!("/open311/v2/requests/{with_media}.xml"))
+        .await;
+    assert!(
+        onex.body
+            .contains(&format!("<media_url>{media}</media_url>")),
+        "{}",
+        onex.body
+    );
+    for bad in [
+        "javascript%3Aalert(1)",
+        "data%3Aimage%2Fpng%3Bbase64%2CAAAA",
+    ] {
+        let r = c
+            .post_raw(
+                "/open311/v2/requests.json",
+                ctype,
+                form(key.expose(), &format!("&media_url={bad}")),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(
+            r.json()[0]["description"]
+                .as_str()
+                .unwrap()
+                .contains("附件链接")
+        );
+    }
+
     // the case landed in grid 1, filed by the key; staff see it in the loop
     let case = c.app.open311_request(&id).await.unwrap();
     assert!(case.open && case.status_notes.starts_with("已上报"));

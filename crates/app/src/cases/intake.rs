@@ -118,6 +118,10 @@ impl App {
             return Err(bad("诉求内容含有不可见的控制字符"));
         }
         self.check_channel(who, input.channel)?;
+        let media_url = match input.media_url.as_deref() {
+            Some(u) => rules::media::media_url(u).map_err(|e| AppError::Invalid(e.to_string()))?,
+            None => None,
+        };
         let contact = match input
             .contact_phone
             .as_deref()
@@ -199,6 +203,9 @@ impl App {
         }
         if let Some(k) = input.api_key_id {
             store::open311::set_case_key(&mut *tx, c.id, k).await?;
+        }
+        if let Some(url) = &media_url {
+            store::open311::set_media_url(&mut *tx, c.id, url).await?;
         }
         let note = match suggested {
             Some(p) => format!(

@@ -50,6 +50,8 @@ pub struct NewCase {
     pub idempotency_key: Option<String>,
     /// the Open311 api_key that files it
     pub api_key_id: Option<i64>,
+    /// a link to media the partner keeps (Open311 `media_url`), never fetched
+    pub media_url: Option<String>,
     /// photos (随手拍), at most nine
     pub photos: Vec<PhotoUpload>,
 }
@@ -85,6 +87,8 @@ pub struct CaseView {
     pub due_flag: DueFlag,
     /// 吹哨报到: the departments called and where each stands (staff only)
     pub calls: Vec<CallView>,
+    /// the partner's media link (Open311 `media_url`)
+    pub media_url: Option<String>,
 }
 
 /// Default category for a report that names none: 社区事务 › 其他.
@@ -201,6 +205,9 @@ impl App {
         let overdue = is_overdue(&c, state, now);
         let due_flag = rules::due_flag(state, c.created_at, c.due_at, now);
         let calls = self.calls_of(&mut conn, &c, &reach, now).await?;
+        let media_url = linli_store::cases::open311::media_urls(&mut conn, &[c.id])
+            .await?
+            .remove(&c.id);
         let mut c = c;
         if matches!(reach, Reach::Reporter) {
             c.contact_sealed = None;
@@ -214,6 +221,7 @@ impl App {
             overdue,
             due_flag,
             calls,
+            media_url,
         })
     }
 

@@ -125,6 +125,7 @@ pub fn report(at: Option<Location>, key: Option<&str>) -> NewCase {
         contact_phone: Some("13812345678".into()),
         idempotency_key: key.map(str::to_owned),
         api_key_id: None,
+        media_url: None,
         photos: Vec::new(),
     }
 }

@@ -8,6 +8,7 @@ mod calendar;
 mod deadline;
 mod indicators;
 mod kinds;
+pub mod media;
 pub mod photo;
 pub mod setup;
 mod state;

@@ -100,6 +100,8 @@ pub enum CaseError {
     NotAllowed { from: CaseState, step: Step },
     #[error("缓办须经审批")]
     PostponeNeedsApproval,
+    #[error("附件链接须为 http:// 或 https:// 网址(不超过 500 字符,不含空格与引号)")]
+    MediaUrl,
     #[error("未知的{what}“{got}”")]
     Unknown { what: &'static str, got: String },
 }

@@ -87,6 +87,8 @@ pub struct NewCaseIn {
     pub reporter_name: String,
     /// a mobile number; required when reporting without an account
     pub contact_phone: Option<String>,
+    /// a link to media your system keeps (http/https; shown, never fetched)
+    pub media_url: Option<String>,
 }
 
 impl NewCaseIn {
@@ -128,6 +130,7 @@ impl NewCaseIn {
             contact_phone: self.contact_phone,
             idempotency_key: key,
             api_key_id: None,
+            media_url: self.media_url,
             photos: Vec::new(),
         })
     }
@@ -240,6 +243,8 @@ pub struct CaseDetail {
     pub photos: Vec<PhotoOut>,
     /// 吹哨报到: the departments called (staff and handlers only)
     pub calls: Vec<super::case_whistle::CallOut>,
+    /// a partner's media link (Open311 `media_url`)
+    pub media_url: Option<String>,
 }
 
 impl From<CaseView> for CaseDetail {
@@ -250,6 +255,7 @@ impl From<CaseView> for CaseDetail {
             overdue: v.overdue,
             due_flag: v.due_flag.label_zh().to_owned(),
             calls: v.calls.into_iter().map(Into::into).collect(),
+            media_url: v.media_url,
             case: v.case.into(),
             timeline: v.timeline.into_iter().map(EventOut::from).collect(),
         }

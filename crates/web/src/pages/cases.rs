@@ -226,6 +226,8 @@ impl ReportForm {
             community: Some(self.community.clone()),
             reporter_name: String::new(),
             contact_phone: Some(self.contact_phone.clone()),
+            // the resident's form attaches photos, not links
+            media_url: None,
         })
     }
 }
@@ -397,6 +399,8 @@ struct OnePage {
     ratings: Vec<(&'static str, &'static str)>,
     rating: String,
     whistle: super::case_whistle::WhistleBox,
+    /// a partner's media link (Open311 `media_url`), shown as a link only
+    media_url: Option<String>,
     flash: Option<String>,
     flash_error: bool,
 }
@@ -440,6 +444,7 @@ async fn one_page(
     let c = &v.case;
     let p = OnePage {
         whistle,
+        media_url: v.media_url.clone(),
         csrf: csrf.0,
         nav_user: Some(user.display_name.clone()),
         c: line(c, &cats),
