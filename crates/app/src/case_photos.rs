@@ -155,6 +155,35 @@ impl App {
         Ok(())
     }
 
+    /// Removes photo files no case points at: written by a request whose
+    /// transaction then failed. Only files older than `min_age_secs` go, so
+    /// a request still between writing its photos and committing keeps
+    /// them; returns how many were removed.
+    pub async fn sweep_orphan_photos(&self, min_age_secs: i64) -> Result<usize, AppError> {
+        let cutoff = crate::now().plus_secs(-min_age_secs).0;
+        let old: Vec<String> = self
+            .blobs
+            .list("photos")
+            .await?
+            .into_iter()
+            .filter(|(_, at)| *at < cutoff)
+            .map(|(k, _)| k)
+            .collect();
+        if old.is_empty() {
+            return Ok(0);
+        }
+        let used = store::keys_in_use(&mut *self.db.conn().await?, &old).await?;
+        let mut removed = 0;
+        for key in old.iter().filter(|k| !used.contains(*k)) {
+            self.blobs.delete(key).await?;
+            removed += 1;
+        }
+        if removed > 0 {
+            tracing::info!(removed, "orphan photo files removed");
+        }
+        Ok(removed)
+    }
+
     /// One photo's JPEG, for `who` who may see its case and the step that
     /// brought the photo (a reporter sees those of the public timeline);
     /// any other caller gets not-found, as if the photo did not exist.

@@ -176,3 +176,58 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    photo_files_of_failed_requests_are_swept,
+    |db: Db| async move {
+        let w = world(db.clone()).await;
+        // photos in a real directory, as the server keeps them
+        let dir = std::env::temp_dir().join(format!(
+            "linli-sweep-{}-{}",
+            std::process::id(),
+            linli_app::now().0
+        ));
+        let app = &w
+            .app
+            .clone()
+            .with_blobs(linli_app::Blobs::local(&dir).unwrap());
+        let a = Actor::cli();
+        // a kept photo
+        let mut ok = report(Some(gcj(w.spot)), None);
+        ok.photos = vec![png(300, 200)];
+        let (c, _) = app.submit_case(Some(&w.resident), &ok, &a).await.unwrap();
+        // a request whose photo is written but whose case is refused (a
+        // point outside every grid, no community named)
+        let mut refused = report(
+            Some(linli_app::places::Location {
+                lng: 100.0,
+                lat: 30.0,
+                sys: linli_domain::geo::CoordSys::Wgs84,
+            }),
+            None,
+        );
+        refused.photos = vec![png(320, 240)];
+        assert!(matches!(
+            app.submit_case(Some(&w.resident), &refused, &a).await,
+            Err(AppError::Invalid(_))
+        ));
+        // young files stay (a request may still be on its way to commit)
+        assert_eq!(app.sweep_orphan_photos(3600).await.unwrap(), 0);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert_eq!(app.sweep_orphan_photos(0).await.unwrap(), 1);
+        assert_eq!(app.sweep_orphan_photos(0).await.unwrap(), 0);
+        // the case's own photo is still there
+        let v = app.case_view(&w.worker1, c.id).await.unwrap();
+        assert!(
+            app.case_photo(&w.worker1, c.id, v.photos[0].id)
+                .await
+                .is_ok()
+        );
+        let files = std::fs::read_dir(dir.join("photos"))
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+            .count();
+        assert_eq!(files, 1, "one file left on disk: the kept photo");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+);

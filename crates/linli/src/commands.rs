@@ -302,6 +302,10 @@ async fn serve_on(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
             }
+            // photo files of requests that failed after writing them
+            if let Err(e) = purger.sweep_orphan_photos(3600).await {
+                tracing::warn!(error = %e, "orphan photo sweep failed");
+            }
         }
     });
 

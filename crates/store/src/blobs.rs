@@ -72,6 +72,29 @@ impl Blobs {
     }
 }
 
+impl Blobs {
+    /// The keys under `prefix` with when each was last written (unix ms).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        use futures_util::TryStreamExt;
+        let p = Path::parse(prefix).map_err(|e| StoreError::Blob(e.to_string()))?;
+        let metas: Vec<object_store::ObjectMeta> =
+            self.store.list(Some(&p)).try_collect().await.map_err(err)?;
+        Ok(metas
+            .into_iter()
+            .map(|m| (m.location.to_string(), m.last_modified.timestamp_millis()))
+            .collect())
+    }
+
+    /// Removes the blob at `key` (gone already is fine).
+    pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        let path = Path::parse(key).map_err(|e| StoreError::Blob(e.to_string()))?;
+        match self.store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(err(e)),
+        }
+    }
+}
+
 /// fsyncs a file and its directory.
 fn sync(file: &std::path::Path) -> Result<(), StoreError> {
     let io = |e: std::io::Error| StoreError::Blob(e.to_string());

@@ -94,3 +94,26 @@ pub async fn photo_of_case(
     .await?;
     row.as_ref().map(photo).transpose()
 }
+
+/// Which of `keys` a photo row points at.
+pub async fn keys_in_use(
+    conn: &mut Conn,
+    keys: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in keys.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT object_key FROM case_photos WHERE object_key IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for k in chunk {
+            q = q.bind(k.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.insert(r.try_get(0)?);
+        }
+    }
+    Ok(out)
+}
