@@ -10,7 +10,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use common::{Client, token};
 use http_body_util::BodyExt;
-use linli_domain::geo::wgs84_to_gcj02;
 use linli_store::{Db, db_test};
 use serde_json::json;
 use std::time::Duration;
@@ -18,27 +17,12 @@ use tower::ServiceExt;
 
 /// Files a resident's case and has the secretary accept and dispatch it.
 async fn dispatched(c: &mut Client, resident: &str, shuji: &str) -> i64 {
-    let p = wgs84_to_gcj02(common::grid1_point(c).await);
-    let body = json!({
-        "kind": "complaint", "category": "0104", "description": "小区门口占道经营,屡劝不改",
-        "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02", "contact_phone": "13812345678"
-    })
-    .to_string();
-    let r = c
-        .api(Method::POST, "/api/v1/cases", resident, Some(&body))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_i64().unwrap();
+    let case = common::file_in_grid1(c, resident, "complaint", "小区门口占道经营,屡劝不改").await;
+    let id = case["id"].as_i64().unwrap();
     for s in ["accept", "dispatch"] {
         let path = format!("/api/v1/cases/{id}/steps");
-        let r = c
-            .api(
-                Method::POST,
-                &path,
-                shuji,
-                Some(&json!({ "step": s }).to_string()),
-            )
-            .await;
+        let step = json!({ "step": s }).to_string();
+        let r = c.api(Method::POST, &path, shuji, Some(&step)).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
     id
@@ -232,13 +216,7 @@ db_test!(the_inbox_streams_its_unread_count, |db: Db| async move {
 db_test!(whistle_and_inbox_through_the_pages, |db: Db| async move {
     let mut c = Client::new(db).await;
     let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
-    let pw = |name: &str| {
-        accounts
-            .iter()
-            .find(|(u, _, _)| u == name)
-            .map(|(_, _, p)| p.expose().to_owned())
-            .unwrap()
-    };
+    let pw = |name: &str| common::password_of(&accounts, name);
     common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
     let resident = token(&c, "jumin1").await;
     let shuji_token = token(&c, "shuji").await;

@@ -5,12 +5,10 @@
 
 mod common;
 
-use axum::http::Method;
 use common::{Client, token};
 use linli_app::demo::COMMUNITY;
-use linli_domain::geo::wgs84_to_gcj02;
 use linli_store::{Db, db_test};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A JSON data attribute of the page, unescaped.
 fn attr(html: &str, name: &str) -> Option<Value> {
@@ -32,13 +30,7 @@ fn attr(html: &str, name: &str) -> Option<Value> {
 db_test!(the_dashboard_draws_trend_and_heat, |db: Db| async move {
     let c = Client::new(db).await;
     let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
-    let pw = |name: &str| {
-        accounts
-            .iter()
-            .find(|(u, _, _)| u == name)
-            .map(|(_, _, p)| p.expose().to_owned())
-            .unwrap()
-    };
+    let pw = |name: &str| common::password_of(&accounts, name);
     let mut shuji = c.stranger();
     shuji.login("shuji", &pw("shuji")).await;
     let page = shuji.get(&format!("/dashboard?code={COMMUNITY}")).await;
@@ -58,17 +50,8 @@ db_test!(the_dashboard_draws_trend_and_heat, |db: Db| async move {
 
     common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
     let resident = token(&c, "jumin1").await;
-    let p = wgs84_to_gcj02(common::grid1_point(&c).await);
-    let body = json!({"kind": "help", "category": "0104", "description": "井盖松动",
-        "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02", "contact_phone": "13812345678"})
-    .to_string();
     let mut api = c.stranger();
-    assert_eq!(
-        api.api(Method::POST, "/api/v1/cases", &resident, Some(&body))
-            .await
-            .status,
-        201
-    );
+    common::file_in_grid1(&mut api, &resident, "help", "井盖松动").await;
 
     let page = shuji.get(&format!("/dashboard?code={COMMUNITY}")).await;
     let after = attr(&page.body, "data-heat").unwrap();

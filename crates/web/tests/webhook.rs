@@ -9,7 +9,6 @@ mod common;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::post;
 use common::{Client, token};
-use linli_domain::geo::wgs84_to_gcj02;
 use linli_store::{Db, db_test};
 use linli_web::webhook::Webhook;
 use serde_json::json;
@@ -51,16 +50,7 @@ async fn gateway() -> (String, Receiver) {
 }
 
 async fn dispatch_one(c: &mut Client, resident: &str, shuji: &str) -> String {
-    let p = wgs84_to_gcj02(common::grid1_point(c).await);
-    let body = json!({
-        "kind": "help", "category": "0104", "description": "楼道灯坏了",
-        "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02", "contact_phone": "13812345678"
-    })
-    .to_string();
-    let r = c
-        .api(Method::POST, "/api/v1/cases", resident, Some(&body))
-        .await;
-    let case = r.json();
+    let case = common::file_in_grid1(c, resident, "help", "楼道灯坏了").await;
     let id = case["id"].as_i64().unwrap();
     for s in ["accept", "dispatch"] {
         let step = json!({ "step": s }).to_string();

@@ -286,3 +286,35 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// The password `linli demo` gave one of its accounts.
+#[allow(dead_code)]
+pub fn password_of(accounts: &[(String, String, Secret)], name: &str) -> String {
+    accounts
+        .iter()
+        .find(|(u, _, _)| u == name)
+        .map(|(_, _, p)| p.expose().to_owned())
+        .unwrap()
+}
+
+/// Files a case of category 0104 at a point in grid 1 (as WeChat gives it,
+/// GCJ-02) with the token's account; returns the created case.
+#[allow(dead_code)]
+pub async fn file_in_grid1(
+    c: &mut Client,
+    token: &str,
+    kind: &str,
+    text: &str,
+) -> serde_json::Value {
+    let p = linli_domain::geo::wgs84_to_gcj02(grid1_point(c).await);
+    let body = serde_json::json!({
+        "kind": kind, "category": "0104", "description": text,
+        "lng": p.lng, "lat": p.lat, "coord_sys": "gcj02", "contact_phone": "13812345678"
+    })
+    .to_string();
+    let r = c
+        .api(Method::POST, "/api/v1/cases", token, Some(&body))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()
+}
