@@ -196,21 +196,25 @@ db_test!(
         let mut ok = report(Some(gcj(w.spot)), None);
         ok.photos = vec![png(300, 200)];
         let (c, _) = app.submit_case(Some(&w.resident), &ok, &a).await.unwrap();
-        // a request whose photo is written but whose case is refused (a
-        // point outside every grid, no community named)
-        let mut refused = report(
-            Some(linli_app::places::Location {
-                lng: 100.0,
-                lat: 30.0,
-                sys: linli_domain::geo::CoordSys::Wgs84,
-            }),
-            None,
-        );
+        // a request refused by its own fields writes no file: those checks
+        // run before the photos
+        let mut refused = report(Some(gcj(w.spot)), None);
+        refused.contact_phone = Some("12345".into());
         refused.photos = vec![png(320, 240)];
         assert!(matches!(
             app.submit_case(Some(&w.resident), &refused, &a).await,
             Err(AppError::Invalid(_))
         ));
+        // a file written by a request that never committed (the process
+        // died between the photo and the commit), put as the server does
+        linli_app::Blobs::local(&dir)
+            .unwrap()
+            .put(
+                "photos/ff/orphan.jpg",
+                bytes::Bytes::from_static(b"\xff\xd8\xff"),
+            )
+            .await
+            .unwrap();
         // young files stay (a request may still be on its way to commit)
         assert_eq!(app.sweep_orphan_photos(3600).await.unwrap(), 0);
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

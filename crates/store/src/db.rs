@@ -48,6 +48,11 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite: the one connection write transactions run on, so its page
+    /// cache holds what the last write touched (a pooled connection finds
+    /// its cache stale after another connection's commit and reads the
+    /// pages again); PostgreSQL writes on the main pool
+    writes: Option<AnyPool>,
     backend: Backend,
     /// SQLite has one writer: writers queue here, first come first served,
     /// instead of sleeping in SQLite's busy handler (which lets newcomers
@@ -84,17 +89,41 @@ impl Db {
             _ => url.to_owned(),
         };
         let opts = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl)?;
-        let pool = match backend {
+        let pool = Db::pool(backend, 8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts.clone())
+            .await?;
+        let writes = match backend {
+            Backend::Sqlite => Some(
+                Db::pool(backend, 1)
+                    .acquire_timeout(WRITER_WAIT)
+                    .connect_with(opts)
+                    .await?,
+            ),
+            Backend::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            writes,
+            backend,
+            writer: std::sync::Arc::default(),
+        })
+    }
+
+    /// Pool options per backend; `sqlite_size` connections on SQLite.
+    fn pool(backend: Backend, sqlite_size: u32) -> AnyPoolOptions {
+        match backend {
             // WAL lets readers run beside the one writer; FULL makes every
-            // acknowledged commit durable.
+            // acknowledged commit durable; mmap reads pages from the OS
+            // cache without a copy per read.
             Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(8)
+                .max_connections(sqlite_size)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
-                             PRAGMA cache_size = -32768;",
+                             PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;",
                         )
                         .await?;
                         Ok(())
@@ -115,14 +144,6 @@ impl Db {
                     })
             }
         }
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(opts)
-        .await?;
-        Ok(Db {
-            pool,
-            backend,
-            writer: std::sync::Arc::default(),
-        })
     }
 
     /// The URL of the SQLite database inside a data directory.
@@ -183,7 +204,8 @@ impl Db {
                 let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned())
                     .await
                     .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let pool = self.writes.as_ref().unwrap_or(&self.pool);
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(Tx {
                     tx,
                     _turn: Some(turn),
@@ -197,6 +219,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.writes {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 }

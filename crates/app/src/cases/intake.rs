@@ -4,6 +4,22 @@
 
 use super::*;
 
+/// What a new case becomes, worked out before its transaction.
+struct Prepared {
+    description: String,
+    media_url: Option<String>,
+    reporter_name: String,
+    contact_sealed: Option<String>,
+    contact_masked: Option<String>,
+    cat: Category,
+    suggested: Option<u32>,
+    community: RegionCode,
+    scope: RegionCode,
+    grid_id: Option<i64>,
+    point: Option<LngLat>,
+    due: UnixMs,
+}
+
 impl App {
     pub(crate) async fn calendar(&self, conn: &mut Conn) -> Result<rules::Calendar, AppError> {
         let days = setup::calendar_days(conn).await?;
@@ -48,9 +64,9 @@ impl App {
             return Ok((b.community, b.scope, b.grid_id, point));
         }
         let point = input.location.map(Location::wgs84).transpose()?;
-        // the index is in memory (warmed before the transaction began), the
-        // grid row comes through the transaction's own connection: a
-        // transaction never waits for a second pool connection
+        // the index is in memory (warmed before any connection is held);
+        // the grid row comes through the caller's connection, so a
+        // transaction (the demo's bulk seeding) never waits for a second
         let grid = match point {
             Some(p) => match self.grid_index().await?.locate_all(p).as_slice() {
                 [id] => places::grid_by_id(conn, *id).await?,
@@ -88,10 +104,17 @@ impl App {
         if input.category.is_none() {
             self.category_model().await?;
         }
+        // what needs no database is checked first: a case refused here
+        // writes no photo file
+        let checked = check_text(who, input)?;
         let photos = self.ready_photos(&input.photos).await?;
+        // one connection for the whole request (measured: reading on a
+        // second pooled connection first made PostgreSQL intake slower)
         let mut tx = self.db.begin().await?;
+        let now = crate::now();
+        let ready = self.prepare(&mut tx, input, checked, now).await?;
         let out = self
-            .submit_in(&mut tx, who, input, &photos, actor, crate::now())
+            .file(&mut tx, who, input, ready, (&photos, actor), now)
             .await?;
         tx.commit().await?;
         Ok(out)
@@ -107,34 +130,65 @@ impl App {
         actor: &Actor,
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
-        let description = input.description.trim();
-        if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
-            return Err(bad("请填写诉求内容(不超过 2000 字)"));
-        }
-        if description
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r')
-        {
-            return Err(bad("诉求内容含有不可见的控制字符"));
-        }
-        self.check_channel(who, input.channel)?;
-        let media_url = match input.media_url.as_deref() {
-            Some(u) => rules::media::media_url(u).map_err(|e| AppError::Invalid(e.to_string()))?,
-            None => None,
+        let checked = check_text(who, input)?;
+        let ready = self.prepare(&mut *tx, input, checked, now).await?;
+        self.file(tx, who, input, ready, (photos, actor), now).await
+    }
+
+    /// Works out what a checked case becomes (category, place, deadline,
+    /// sealed contact), reading but writing nothing.
+    async fn prepare(
+        &self,
+        conn: &mut Conn,
+        input: &NewCase,
+        checked: Checked,
+        now: UnixMs,
+    ) -> Result<Prepared, AppError> {
+        let Checked {
+            description,
+            media_url,
+            contact,
+            reporter_name,
+        } = checked;
+        let description = description.as_str();
+        let (cat, suggested) = self.intake_category(&mut *conn, input, description).await?;
+        let (community, scope, grid_id, point) = self.place(&mut *conn, input).await?;
+        let due = self.due(&mut *conn, now, &cat, input.priority).await?;
+        let (contact_sealed, contact_masked) = match &contact {
+            Some(p) => (
+                Some(self.crypto()?.seal(Field::Phone, p.expose())?),
+                Some(p.masked()),
+            ),
+            None => (None, None),
         };
-        let contact = match input
-            .contact_phone
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-        {
-            Some(p) => Some(Phone::parse(p).map_err(|e| AppError::Invalid(e.to_string()))?),
-            None if who.is_none() => return Err(bad("匿名上报须留联系电话")),
-            None => None,
-        };
-        let reporter_name = match input.reporter_name.trim() {
-            "" => who.map_or_else(|| "匿名".to_owned(), |p| p.display_name.clone()),
-            n => linli_domain::places::clean_name(n, 30).map_err(|_| bad("姓名不超过 30 字"))?,
-        };
+        Ok(Prepared {
+            description: description.to_owned(),
+            media_url,
+            reporter_name,
+            contact_sealed,
+            contact_masked,
+            cat,
+            suggested,
+            community,
+            scope,
+            grid_id,
+            point,
+            due,
+        })
+    }
+
+    /// Writes a prepared case: its number, row, timeline event, photos,
+    /// roll-ups and audit record (or, for a known idempotency key, the
+    /// case that key filed).
+    async fn file(
+        &self,
+        tx: &mut Conn,
+        who: Option<&Principal>,
+        input: &NewCase,
+        ready: Prepared,
+        (photos, actor): (&[ReadyPhoto], &Actor),
+        now: UnixMs,
+    ) -> Result<(CaseRow, bool), AppError> {
         let key_hash = input.idempotency_key.as_deref().map(|k| {
             let owner = who.map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
             sm3_hex(format!("{owner}\u{0}{}", k.trim()).as_bytes())
@@ -147,17 +201,22 @@ impl App {
                 .ok_or(AppError::NotFound)?;
             return Ok((c, false));
         }
-        let (cat, suggested) = self.intake_category(&mut *tx, input, description).await?;
-        let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
+        let Prepared {
+            description,
+            media_url,
+            reporter_name,
+            contact_sealed,
+            contact_masked,
+            cat,
+            suggested,
+            community,
+            scope,
+            grid_id,
+            point,
+            due,
+        } = ready;
         let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
         let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
-        let (contact_sealed, contact_masked) = match &contact {
-            Some(p) => (
-                Some(self.crypto()?.seal(Field::Phone, p.expose())?),
-                Some(p.masked()),
-            ),
-            None => (None, None),
-        };
         let mut c = CaseRow {
             id: 0,
             number,
@@ -169,7 +228,7 @@ impl App {
             channel: input.channel.as_str().to_owned(),
             priority: input.priority.as_str().to_owned(),
             state: CaseState::Submitted.as_str().to_owned(),
-            description: description.to_owned(),
+            description,
             address: input.address.trim().chars().take(200).collect(),
             lng_e7: point.map(|p| e7(p.lng)),
             lat_e7: point.map(|p| e7(p.lat)),
@@ -182,7 +241,7 @@ impl App {
             handler_name: None,
             handler_user_id: None,
             merged_into: None,
-            due_at: Some(self.due(&mut *tx, now, &cat, input.priority).await?),
+            due_at: Some(due),
             accepted_at: None,
             closed_at: None,
             dispatches: 0,
@@ -259,15 +318,62 @@ impl App {
             .ok_or_else(|| AppError::Internal("category 1007 is missing".into()))?;
         Ok((cat, None))
     }
+}
 
-    /// Who may file through which channel.
-    fn check_channel(&self, who: Option<&Principal>, ch: Channel) -> Result<(), AppError> {
-        let staff = who.is_some_and(|p| p.grants.iter().any(|g| g.role.is_staff()));
-        match ch {
-            Channel::Resident => Ok(()),
-            Channel::Patrol | Channel::Phone | Channel::MeetingDay if staff => Ok(()),
-            Channel::Api | Channel::Open311 if who.is_some() => Ok(()),
-            _ => Err(AppError::Forbidden),
-        }
+/// A new case's own fields, checked.
+struct Checked {
+    description: String,
+    media_url: Option<String>,
+    contact: Option<Phone>,
+    reporter_name: String,
+}
+
+/// The checks of a new case that need no database: text, channel, link,
+/// phone and name.
+fn check_text(who: Option<&Principal>, input: &NewCase) -> Result<Checked, AppError> {
+    let description = input.description.trim();
+    if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
+        return Err(bad("请填写诉求内容(不超过 2000 字)"));
+    }
+    if description
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(bad("诉求内容含有不可见的控制字符"));
+    }
+    check_channel(who, input.channel)?;
+    let media_url = match input.media_url.as_deref() {
+        Some(u) => rules::media::media_url(u).map_err(|e| AppError::Invalid(e.to_string()))?,
+        None => None,
+    };
+    let contact = match input
+        .contact_phone
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(p) => Some(Phone::parse(p).map_err(|e| AppError::Invalid(e.to_string()))?),
+        None if who.is_none() => return Err(bad("匿名上报须留联系电话")),
+        None => None,
+    };
+    let reporter_name = match input.reporter_name.trim() {
+        "" => who.map_or_else(|| "匿名".to_owned(), |p| p.display_name.clone()),
+        n => linli_domain::places::clean_name(n, 30).map_err(|_| bad("姓名不超过 30 字"))?,
+    };
+    Ok(Checked {
+        description: description.to_owned(),
+        media_url,
+        contact,
+        reporter_name,
+    })
+}
+
+/// Who may file through which channel.
+fn check_channel(who: Option<&Principal>, ch: Channel) -> Result<(), AppError> {
+    let staff = who.is_some_and(|p| p.grants.iter().any(|g| g.role.is_staff()));
+    match ch {
+        Channel::Resident => Ok(()),
+        Channel::Patrol | Channel::Phone | Channel::MeetingDay if staff => Ok(()),
+        Channel::Api | Channel::Open311 if who.is_some() => Ok(()),
+        _ => Err(AppError::Forbidden),
     }
 }
