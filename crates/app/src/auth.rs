@@ -287,13 +287,12 @@ impl App {
         user_id: i64,
         credential: Credential,
     ) -> Result<Option<Principal>, AppError> {
-        let Some(u) = users::find(conn, user_id).await? else {
+        let Some((u, grants)) = users::find_with_grants(conn, user_id).await? else {
             return Ok(None);
         };
         if u.disabled {
             return Ok(None);
         }
-        let grants = users::grants(conn, user_id).await?;
         Ok(Some(Principal {
             user_id,
             username: u.username,

@@ -221,6 +221,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // after the commit: a read before it would cache the old year again
+        self.forget_calendar();
         Ok(())
     }
 

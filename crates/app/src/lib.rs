@@ -65,6 +65,8 @@ pub struct App {
     check_key: std::sync::Arc<[u8; 32]>,
     /// rung after commits that notify someone (SSE, webhook)
     bell: notifications::Bell,
+    /// the holiday calendar, read at most once a minute (cleared when set)
+    calendar: cases::CalendarCache,
 }
 
 impl std::fmt::Debug for dyn crypto::FieldCrypto {
@@ -84,6 +86,7 @@ impl App {
             suggest: case_suggest::SuggestCache::default(),
             check_key: std::sync::Arc::new(secrets::process_key()),
             bell: notifications::Bell::default(),
+            calendar: cases::CalendarCache::default(),
         }
     }
 

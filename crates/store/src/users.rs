@@ -24,7 +24,7 @@ pub struct LoginRecord {
 }
 
 /// An account as the UI shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
     pub id: i64,
     pub username: String,
@@ -144,6 +144,49 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<UserRecord>, StoreE
         })
     })
     .transpose()
+}
+
+/// A user and their grants in one statement (every authenticated request
+/// asks for both).
+pub async fn find_with_grants(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<(UserRecord, Vec<Grant>)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.disabled, u.must_change_password,
+            u.last_login_at, g.role, g.scope_code
+         FROM users u LEFT JOIN role_grants g ON g.user_id = u.id
+         WHERE u.id = $1 ORDER BY g.role, g.scope_code",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let user = UserRecord {
+        id: first.try_get(0)?,
+        username: first.try_get(1)?,
+        display_name: first.try_get(2)?,
+        disabled: first.try_get::<i64, _>(3)? != 0,
+        must_change_password: first.try_get::<i64, _>(4)? != 0,
+        last_login_at: first.try_get::<Option<i64>, _>(5)?.map(UnixMs),
+    };
+    let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
+    let mut grants = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let (Some(role), Some(scope)) = (
+            r.try_get::<Option<String>, _>(6)?,
+            r.try_get::<Option<String>, _>(7)?,
+        ) else {
+            continue;
+        };
+        grants.push(Grant {
+            role: role.parse::<Role>().map_err(bad)?,
+            scope: scope.parse::<RegionCode>().map_err(bad)?,
+        });
+    }
+    Ok(Some((user, grants)))
 }
 
 pub async fn id_by_username(conn: &mut Conn, username: &str) -> Result<Option<i64>, StoreError> {

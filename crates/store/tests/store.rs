@@ -110,13 +110,34 @@ db_test!(
 db_test!(grants_are_idempotent_and_read_back, |db: Db| async move {
     let id = add_user(&db, "gridw").await;
     let mut c = db.conn().await.unwrap();
+    // no grants yet: the user is found, with none
+    let (u, none) = users::find_with_grants(&mut c, id).await.unwrap().unwrap();
+    assert_eq!((u.username.as_str(), none.len()), ("gridw", 0));
     let g = Grant {
         role: Role::GridWorker,
         scope: "220103008003".parse().unwrap(),
     };
     assert!(users::grant(&mut c, id, &g, None, UnixMs(1)).await.unwrap());
     assert!(!users::grant(&mut c, id, &g, None, UnixMs(2)).await.unwrap());
-    assert_eq!(users::grants(&mut c, id).await.unwrap(), vec![g]);
+    assert_eq!(users::grants(&mut c, id).await.unwrap(), vec![g.clone()]);
+    let second = Grant {
+        role: Role::CommunityStaff,
+        scope: "220103008003".parse().unwrap(),
+    };
+    users::grant(&mut c, id, &second, None, UnixMs(3))
+        .await
+        .unwrap();
+    // the one-statement read gives what the two give
+    let (u, both) = users::find_with_grants(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(u, users::find(&mut c, id).await.unwrap().unwrap());
+    assert_eq!(both, users::grants(&mut c, id).await.unwrap());
+    assert_eq!(both.len(), 2);
+    assert!(
+        users::find_with_grants(&mut c, id + 999)
+            .await
+            .unwrap()
+            .is_none()
+    );
 });
 
 db_test!(lock_state_and_login_are_stored, |db: Db| async move {

@@ -21,13 +21,26 @@ struct Prepared {
 }
 
 impl App {
+    /// The holiday calendar: from the cache when it is under a minute old
+    /// (another process's edit shows within the minute; this process's at
+    /// once, see [`App::forget_calendar`]).
     pub(crate) async fn calendar(&self, conn: &mut Conn) -> Result<rules::Calendar, AppError> {
+        if let Some(c) = self.calendar.fresh() {
+            return Ok(c);
+        }
         let days = setup::calendar_days(conn).await?;
         let parsed = days.iter().filter_map(|(d, k, _)| {
             let day = linli_domain::registry::parse_date(d)?;
             Some((day, k.parse().ok()?))
         });
-        Ok(rules::Calendar::new(parsed))
+        let cal = rules::Calendar::new(parsed);
+        self.calendar.keep(cal.clone());
+        Ok(cal)
+    }
+
+    /// Drops the cached calendar (after it was edited).
+    pub(crate) fn forget_calendar(&self) {
+        self.calendar.clear();
     }
 
     pub(super) async fn due(

@@ -314,6 +314,35 @@ impl App {
     }
 }
 
+/// The calendar as last read, and when.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CalendarCache(
+    std::sync::Arc<std::sync::RwLock<Option<(std::time::Instant, rules::Calendar)>>>,
+);
+
+impl CalendarCache {
+    const LIFE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn fresh(&self) -> Option<rules::Calendar> {
+        let held = self.0.read().ok()?;
+        held.as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::LIFE)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn keep(&self, c: rules::Calendar) {
+        if let Ok(mut held) = self.0.write() {
+            *held = Some((std::time::Instant::now(), c));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut held) = self.0.write() {
+            *held = None;
+        }
+    }
+}
+
 /// How a caller reaches a case.
 pub(crate) enum Reach {
     Staff(RegionCode),
