@@ -6,12 +6,13 @@
 //! The server runs it every minute; it is safe to run twice at once (the
 //! warning table's key decides who sends).
 
+use crate::cases::Holders;
 use crate::{App, AppError};
 use linli_domain::access::{Permission, RegionCode, Role};
 use linli_domain::cases::{self as rules, DueFlag};
 use linli_domain::time::{UnixMs, beijing_minute};
 use linli_store::cases::whistles as store;
-use linli_store::{Conn, notifications, users};
+use linli_store::{Conn, notifications};
 use std::collections::BTreeSet;
 
 /// Warnings one sweep sends at most per kind (the rest wait a minute).
@@ -31,7 +32,7 @@ impl App {
     /// Sends the warnings due at `now` (see the module docs).
     pub async fn sweep_deadlines(&self, now: UnixMs) -> Result<SweepReport, AppError> {
         let mut tx = self.db.begin().await?;
-        let managers = managers(&mut tx).await?;
+        let managers = Holders::load(&mut tx, &warned_roles()).await?;
         let mut report = SweepReport::default();
         for (level, window) in [
             (DueFlag::Overdue, (UnixMs(i64::MIN), now)),
@@ -54,7 +55,9 @@ impl App {
                     _ => format!("案件临期,请于 {} 前办结", beijing_minute(due)),
                 };
                 let mut told: BTreeSet<i64> = c.handler_user_id.into_iter().collect();
-                told.extend(over(&managers, &c.scope));
+                if let Ok(scope) = c.scope.parse::<RegionCode>() {
+                    told.extend(managers.over(&scope).into_iter().map(|(id, _)| id));
+                }
                 let link = format!("/cases/{}", c.id);
                 for user in told {
                     notifications::notify(
@@ -124,31 +127,13 @@ async fn late_calls(tx: &mut Conn, now: UnixMs) -> Result<usize, AppError> {
     Ok(n)
 }
 
-/// The enabled accounts that manage cases, with their grants' scopes.
-async fn managers(conn: &mut Conn) -> Result<Vec<(i64, RegionCode)>, AppError> {
-    let mut out = Vec::new();
-    for role in Permission::ManageCases.roles() {
-        if matches!(role, Role::StreetAdmin | Role::DistrictAdmin) {
-            // the street and district see the figures, not every warning
-            continue;
-        }
-        for (id, _, scope) in users::holders_of(conn, role.as_str()).await? {
-            if let Ok(s) = scope.parse() {
-                out.push((id, s));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The managers whose grant covers a case's scope.
-fn over(managers: &[(i64, RegionCode)], scope: &str) -> Vec<i64> {
-    let Ok(scope) = scope.parse::<RegionCode>() else {
-        return Vec::new();
-    };
-    managers
+/// The roles told of deadlines: those who manage cases in a community
+/// (the street and district see the figures, not every warning).
+fn warned_roles() -> Vec<Role> {
+    Permission::ManageCases
+        .roles()
         .iter()
-        .filter(|(_, g)| g.covers(&scope))
-        .map(|(id, _)| *id)
+        .copied()
+        .filter(|r| !matches!(r, Role::StreetAdmin | Role::DistrictAdmin))
         .collect()
 }

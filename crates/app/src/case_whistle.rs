@@ -6,15 +6,15 @@
 //! [`linli_domain::cases::whistle`].
 
 use crate::auth::Principal;
-use crate::cases::{Reach, bad, parse_state};
+use crate::cases::{Holders, Reach, bad, parse_state};
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, Role, allowed};
 use linli_domain::cases::whistle::{self as rules, AckState, WhistleError};
-use linli_domain::time::UnixMs;
+use linli_domain::time::{UnixMs, beijing_minute};
 use linli_store::cases::whistles as store;
 pub use linli_store::cases::whistles::Whistle;
 use linli_store::cases::{self as cases_store, CaseRow};
-use linli_store::{Conn, audit, notifications, users};
+use linli_store::{Conn, audit, notifications};
 
 /// What a whistle asks: whom, how soon, why.
 #[derive(Debug, Clone, Default)]
@@ -42,10 +42,6 @@ pub struct CallView {
 
 fn whistle_err(e: WhistleError) -> AppError {
     AppError::Invalid(e.to_string())
-}
-
-fn china_time(t: UnixMs) -> String {
-    linli_domain::time::beijing_minute(t)
 }
 
 impl App {
@@ -135,7 +131,7 @@ impl App {
             };
             w.id = store::insert(&mut tx, &w).await?;
             let link = format!("/cases/{}", c.id);
-            let title = format!("社区吹哨,请于 {} 前报到", china_time(due));
+            let title = format!("社区吹哨,请于 {} 前报到", beijing_minute(due));
             notifications::notify(
                 &mut tx,
                 d.user_id,
@@ -152,7 +148,7 @@ impl App {
         let note = format!(
             "社区吹哨:{};报到时限 {};事由:{reason}",
             names.join("、"),
-            china_time(due)
+            beijing_minute(due)
         );
         self.record(&mut tx, &c, "whistle", Some(state), &note, true, actor, now)
             .await?;
@@ -306,12 +302,13 @@ async fn departments_over(conn: &mut Conn, c: &CaseRow) -> Result<Vec<Department
         .scope
         .parse()
         .map_err(|_| AppError::Internal("stored case scope".into()))?;
-    let mut out: Vec<Department> = Vec::new();
-    for (id, name, grant) in users::holders_of(conn, Role::DepartmentHandler.as_str()).await? {
-        let covers = grant.parse::<RegionCode>().is_ok_and(|g| g.covers(&scope));
-        if covers && !out.iter().any(|d| d.user_id == id) {
-            out.push(Department { user_id: id, name });
-        }
-    }
-    Ok(out)
+    let holders = Holders::load(conn, &[Role::DepartmentHandler]).await?;
+    Ok(holders
+        .over(&scope)
+        .into_iter()
+        .map(|(user_id, name)| Department {
+            user_id,
+            name: name.to_owned(),
+        })
+        .collect())
 }

@@ -45,11 +45,8 @@ impl App {
 
     /// The unread count and newest id, for the badge and the live stream.
     pub async fn inbox_state(&self, who: &Principal) -> Result<InboxState, AppError> {
-        let mut conn = self.db.conn().await?;
-        Ok(InboxState {
-            unread: store::unread(&mut conn, who.user_id).await?,
-            newest: store::newest_id(&mut conn, who.user_id).await?,
-        })
+        let (unread, newest) = store::inbox_state(&mut *self.db.conn().await?, who.user_id).await?;
+        Ok(InboxState { unread, newest })
     }
 
     /// Marks one of the caller's notifications read (or all of them with

@@ -269,12 +269,10 @@ impl App {
         .await?;
         let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
         let mut notes = store::last_public_notes(&mut conn, &ids).await?;
-        let mut media = store::media_urls(&mut conn, &ids).await?;
         rows.into_iter()
             .map(|c| {
                 let note = notes.remove(&c.id);
-                let url = media.remove(&c.id);
-                public_request(c, note, url, &cats)
+                public_request(c, note, &cats)
             })
             .collect()
     }
@@ -289,8 +287,7 @@ impl App {
         let note = store::last_public_notes(&mut conn, &[c.id])
             .await?
             .remove(&c.id);
-        let url = store::media_urls(&mut conn, &[c.id]).await?.remove(&c.id);
-        public_request(c, note, url, &cats)
+        public_request(c, note, &cats)
     }
 }
 
@@ -298,7 +295,6 @@ impl App {
 fn public_request(
     c: CaseRow,
     last_note: Option<String>,
-    media_url: Option<String>,
     cats: &[setup::Category],
 ) -> Result<PublicRequest, AppError> {
     let state = crate::cases::parse_state(&c.state)?;
@@ -320,6 +316,6 @@ fn public_request(
         address: c.address,
         lat: c.lat_e7.map(|v| v as f64 / 1e7),
         long: c.lng_e7.map(|v| v as f64 / 1e7),
-        media_url,
+        media_url: c.media_url,
     })
 }

@@ -75,8 +75,7 @@ fn row(r: &AnyRow) -> Result<Notification, StoreError> {
     })
 }
 
-/// How many of a user's notifications are unread, and the newest id (0
-/// when none): what the live stream compares to tell a change.
+/// How many of a user's notifications are unread.
 pub async fn unread(conn: &mut Conn, user_id: i64) -> Result<i64, StoreError> {
     Ok(
         sqlx::query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
@@ -87,13 +86,18 @@ pub async fn unread(conn: &mut Conn, user_id: i64) -> Result<i64, StoreError> {
     )
 }
 
-/// The newest notification id of a user (0 when none).
-pub async fn newest_id(conn: &mut Conn, user_id: i64) -> Result<i64, StoreError> {
-    let r = sqlx::query("SELECT MAX(id) FROM notifications WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(r.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
+/// The unread count and the newest id (0 when none) in one statement:
+/// what the live stream compares after each ring.
+pub async fn inbox_state(conn: &mut Conn, user_id: i64) -> Result<(i64, i64), StoreError> {
+    let r = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
+            COALESCE(MAX(id), 0)
+         FROM notifications WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get(0)?, r.try_get(1)?))
 }
 
 /// Marks one (`Some(id)`) or every unread notification of `user_id` read;

@@ -80,16 +80,30 @@ pub async fn grants(conn: &mut Conn, user_id: i64) -> Result<Vec<Grant>, StoreEr
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| {
-            let role: String = r.try_get(0)?;
-            let scope: String = r.try_get(1)?;
-            let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
-            Ok(Grant {
-                role: role.parse::<Role>().map_err(bad)?,
-                scope: scope.parse::<RegionCode>().map_err(bad)?,
-            })
-        })
+        .map(|r| grant_of(&r.try_get::<String, _>(0)?, &r.try_get::<String, _>(1)?))
         .collect()
+}
+
+/// A grant as stored (role name, scope code).
+fn grant_of(role: &str, scope: &str) -> Result<Grant, StoreError> {
+    let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
+    Ok(Grant {
+        role: role.parse::<Role>().map_err(bad)?,
+        scope: scope.parse::<RegionCode>().map_err(bad)?,
+    })
+}
+
+/// `id, username, display_name, disabled, must_change_password,
+/// last_login_at` from the row's first six columns.
+fn user_record(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: r.try_get(0)?,
+        username: r.try_get(1)?,
+        display_name: r.try_get(2)?,
+        disabled: r.try_get::<i64, _>(3)? != 0,
+        must_change_password: r.try_get::<i64, _>(4)? != 0,
+        last_login_at: r.try_get::<Option<i64>, _>(5)?.map(UnixMs),
+    })
 }
 
 pub async fn find_for_login(
@@ -133,17 +147,7 @@ pub async fn find(conn: &mut Conn, id: i64) -> Result<Option<UserRecord>, StoreE
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok(UserRecord {
-            id: r.try_get(0)?,
-            username: r.try_get(1)?,
-            display_name: r.try_get(2)?,
-            disabled: r.try_get::<i64, _>(3)? != 0,
-            must_change_password: r.try_get::<i64, _>(4)? != 0,
-            last_login_at: r.try_get::<Option<i64>, _>(5)?.map(UnixMs),
-        })
-    })
-    .transpose()
+    row.as_ref().map(user_record).transpose()
 }
 
 /// A user and their grants in one statement (every authenticated request
@@ -164,27 +168,16 @@ pub async fn find_with_grants(
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let user = UserRecord {
-        id: first.try_get(0)?,
-        username: first.try_get(1)?,
-        display_name: first.try_get(2)?,
-        disabled: first.try_get::<i64, _>(3)? != 0,
-        must_change_password: first.try_get::<i64, _>(4)? != 0,
-        last_login_at: first.try_get::<Option<i64>, _>(5)?.map(UnixMs),
-    };
-    let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
+    let user = user_record(first)?;
     let mut grants = Vec::with_capacity(rows.len());
     for r in &rows {
-        let (Some(role), Some(scope)) = (
+        // a user without grants has one row with NULLs from the LEFT JOIN
+        if let (Some(role), Some(scope)) = (
             r.try_get::<Option<String>, _>(6)?,
             r.try_get::<Option<String>, _>(7)?,
-        ) else {
-            continue;
-        };
-        grants.push(Grant {
-            role: role.parse::<Role>().map_err(bad)?,
-            scope: scope.parse::<RegionCode>().map_err(bad)?,
-        });
+        ) {
+            grants.push(grant_of(&role, &scope)?);
+        }
     }
     Ok(Some((user, grants)))
 }

@@ -4,22 +4,6 @@
 
 use super::*;
 
-/// What a new case becomes, worked out before its transaction.
-struct Prepared {
-    description: String,
-    media_url: Option<String>,
-    reporter_name: String,
-    contact_sealed: Option<String>,
-    contact_masked: Option<String>,
-    cat: Category,
-    suggested: Option<u32>,
-    community: RegionCode,
-    scope: RegionCode,
-    grid_id: Option<i64>,
-    point: Option<LngLat>,
-    due: UnixMs,
-}
-
 impl App {
     /// The holiday calendar: from the cache when it is under a minute old
     /// (another process's edit shows within the minute; this process's at
@@ -124,10 +108,8 @@ impl App {
         // one connection for the whole request (measured: reading on a
         // second pooled connection first made PostgreSQL intake slower)
         let mut tx = self.db.begin().await?;
-        let now = crate::now();
-        let ready = self.prepare(&mut tx, input, checked, now).await?;
         let out = self
-            .file(&mut tx, who, input, ready, (&photos, actor), now)
+            .file(&mut tx, who, input, checked, (&photos, actor), crate::now())
             .await?;
         tx.commit().await?;
         Ok(out)
@@ -144,61 +126,19 @@ impl App {
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
         let checked = check_text(who, input)?;
-        let ready = self.prepare(&mut *tx, input, checked, now).await?;
-        self.file(tx, who, input, ready, (photos, actor), now).await
+        self.file(tx, who, input, checked, (photos, actor), now)
+            .await
     }
 
-    /// Works out what a checked case becomes (category, place, deadline,
-    /// sealed contact), reading but writing nothing.
-    async fn prepare(
-        &self,
-        conn: &mut Conn,
-        input: &NewCase,
-        checked: Checked,
-        now: UnixMs,
-    ) -> Result<Prepared, AppError> {
-        let Checked {
-            description,
-            media_url,
-            contact,
-            reporter_name,
-        } = checked;
-        let description = description.as_str();
-        let (cat, suggested) = self.intake_category(&mut *conn, input, description).await?;
-        let (community, scope, grid_id, point) = self.place(&mut *conn, input).await?;
-        let due = self.due(&mut *conn, now, &cat, input.priority).await?;
-        let (contact_sealed, contact_masked) = match &contact {
-            Some(p) => (
-                Some(self.crypto()?.seal(Field::Phone, p.expose())?),
-                Some(p.masked()),
-            ),
-            None => (None, None),
-        };
-        Ok(Prepared {
-            description: description.to_owned(),
-            media_url,
-            reporter_name,
-            contact_sealed,
-            contact_masked,
-            cat,
-            suggested,
-            community,
-            scope,
-            grid_id,
-            point,
-            due,
-        })
-    }
-
-    /// Writes a prepared case: its number, row, timeline event, photos,
-    /// roll-ups and audit record (or, for a known idempotency key, the
-    /// case that key filed).
+    /// Files a checked case: (for a known idempotency key, the case that
+    /// key filed, else) its category, place and deadline, number, row,
+    /// timeline event, photos, roll-ups and audit record.
     async fn file(
         &self,
         tx: &mut Conn,
         who: Option<&Principal>,
         input: &NewCase,
-        ready: Prepared,
+        checked: Checked,
         (photos, actor): (&[ReadyPhoto], &Actor),
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
@@ -214,20 +154,22 @@ impl App {
                 .ok_or(AppError::NotFound)?;
             return Ok((c, false));
         }
-        let Prepared {
+        let Checked {
             description,
             media_url,
+            contact,
             reporter_name,
-            contact_sealed,
-            contact_masked,
-            cat,
-            suggested,
-            community,
-            scope,
-            grid_id,
-            point,
-            due,
-        } = ready;
+        } = checked;
+        let (cat, suggested) = self.intake_category(&mut *tx, input, &description).await?;
+        let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
+        let due = self.due(&mut *tx, now, &cat, input.priority).await?;
+        let (contact_sealed, contact_masked) = match &contact {
+            Some(p) => (
+                Some(self.crypto()?.seal(Field::Phone, p.expose())?),
+                Some(p.masked()),
+            ),
+            None => (None, None),
+        };
         let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
         let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
         let mut c = CaseRow {
@@ -266,6 +208,7 @@ impl App {
             rating: None,
             rating_comment: None,
             rated_at: None,
+            media_url,
             created_at: now,
             updated_at: now,
         };
@@ -275,9 +218,6 @@ impl App {
         }
         if let Some(k) = input.api_key_id {
             store::open311::set_case_key(&mut *tx, c.id, k).await?;
-        }
-        if let Some(url) = &media_url {
-            store::open311::set_media_url(&mut *tx, c.id, url).await?;
         }
         let note = match suggested {
             Some(p) => format!(

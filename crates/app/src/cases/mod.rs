@@ -10,7 +10,7 @@ use crate::case_whistle::CallView;
 use crate::crypto::Field;
 use crate::places::Location;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
+use linli_domain::access::{Permission, RegionCode, Role, allowed, scope_prefixes};
 use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
     self as rules, CaseFacts, CaseKind, CaseState, Channel, DueFlag, HandlerKind, LoopPolicy,
@@ -87,8 +87,6 @@ pub struct CaseView {
     pub due_flag: DueFlag,
     /// 吹哨报到: the departments called and where each stands (staff only)
     pub calls: Vec<CallView>,
-    /// the partner's media link (Open311 `media_url`)
-    pub media_url: Option<String>,
 }
 
 /// Default category for a report that names none: 社区事务 › 其他.
@@ -205,9 +203,6 @@ impl App {
         let overdue = is_overdue(&c, state, now);
         let due_flag = rules::due_flag(state, c.created_at, c.due_at, now);
         let calls = self.calls_of(&mut conn, &c, &reach, now).await?;
-        let media_url = linli_store::cases::open311::media_urls(&mut conn, &[c.id])
-            .await?
-            .remove(&c.id);
         let mut c = c;
         if matches!(reach, Reach::Reporter) {
             c.contact_sealed = None;
@@ -221,7 +216,6 @@ impl App {
             overdue,
             due_flag,
             calls,
-            media_url,
         })
     }
 
@@ -311,6 +305,36 @@ impl App {
             )
             .filter(|o| self.reach_of(who, o).is_ok())
             .collect())
+    }
+}
+
+/// Enabled accounts holding some roles, each with the scope of such a
+/// grant: who is told of a case, or may be called to one, is matched
+/// against the case's scope with [`RegionCode::covers`].
+pub(crate) struct Holders(Vec<(i64, String, RegionCode)>);
+
+impl Holders {
+    pub(crate) async fn load(conn: &mut Conn, roles: &[Role]) -> Result<Holders, AppError> {
+        let mut out = Vec::new();
+        for role in roles {
+            for (id, name, scope) in users::holders_of(conn, role.as_str()).await? {
+                if let Ok(s) = scope.parse() {
+                    out.push((id, name, s));
+                }
+            }
+        }
+        Ok(Holders(out))
+    }
+
+    /// (id, display name) of those whose grant covers `scope`, each once.
+    pub(crate) fn over(&self, scope: &RegionCode) -> Vec<(i64, &str)> {
+        let mut out: Vec<(i64, &str)> = Vec::new();
+        for (id, name, g) in &self.0 {
+            if g.covers(scope) && !out.iter().any(|(seen, _)| seen == id) {
+                out.push((*id, name.as_str()));
+            }
+        }
+        out
     }
 }
 

@@ -70,6 +70,8 @@ pub struct CaseRow {
     pub rating: Option<String>,
     pub rating_comment: Option<String>,
     pub rated_at: Option<UnixMs>,
+    /// a link to media a partner keeps (Open311 `media_url`), never fetched
+    pub media_url: Option<String>,
     pub created_at: UnixMs,
     pub updated_at: UnixMs,
 }
@@ -79,7 +81,7 @@ pub(crate) const CASE_COLS: &str =
     priority, state, description, address, lng_e7, lat_e7, dwelling_id, reporter_id, reporter_name,
     contact_sealed, contact_masked, handler_kind, handler_name, handler_user_id, merged_into,
     due_at, accepted_at, closed_at, dispatches, handlings, closings, reworks, reopens,
-    postponements, rating, rating_comment, rated_at, created_at, updated_at";
+    postponements, rating, rating_comment, rated_at, created_at, updated_at, media_url";
 
 fn ms(r: &AnyRow, i: usize) -> Result<Option<UnixMs>, StoreError> {
     Ok(r.try_get::<Option<i64>, _>(i)?.map(UnixMs))
@@ -124,6 +126,7 @@ pub(crate) fn case(r: &AnyRow) -> Result<CaseRow, StoreError> {
         rated_at: ms(r, 34)?,
         created_at: UnixMs(r.try_get(35)?),
         updated_at: UnixMs(r.try_get(36)?),
+        media_url: r.try_get(37)?,
     })
 }
 
@@ -133,9 +136,9 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<i64, StoreError
         "INSERT INTO cases (number, community_code, scope, grid_id, category_id, kind, channel,
             priority, state, description, address, lng_e7, lat_e7, dwelling_id, reporter_id,
             reporter_name, contact_sealed, contact_masked, due_at, dispatches, handlings, closings,
-            reworks, reopens, postponements, created_at, updated_at)
+            reworks, reopens, postponements, created_at, updated_at, media_url)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19, 0, 0, 0, 0, 0, 0, $20, $20) RETURNING id",
+            $19, 0, 0, 0, 0, 0, 0, $20, $20, $21) RETURNING id",
     )
     .bind(&c.number)
     .bind(&c.community)
@@ -157,6 +160,7 @@ pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<i64, StoreError
     .bind(c.contact_masked.as_deref())
     .bind(c.due_at.map(|t| t.0))
     .bind(c.created_at.0)
+    .bind(c.media_url.as_deref())
     .fetch_one(conn)
     .await?;
     Ok(row.try_get(0)?)

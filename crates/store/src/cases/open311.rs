@@ -171,36 +171,3 @@ pub async fn last_public_notes(
     }
     Ok(out)
 }
-
-/// Keeps a case's media link (Open311 `media_url`).
-pub async fn set_media_url(conn: &mut Conn, case_id: i64, url: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE cases SET media_url = $2 WHERE id = $1")
-        .bind(case_id)
-        .bind(url)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// The media links of the cases among `ids` that have one.
-pub async fn media_urls(
-    conn: &mut Conn,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-    let mut out = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT id, media_url FROM cases WHERE media_url IS NOT NULL AND id IN ({})",
-            marks.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            out.insert(r.try_get(0)?, r.try_get(1)?);
-        }
-    }
-    Ok(out)
-}

@@ -139,13 +139,9 @@ pub async fn due_unwarned(
     level: &str,
     limit: i64,
 ) -> Result<Vec<CaseRow>, StoreError> {
-    let cols = CASE_COLS
-        .split(',')
-        .map(|c| format!("c.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // the outer FROM holds only `cases`, so its columns need no prefix
     let sql = format!(
-        "SELECT {cols} FROM cases c
+        "SELECT {CASE_COLS} FROM cases c
          WHERE c.closed_at IS NULL AND c.due_at < $1 AND c.due_at >= $4
            AND c.state IN ('accepted', 'dispatched', 'in_progress', 'handled', 'submitted')
            AND NOT EXISTS (SELECT 1 FROM case_deadline_warnings d

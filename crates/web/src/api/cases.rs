@@ -255,7 +255,7 @@ impl From<CaseView> for CaseDetail {
             overdue: v.overdue,
             due_flag: v.due_flag.label_zh().to_owned(),
             calls: v.calls.into_iter().map(Into::into).collect(),
-            media_url: v.media_url,
+            media_url: v.case.media_url.clone(),
             case: v.case.into(),
             timeline: v.timeline.into_iter().map(EventOut::from).collect(),
         }

@@ -444,7 +444,7 @@ async fn one_page(
     let c = &v.case;
     let p = OnePage {
         whistle,
-        media_url: v.media_url.clone(),
+        media_url: v.case.media_url.clone(),
         csrf: csrf.0,
         nav_user: Some(user.display_name.clone()),
         c: line(c, &cats),

@@ -122,7 +122,8 @@ fn trend(d: &Dashboard) -> String {
 /// The heat map's data when the dashboard is one community's (its areas
 /// are grids, which the community map draws); empty otherwise.
 fn heat(d: &Dashboard) -> String {
-    if d.code.community().as_ref() != Some(&d.code) || d.code.is_grid() {
+    // a grid's community is another code, a street has none
+    if d.code.community().as_ref() != Some(&d.code) {
         return String::new();
     }
     let counts: serde_json::Map<String, serde_json::Value> = d
