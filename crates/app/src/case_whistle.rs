@@ -193,12 +193,15 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.reach_of(who, &c)?;
-        let calls = store::of_case(&mut tx, c.id).await?;
-        let Some(mut w) = calls
+        let mine: Vec<Whistle> = store::of_case(&mut tx, c.id)
+            .await?
             .into_iter()
             .filter(|w| w.dept_user_id == who.user_id)
-            .find(|w| w.acked_at.is_none())
-        else {
+            .collect();
+        if mine.is_empty() {
+            return Err(whistle_err(WhistleError::NotCalled));
+        }
+        let Some(mut w) = mine.into_iter().find(|w| w.acked_at.is_none()) else {
             return Err(whistle_err(WhistleError::AlreadyAcked));
         };
         if !store::ack(&mut tx, w.id, &who.display_name, note, now).await? {

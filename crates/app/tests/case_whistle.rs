@@ -147,7 +147,8 @@ db_test!(
         let again = app.report_in(&w.dept1, id, "", &a).await.unwrap_err();
         assert!(again.to_string().contains("已报到"), "{again}");
         // someone not called cannot report in
-        assert!(app.report_in(&w.worker1, id, "", &a).await.is_err());
+        let e = app.report_in(&w.worker1, id, "", &a).await.unwrap_err();
+        assert!(e.to_string().contains("未被吹哨"), "{e}");
         assert!(matches!(
             app.report_in(&w.worker2, id, "", &a).await,
             Err(AppError::NotFound)

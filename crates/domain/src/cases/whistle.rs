@@ -78,6 +78,8 @@ pub enum WhistleError {
     AlreadyCalled,
     #[error("已报到过")]
     AlreadyAcked,
+    #[error("本部门未被吹哨,无需报到")]
+    NotCalled,
 }
 
 #[cfg(test)]
