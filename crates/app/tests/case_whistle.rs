@@ -90,6 +90,7 @@ db_test!(
         // bad input: no reason, no department, hours out of range, a stranger
         for (input, says) in [
             (call(&w, &[d1], None, "  "), "事由"),
+            (call(&w, &[d1], None, &"占".repeat(10_000)), "事由"),
             (call(&w, &[], None, "占道经营"), "部门"),
             (call(&w, &[d1], Some(0), "占道经营"), "小时"),
             (call(&w, &[d1], Some(169), "占道经营"), "小时"),
@@ -144,6 +145,11 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(came.state, AckState::OnTime);
+        let long = app
+            .report_in(&w.dept2, id, &"到".repeat(10_000), &a)
+            .await
+            .unwrap_err();
+        assert!(long.to_string().contains("500"), "{long}");
         let again = app.report_in(&w.dept1, id, "", &a).await.unwrap_err();
         assert!(again.to_string().contains("已报到"), "{again}");
         // someone not called cannot report in
