@@ -23,9 +23,10 @@ use linli_store::cases::photos::{self as store, PhotoRow};
 
 pub use linli_store::cases::photos::PhotoRow as CasePhoto;
 
-/// An uploaded file, as the client sent it.
+/// An uploaded file, as the client sent it (shared, not copied, when a
+/// request is handed to the writer).
 #[derive(Clone, PartialEq, Eq)]
-pub struct PhotoUpload(pub Vec<u8>);
+pub struct PhotoUpload(pub Bytes);
 
 impl std::fmt::Debug for PhotoUpload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -117,44 +118,6 @@ impl App {
         Ok(ready)
     }
 
-    /// Ties ready photos to the event that brought them, inside its
-    /// transaction; a stage holds at most nine.
-    pub(crate) async fn attach_photos(
-        &self,
-        tx: &mut Conn,
-        (case_id, event_id): (i64, i64),
-        stage: PhotoStage,
-        photos: &[ReadyPhoto],
-        now: UnixMs,
-    ) -> Result<(), AppError> {
-        if photos.is_empty() {
-            return Ok(());
-        }
-        let held = store::count_at_stage(&mut *tx, case_id, stage.as_str()).await?;
-        rules::check_count(usize::try_from(held).unwrap_or(usize::MAX), photos.len())
-            .map_err(invalid)?;
-        let n = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
-        for p in photos {
-            store::insert_photo(
-                &mut *tx,
-                &PhotoRow {
-                    id: 0,
-                    case_id,
-                    event_id,
-                    stage: stage.as_str().to_owned(),
-                    object_key: p.key.clone(),
-                    bytes: n(p.bytes),
-                    width: i64::from(p.width),
-                    height: i64::from(p.height),
-                    sm3: p.sm3.clone(),
-                    created_at: now,
-                },
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
     /// Removes photo files no case points at: written by a request whose
     /// transaction then failed. Only files older than `min_age_secs` go, so
     /// a request still between writing its photos and committing keeps
@@ -201,6 +164,43 @@ impl App {
             .ok_or(AppError::NotFound)?;
         Ok(self.blobs.get(&p.object_key).await?)
     }
+}
+
+/// Ties ready photos to the event that brought them, inside its
+/// transaction; a stage holds at most nine.
+pub(crate) async fn attach_photos(
+    tx: &mut Conn,
+    (case_id, event_id): (i64, i64),
+    stage: PhotoStage,
+    photos: &[ReadyPhoto],
+    now: UnixMs,
+) -> Result<(), AppError> {
+    if photos.is_empty() {
+        return Ok(());
+    }
+    let held = store::count_at_stage(&mut *tx, case_id, stage.as_str()).await?;
+    rules::check_count(usize::try_from(held).unwrap_or(usize::MAX), photos.len())
+        .map_err(invalid)?;
+    let n = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
+    for p in photos {
+        store::insert_photo(
+            &mut *tx,
+            &PhotoRow {
+                id: 0,
+                case_id,
+                event_id,
+                stage: stage.as_str().to_owned(),
+                object_key: p.key.clone(),
+                bytes: n(p.bytes),
+                width: i64::from(p.width),
+                height: i64::from(p.height),
+                sm3: p.sm3.clone(),
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -267,7 +267,7 @@ impl App {
                 },
                 actor_of,
             );
-            let (c, _) = self.submit_in(&mut tx, who, &input, &[], &a, t0).await?;
+            let (c, _) = self.submit_in(&mut tx, who, &input, &a, t0).await?;
             made += 1;
             // how far the case has come: recent ones may still be open
             let age_days = (now.0 - t0.0) / DAY_MS;

@@ -13,43 +13,67 @@ pub async fn append(
     event: AuditEvent,
     now: UnixMs,
 ) -> Result<AuditRecord, StoreError> {
+    let mut records = append_all(conn, vec![(event, now)]).await?;
+    records
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("no audit record".into()))
+}
+
+/// [`append`] for several events, chained in order: the head moves once
+/// and the records go in one statement.
+pub async fn append_all(
+    conn: &mut Conn,
+    events: Vec<(AuditEvent, UnixMs)>,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
     let head = sqlx::query(
-        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
+        "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash",
     )
+    .bind(count)
     .fetch_one(&mut *conn)
     .await?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
-    let hash = record_hash(&prev_hash, seq, now, &event);
-    sqlx::query(
+    let last_seq: i64 = head.try_get(0)?;
+    let mut prev_hash: String = head.try_get(1)?;
+    let mut records = Vec::with_capacity(events.len());
+    for (seq, (event, at)) in (last_seq - count + 1..).zip(events) {
+        let hash = record_hash(&prev_hash, seq, at, &event);
+        records.push(AuditRecord {
+            seq,
+            at,
+            event,
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        });
+    }
+    let sql = format!(
         "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object, outcome, source,
-                                detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(seq)
-    .bind(now.0)
-    .bind(event.actor_id)
-    .bind(&event.actor_name)
-    .bind(&event.action)
-    .bind(&event.object)
-    .bind(event.outcome.as_str())
-    .bind(&event.source)
-    .bind(&event.detail)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
+                                detail, prev_hash, hash) VALUES {}",
+        crate::cases::placeholders(records.len(), 11)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for r in &records {
+        q = q
+            .bind(r.seq)
+            .bind(r.at.0)
+            .bind(r.event.actor_id)
+            .bind(&r.event.actor_name)
+            .bind(&r.event.action)
+            .bind(&r.event.object)
+            .bind(r.event.outcome.as_str())
+            .bind(&r.event.source)
+            .bind(&r.event.detail)
+            .bind(&r.prev_hash)
+            .bind(&r.hash);
+    }
+    q.execute(&mut *conn).await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(&prev_hash)
         .execute(&mut *conn)
         .await?;
-    Ok(AuditRecord {
-        seq,
-        at: now,
-        event,
-        prev_hash,
-        hash,
-    })
+    Ok(records)
 }
 
 /// The chain head: (last sequence number, last hash).

@@ -14,6 +14,9 @@ pub enum StoreError {
     Blob(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A queued write was not carried out (see [`crate::batch`]).
+    #[error("the write did not commit: {0}")]
+    Batch(String),
 }
 
 impl From<sqlx::Error> for StoreError {

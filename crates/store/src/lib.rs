@@ -10,6 +10,7 @@ mod db;
 mod error;
 
 pub mod audit;
+pub mod batch;
 pub mod blobs;
 pub mod care_cards;
 pub mod cases;

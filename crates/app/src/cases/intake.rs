@@ -1,7 +1,8 @@
 //! Intake (上报): where a new case lies, its category (named, suggested
-//! or 其他), its deadline by the calendar, and the one transaction that
-//! files it with its timeline event, photos, roll-ups and audit record.
+//! or 其他), its deadline by the calendar and sealed contact, made ready
+//! for [`super::filing`] to write.
 
+use super::filing::{self, Filing};
 use super::*;
 
 impl App {
@@ -90,7 +91,10 @@ impl App {
     }
 
     /// 上报: files a new case. With an idempotency key the same key
-    /// returns the first case instead of creating another.
+    /// returns the first case instead of creating another. Every read and
+    /// check happens here, on a pooled connection; the writes join the
+    /// next group commit (see [`super::filing`]) and the case is returned
+    /// once it is durable.
     pub async fn submit_case(
         &self,
         who: Option<&Principal>,
@@ -104,15 +108,31 @@ impl App {
         // what needs no database is checked first: a case refused here
         // writes no photo file
         let checked = check_text(who, input)?;
-        let photos = self.ready_photos(&input.photos).await?;
-        // one connection for the whole request (measured: reading on a
-        // second pooled connection first made PostgreSQL intake slower)
-        let mut tx = self.db.begin().await?;
-        let out = self
-            .file(&mut tx, who, input, checked, (&photos, actor), crate::now())
-            .await?;
-        tx.commit().await?;
-        Ok(out)
+        let key_hash = key_hash(who, input);
+        let filing = {
+            let mut conn = self.db.conn().await?;
+            if let Some(h) = &key_hash
+                && let Some(id) = store::case_for_key(&mut conn, h).await?
+            {
+                let c = store::case_by_id(&mut conn, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                return Ok((c, false));
+            }
+            let photos = self.ready_photos(&input.photos).await?;
+            let now = crate::now();
+            self.prepare(
+                &mut conn,
+                who,
+                input,
+                checked,
+                key_hash,
+                (photos, actor),
+                now,
+            )
+            .await?
+        };
+        self.filer().submit(filing).await
     }
 
     /// [`App::submit_case`] inside the caller's transaction, at `now`.
@@ -121,48 +141,44 @@ impl App {
         tx: &mut Conn,
         who: Option<&Principal>,
         input: &NewCase,
-        photos: &[ReadyPhoto],
         actor: &Actor,
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
         let checked = check_text(who, input)?;
-        self.file(tx, who, input, checked, (photos, actor), now)
-            .await
+        let key = key_hash(who, input);
+        let filing = self
+            .prepare(tx, who, input, checked, key, (Vec::new(), actor), now)
+            .await?;
+        filing::file_all(tx, std::slice::from_ref(&filing))
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::Internal("nothing filed".into()))
     }
 
-    /// Files a checked case: (for a known idempotency key, the case that
-    /// key filed, else) its category, place and deadline, number, row,
-    /// timeline event, photos, roll-ups and audit record.
-    async fn file(
+    /// A checked case made ready to file: its category, place, deadline,
+    /// sealed contact and roll-up nodes; numbers and ids come at filing.
+    #[allow(clippy::too_many_arguments)]
+    async fn prepare(
         &self,
-        tx: &mut Conn,
+        conn: &mut Conn,
         who: Option<&Principal>,
         input: &NewCase,
         checked: Checked,
-        (photos, actor): (&[ReadyPhoto], &Actor),
+        key_hash: Option<String>,
+        (photos, actor): (Vec<ReadyPhoto>, &Actor),
         now: UnixMs,
-    ) -> Result<(CaseRow, bool), AppError> {
-        let key_hash = input.idempotency_key.as_deref().map(|k| {
-            let owner = who.map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
-            sm3_hex(format!("{owner}\u{0}{}", k.trim()).as_bytes())
-        });
-        if let Some(h) = &key_hash
-            && let Some(id) = store::case_for_key(&mut *tx, h).await?
-        {
-            let c = store::case_by_id(&mut *tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return Ok((c, false));
-        }
+    ) -> Result<Filing, AppError> {
         let Checked {
             description,
             media_url,
             contact,
             reporter_name,
         } = checked;
-        let (cat, suggested) = self.intake_category(&mut *tx, input, &description).await?;
-        let (community, scope, grid_id, point) = self.place(&mut *tx, input).await?;
-        let due = self.due(&mut *tx, now, &cat, input.priority).await?;
+        let (cat, suggested) = self
+            .intake_category(&mut *conn, input, &description)
+            .await?;
+        let (community, scope, grid_id, point) = self.place(&mut *conn, input).await?;
+        let due = self.due(&mut *conn, now, &cat, input.priority).await?;
         let (contact_sealed, contact_masked) = match &contact {
             Some(p) => (
                 Some(self.crypto()?.seal(Field::Phone, p.expose())?),
@@ -170,11 +186,17 @@ impl App {
             ),
             None => (None, None),
         };
-        let seq = store::next_seq(&mut *tx, rules::day_key(now)).await?;
-        let number = rules::case_number(rules::china_date(now), u32::try_from(seq).unwrap_or(0));
-        let mut c = CaseRow {
+        let note = match suggested {
+            Some(p) => format!(
+                "{}:{}(自动分类,置信度 {p}%)",
+                input.kind.label_zh(),
+                cat.name
+            ),
+            None => format!("{}:{}", input.kind.label_zh(), cat.name),
+        };
+        let case = CaseRow {
             id: 0,
-            number,
+            number: String::new(),
             community: community.to_string(),
             scope: scope.to_string(),
             grid_id,
@@ -212,39 +234,15 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        c.id = store::insert_case(&mut *tx, &c).await?;
-        if let Some(h) = &key_hash {
-            store::remember_key(&mut *tx, h, c.id, now).await?;
-        }
-        if let Some(k) = input.api_key_id {
-            store::open311::set_case_key(&mut *tx, c.id, k).await?;
-        }
-        let note = match suggested {
-            Some(p) => format!(
-                "{}:{}(自动分类,置信度 {p}%)",
-                input.kind.label_zh(),
-                cat.name
-            ),
-            None => format!("{}:{}", input.kind.label_zh(), cat.name),
-        };
-        let ev = self
-            .record(&mut *tx, &c, "submit", None, &note, true, actor, now)
-            .await?;
-        self.attach_photos(&mut *tx, (c.id, ev), PhotoStage::Report, photos, now)
-            .await?;
-        count(&mut *tx, &c, now, &[(rules::Counter::Received, 1)]).await?;
-        audit::append(
-            &mut *tx,
-            event(
-                actor,
-                "case.submit",
-                format!("case:{}", c.id),
-                c.number.clone(),
-            ),
-            now,
-        )
-        .await?;
-        Ok((c, true))
+        Ok(Filing {
+            case,
+            scopes: rules::rollup_scopes(&scope),
+            key_hash,
+            api_key_id: input.api_key_id,
+            note,
+            photos,
+            actor: actor.clone(),
+        })
     }
 
     /// The category a new case files under: the one named, else the
@@ -271,6 +269,14 @@ impl App {
             .ok_or_else(|| AppError::Internal("category 1007 is missing".into()))?;
         Ok((cat, None))
     }
+}
+
+/// The stored form of a client's idempotency key: its hash, per caller.
+fn key_hash(who: Option<&Principal>, input: &NewCase) -> Option<String> {
+    input.idempotency_key.as_deref().map(|k| {
+        let owner = who.map_or_else(|| "anonymous".to_owned(), |p| p.user_id.to_string());
+        sm3_hex(format!("{owner}\u{0}{}", k.trim()).as_bytes())
+    })
 }
 
 /// A new case's own fields, checked.

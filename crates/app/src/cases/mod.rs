@@ -26,7 +26,9 @@ use linli_store::cases::stats::{self, StatKey};
 use linli_store::cases::{self as store, CaseReach};
 pub use linli_store::cases::{CaseFilter, CaseRow, Event};
 
+mod filing;
 mod intake;
+pub(crate) use filing::FilerCell;
 mod steps;
 use linli_store::{Conn, audit, care_cards, notifications, places, users};
 

@@ -120,7 +120,7 @@ impl App {
                 now,
             )
             .await?;
-        self.attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
+        crate::case_photos::attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
             .await?;
         count(&mut *tx, &c, now, &counts).await?;
         self.notify_step(&mut *tx, &c, step, notify_handler, now)

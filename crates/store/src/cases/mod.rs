@@ -2,6 +2,7 @@
 //! Categories, routing and the calendar are in `setup`; the roll-ups in
 //! `stats`.
 
+mod filing;
 pub mod open311;
 pub mod photos;
 pub mod setup;
@@ -13,22 +14,15 @@ use linli_domain::time::UnixMs;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+pub(crate) use filing::placeholders;
+pub use filing::{
+    cases_for_keys, insert_cases, insert_event, insert_events, next_seqs, remember_keys,
+};
+
 /// A code prefix as a byte range (codes are digits; ':' follows '9'), so
 /// the same SQL uses the index on both databases.
 pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}:"))
-}
-
-/// The next sequence number of a China day (`yyyymmdd`).
-pub async fn next_seq(conn: &mut Conn, day: i64) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO case_counters (day, n) VALUES ($1, 1)
-         ON CONFLICT (day) DO UPDATE SET n = case_counters.n + 1 RETURNING n",
-    )
-    .bind(day)
-    .fetch_one(conn)
-    .await?;
-    Ok(row.try_get(0)?)
 }
 
 /// A case as stored. The mutable part is written back by [`update_case`].
@@ -128,42 +122,6 @@ pub(crate) fn case(r: &AnyRow) -> Result<CaseRow, StoreError> {
         updated_at: UnixMs(r.try_get(36)?),
         media_url: r.try_get(37)?,
     })
-}
-
-/// Inserts a new case from `c` (its `id` is ignored); returns the id.
-pub async fn insert_case(conn: &mut Conn, c: &CaseRow) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO cases (number, community_code, scope, grid_id, category_id, kind, channel,
-            priority, state, description, address, lng_e7, lat_e7, dwelling_id, reporter_id,
-            reporter_name, contact_sealed, contact_masked, due_at, dispatches, handlings, closings,
-            reworks, reopens, postponements, created_at, updated_at, media_url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19, 0, 0, 0, 0, 0, 0, $20, $20, $21) RETURNING id",
-    )
-    .bind(&c.number)
-    .bind(&c.community)
-    .bind(&c.scope)
-    .bind(c.grid_id)
-    .bind(c.category_id)
-    .bind(&c.kind)
-    .bind(&c.channel)
-    .bind(&c.priority)
-    .bind(&c.state)
-    .bind(&c.description)
-    .bind(&c.address)
-    .bind(c.lng_e7)
-    .bind(c.lat_e7)
-    .bind(c.dwelling_id)
-    .bind(c.reporter_id)
-    .bind(&c.reporter_name)
-    .bind(c.contact_sealed.as_deref())
-    .bind(c.contact_masked.as_deref())
-    .bind(c.due_at.map(|t| t.0))
-    .bind(c.created_at.0)
-    .bind(c.media_url.as_deref())
-    .fetch_one(conn)
-    .await?;
-    Ok(row.try_get(0)?)
 }
 
 /// Writes back what the loop changes on a case.
@@ -377,26 +335,6 @@ pub struct Event {
     pub at: UnixMs,
 }
 
-/// Appends an event (its `id` is ignored); returns the new id.
-pub async fn insert_event(conn: &mut Conn, e: &Event) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO case_events (case_id, step, from_state, to_state, actor_id, actor_name, note,
-            public, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(e.case_id)
-    .bind(&e.step)
-    .bind(e.from_state.as_deref())
-    .bind(&e.to_state)
-    .bind(e.actor_id)
-    .bind(&e.actor_name)
-    .bind(&e.note)
-    .bind(crate::flag(e.public))
-    .bind(e.at.0)
-    .fetch_one(conn)
-    .await?;
-    Ok(row.try_get(0)?)
-}
-
 pub async fn events_of(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, case_id, step, from_state, to_state, actor_id, actor_name, note, public, at
@@ -430,19 +368,4 @@ pub async fn case_for_key(conn: &mut Conn, key_hash: &str) -> Result<Option<i64>
         .fetch_optional(conn)
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
-}
-
-pub async fn remember_key(
-    conn: &mut Conn,
-    key_hash: &str,
-    case_id: i64,
-    now: UnixMs,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO case_idempotency (key_hash, case_id, created_at) VALUES ($1, $2, $3)")
-        .bind(key_hash)
-        .bind(case_id)
-        .bind(now.0)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

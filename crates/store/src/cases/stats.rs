@@ -2,10 +2,12 @@
 //! category, channel and handler, added to in the transaction of each step
 //! and read one node at a time by the dashboards.
 
+use super::filing::placeholders;
 use super::prefix_range;
 use crate::{Conn, StoreError};
 use linli_domain::cases::{Counter, Counts};
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 /// Where a step's counts go: every node in `scopes` (significant code
 /// prefixes, see `domain::cases::rollup_scopes`) on `day`.
@@ -26,65 +28,82 @@ pub async fn bump(
     key: &StatKey<'_>,
     deltas: &[(Counter, i64)],
 ) -> Result<(), StoreError> {
-    let mut sums: Vec<(Counter, i64)> = Vec::new();
-    for (c, n) in deltas {
-        match sums.iter_mut().find(|(k, _)| k == c) {
-            Some((_, s)) => *s += n,
-            None => sums.push((*c, *n)),
-        }
-    }
-    sums.retain(|(_, n)| *n != 0);
-    if sums.is_empty() || key.scopes.is_empty() {
-        return Ok(());
-    }
-    let category = key.category_id.to_string();
-    let dims = [
-        ("total", ""),
-        ("category", category.as_str()),
-        ("channel", key.channel),
-        ("handler", key.handler),
-    ];
-    let cols: Vec<&str> = sums.iter().map(|(c, _)| c.column()).collect();
-    let width = 5 + cols.len();
-    let mut rows = Vec::new();
-    let mut n = 0;
-    for _ in key.scopes {
-        for _ in dims {
-            let marks: Vec<String> = (0..width)
-                .map(|_| {
-                    n += 1;
-                    format!("${n}")
-                })
-                .collect();
-            rows.push(format!("({})", marks.join(", ")));
-        }
-    }
-    let sets: Vec<String> = cols
-        .iter()
-        .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO case_stats (scope, depth, dim, dim_key, day, {}) VALUES {}
-         ON CONFLICT (dim, scope, day, dim_key) DO UPDATE SET {}",
-        cols.join(", "),
-        rows.join(", "),
-        sets.join(", ")
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for scope in key.scopes {
-        for (dim, dim_key) in dims {
-            q = q
-                .bind(scope.as_str())
-                .bind(i64::try_from(scope.len()).unwrap_or(0))
-                .bind(dim)
-                .bind(dim_key)
-                .bind(key.day);
-            for (_, v) in &sums {
-                q = q.bind(*v);
+    bump_all(conn, &[(key.clone(), deltas)]).await
+}
+
+/// [`bump`] for many keys at once: the deltas of rows that meet (the same
+/// node, day, dimension and key) are summed first, and every row is
+/// written by a few multi-row statements, in a fixed order (so concurrent
+/// writers on PostgreSQL take the rows' locks in the same order).
+pub async fn bump_all(
+    conn: &mut Conn,
+    bumps: &[(StatKey<'_>, &[(Counter, i64)])],
+) -> Result<(), StoreError> {
+    let mut cols: Vec<Counter> = Vec::new();
+    for (_, deltas) in bumps {
+        for (c, n) in *deltas {
+            if *n != 0 && !cols.contains(c) {
+                cols.push(*c);
             }
         }
     }
-    q.execute(conn).await?;
+    cols.sort_by_key(|c| c.column());
+    let mut rows: BTreeMap<(String, &str, String, i64), Vec<i64>> = BTreeMap::new();
+    for (key, deltas) in bumps {
+        let category = key.category_id.to_string();
+        let dims = [
+            ("total", String::new()),
+            ("category", category),
+            ("channel", key.channel.to_owned()),
+            ("handler", key.handler.to_owned()),
+        ];
+        for scope in key.scopes {
+            for (dim, dim_key) in &dims {
+                let sums = rows
+                    .entry((scope.clone(), *dim, dim_key.clone(), key.day))
+                    .or_insert_with(|| vec![0; cols.len()]);
+                for (c, n) in *deltas {
+                    if let Some(i) = cols.iter().position(|k| k == c) {
+                        sums[i] += n;
+                    }
+                }
+            }
+        }
+    }
+    rows.retain(|_, sums| sums.iter().any(|n| *n != 0));
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = cols.iter().map(|c| c.column()).collect();
+    let width = 5 + names.len();
+    let sets: Vec<String> = names
+        .iter()
+        .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
+        .collect();
+    let rows: Vec<_> = rows.into_iter().collect();
+    // SQLite binds at most 32,766 values a statement
+    for chunk in rows.chunks((30_000 / width).max(1)) {
+        let sql = format!(
+            "INSERT INTO case_stats (scope, depth, dim, dim_key, day, {}) VALUES {}
+             ON CONFLICT (dim, scope, day, dim_key) DO UPDATE SET {}",
+            names.join(", "),
+            placeholders(chunk.len(), width),
+            sets.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for ((scope, dim, dim_key, day), sums) in chunk {
+            q = q
+                .bind(scope.as_str())
+                .bind(i64::try_from(scope.len()).unwrap_or(0))
+                .bind(*dim)
+                .bind(dim_key.as_str())
+                .bind(*day);
+            for v in sums {
+                q = q.bind(*v);
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
