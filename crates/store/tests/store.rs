@@ -338,3 +338,113 @@ async fn sqlx_exec(c: &mut linli_store::Conn, sql: &'static str) -> Result<(), S
     use linli_store::testing::try_exec;
     try_exec(c, sql).await
 }
+
+db_test!(
+    a_batch_commits_together_and_a_bad_write_fails_alone,
+    |db: Db| async move {
+        use linli_store::batch::{BatchFn, Batcher};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let widest = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&widest);
+        // each write is an audit record; a batch holding "refused" writes its
+        // records, then fails (so they must roll back)
+        let run: BatchFn<String, i64, StoreError> = Arc::new(move |conn, inputs| {
+            let first = seen.fetch_max(inputs.len(), Ordering::SeqCst) == 0;
+            Box::pin(async move {
+                if first {
+                    // the first batch dawdles, so the others queue behind it
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+                let events = inputs.iter().map(|i| (event(i), UnixMs(7))).collect();
+                let records = audit::append_all(conn, events).await?;
+                if inputs.iter().any(|i| i == "refused") {
+                    return Err(StoreError::Conflict("refused".into()));
+                }
+                Ok(records.iter().map(|r| r.seq).collect())
+            })
+        });
+        let batcher = Batcher::start(db.clone(), run);
+        let lead = {
+            let b = batcher.clone();
+            tokio::spawn(async move { b.submit("lead".into()).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let b = batcher.clone();
+            let input = if i == 17 {
+                "refused".into()
+            } else {
+                format!("w.{i}")
+            };
+            tasks.push(tokio::spawn(async move { b.submit(input).await }));
+        }
+        let mut seqs = vec![lead.await.unwrap().unwrap()];
+        let mut refused = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(seq) => seqs.push(seq),
+                Err(StoreError::Conflict(_)) => refused += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(widest.load(Ordering::SeqCst) > 1, "writes were batched");
+        assert_eq!(refused, 1, "only the bad write failed");
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=40).collect::<Vec<i64>>(), "no gap, no repeat");
+        assert_eq!(verify(&db).await, Ok(40));
+        let log = linli_store::testing::table_text(&db, "audit_log").await;
+        assert!(!log.contains("refused"));
+    }
+);
+
+db_test!(
+    roll_ups_of_many_keys_are_summed_before_they_are_written,
+    |db: Db| async move {
+        use linli_domain::cases::Counter;
+        use linli_store::cases::stats::{self, Breakdown, StatKey};
+        let scopes: Vec<String> = vec!["220103".into(), "220103008".into()];
+        let key = |category_id, channel| StatKey {
+            scopes: &scopes,
+            day: 20261203,
+            category_id,
+            channel,
+            handler: "",
+        };
+        let one = [(Counter::Received, 1)];
+        let two = [
+            (Counter::Received, 1),
+            (Counter::Valid, 1),
+            (Counter::Received, 1),
+        ];
+        let mut tx = db.begin().await.unwrap();
+        let bumps = [
+            (key(4, "resident"), &one[..]),
+            (key(4, "resident"), &two[..]),
+            (key(5, "patrol"), &one[..]),
+        ];
+        stats::bump_all(&mut tx, &bumps).await.unwrap();
+        stats::bump(&mut tx, &key(5, "resident"), &one)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut c = db.conn().await.unwrap();
+        for scope in &scopes {
+            let total = stats::sum(&mut c, scope, 20261203, 20261203, Breakdown::Total)
+                .await
+                .unwrap();
+            assert_eq!((total[0].1.received, total[0].1.valid), (5, 1), "{scope}");
+            let mut by = stats::sum(&mut c, scope, 20261203, 20261203, Breakdown::Category)
+                .await
+                .unwrap();
+            by.sort_by(|a, b| a.0.cmp(&b.0));
+            let got: Vec<(&str, u64)> = by.iter().map(|(k, n)| (k.as_str(), n.received)).collect();
+            assert_eq!(got, [("4", 3), ("5", 2)]);
+            let by = stats::sum(&mut c, scope, 20261203, 20261203, Breakdown::Channel)
+                .await
+                .unwrap();
+            assert_eq!(by.len(), 2);
+        }
+    }
+);
