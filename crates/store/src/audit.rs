@@ -48,27 +48,30 @@ pub async fn append_all(
             hash,
         });
     }
-    let sql = format!(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object, outcome, source,
-                                detail, prev_hash, hash) VALUES {}",
-        crate::cases::placeholders(records.len(), 11)
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for r in &records {
-        q = q
-            .bind(r.seq)
-            .bind(r.at.0)
-            .bind(r.event.actor_id)
-            .bind(&r.event.actor_name)
-            .bind(&r.event.action)
-            .bind(&r.event.object)
-            .bind(r.event.outcome.as_str())
-            .bind(&r.event.source)
-            .bind(&r.event.detail)
-            .bind(&r.prev_hash)
-            .bind(&r.hash);
+    for piece in crate::cases::pieces(records.len()) {
+        let records = &records[piece];
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object, outcome,
+                                    source, detail, prev_hash, hash) VALUES {}",
+            crate::cases::placeholders(records.len(), 11)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in records {
+            q = q
+                .bind(r.seq)
+                .bind(r.at.0)
+                .bind(r.event.actor_id)
+                .bind(&r.event.actor_name)
+                .bind(&r.event.action)
+                .bind(&r.event.object)
+                .bind(r.event.outcome.as_str())
+                .bind(&r.event.source)
+                .bind(&r.event.detail)
+                .bind(&r.prev_hash)
+                .bind(&r.hash);
+        }
+        q.execute(&mut *conn).await?;
     }
-    q.execute(&mut *conn).await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&prev_hash)
         .execute(&mut *conn)

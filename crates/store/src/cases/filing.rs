@@ -8,6 +8,23 @@ use linli_domain::time::UnixMs;
 use sqlx::Row;
 use std::collections::HashMap;
 
+/// `0..n` cut into pieces whose lengths are powers of two, longest
+/// first. A multi-row statement is written once per piece, so it comes in
+/// a handful of shapes that stay in the connection's statement cache
+/// (a statement of a new shape is parsed again, and SQLite's parser looks
+/// its `$n` names up one by one, which grows with the square of their
+/// count).
+pub(crate) fn pieces(n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let len = 1 << (usize::BITS - 1 - (n - start).leading_zeros());
+        out.push(start..start + len);
+        start += len;
+    }
+    out
+}
+
 /// `count` groups of `width` placeholders: `($1, $2), ($3, $4)`.
 pub(crate) fn placeholders(count: usize, width: usize) -> String {
     let mut n = 0;
@@ -42,9 +59,28 @@ pub async fn next_seqs(conn: &mut Conn, day: i64, count: i64) -> Result<i64, Sto
 /// Inserts new cases (their `id`s are ignored; numbers must differ);
 /// returns their ids in the order of `cases`.
 pub async fn insert_cases(conn: &mut Conn, cases: &[CaseRow]) -> Result<Vec<i64>, StoreError> {
-    if cases.is_empty() {
-        return Ok(Vec::new());
+    let mut ids = HashMap::with_capacity(cases.len());
+    for piece in pieces(cases.len()) {
+        for (id, number) in insert_case_rows(&mut *conn, &cases[piece]).await? {
+            ids.insert(number, id);
+        }
     }
+    // RETURNING promises no order: match the rows back by number
+    cases
+        .iter()
+        .map(|c| {
+            ids.get(&c.number).copied().ok_or_else(|| {
+                StoreError::Corrupt(format!("no id came back for case {}", c.number))
+            })
+        })
+        .collect()
+}
+
+/// One multi-row insert of `cases`: (id, number) of each.
+async fn insert_case_rows(
+    conn: &mut Conn,
+    cases: &[CaseRow],
+) -> Result<Vec<(i64, String)>, StoreError> {
     let sql = format!(
         "INSERT INTO cases (number, community_code, scope, grid_id, category_id, kind, channel,
             priority, state, description, address, lng_e7, lat_e7, dwelling_id, reporter_id,
@@ -86,18 +122,8 @@ pub async fn insert_cases(conn: &mut Conn, cases: &[CaseRow]) -> Result<Vec<i64>
             .bind(c.media_url.as_deref());
     }
     let rows = q.fetch_all(&mut *conn).await?;
-    // RETURNING promises no order: match the rows back by number
-    let mut ids = HashMap::with_capacity(rows.len());
-    for r in &rows {
-        ids.insert(r.try_get::<String, _>(1)?, r.try_get::<i64, _>(0)?);
-    }
-    cases
-        .iter()
-        .map(|c| {
-            ids.get(&c.number).copied().ok_or_else(|| {
-                StoreError::Corrupt(format!("no id came back for case {}", c.number))
-            })
-        })
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
 
@@ -112,9 +138,31 @@ pub async fn insert_event(conn: &mut Conn, e: &Event) -> Result<i64, StoreError>
 /// Appends timeline events, at most one per case (their `id`s are
 /// ignored); returns their ids in the order of `events`.
 pub async fn insert_events(conn: &mut Conn, events: &[Event]) -> Result<Vec<i64>, StoreError> {
-    if events.is_empty() {
-        return Ok(Vec::new());
+    let mut ids = HashMap::with_capacity(events.len());
+    for piece in pieces(events.len()) {
+        for (id, case_id) in insert_event_rows(&mut *conn, &events[piece]).await? {
+            if ids.insert(case_id, id).is_some() {
+                return Err(StoreError::Corrupt(
+                    "two new events of one case in a batch".into(),
+                ));
+            }
+        }
     }
+    events
+        .iter()
+        .map(|e| {
+            ids.get(&e.case_id).copied().ok_or_else(|| {
+                StoreError::Corrupt(format!("no id came back for case {}'s event", e.case_id))
+            })
+        })
+        .collect()
+}
+
+/// One multi-row insert of `events`: (id, case id) of each.
+async fn insert_event_rows(
+    conn: &mut Conn,
+    events: &[Event],
+) -> Result<Vec<(i64, i64)>, StoreError> {
     let sql = format!(
         "INSERT INTO case_events (case_id, step, from_state, to_state, actor_id, actor_name, note,
             public, at) VALUES {} RETURNING id, case_id",
@@ -134,24 +182,8 @@ pub async fn insert_events(conn: &mut Conn, events: &[Event]) -> Result<Vec<i64>
             .bind(e.at.0);
     }
     let rows = q.fetch_all(&mut *conn).await?;
-    let mut ids = HashMap::with_capacity(rows.len());
-    for r in &rows {
-        if ids
-            .insert(r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(0)?)
-            .is_some()
-        {
-            return Err(StoreError::Corrupt(
-                "two new events of one case in a batch".into(),
-            ));
-        }
-    }
-    events
-        .iter()
-        .map(|e| {
-            ids.get(&e.case_id).copied().ok_or_else(|| {
-                StoreError::Corrupt(format!("no id came back for case {}'s event", e.case_id))
-            })
-        })
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
 
@@ -183,17 +215,39 @@ pub async fn remember_keys(
     conn: &mut Conn,
     keys: &[(&str, i64, UnixMs)],
 ) -> Result<(), StoreError> {
-    if keys.is_empty() {
-        return Ok(());
+    for piece in pieces(keys.len()) {
+        let keys = &keys[piece];
+        let sql = format!(
+            "INSERT INTO case_idempotency (key_hash, case_id, created_at) VALUES {}",
+            placeholders(keys.len(), 3)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (h, id, at) in keys {
+            q = q.bind(*h).bind(*id).bind(at.0);
+        }
+        q.execute(&mut *conn).await?;
     }
-    let sql = format!(
-        "INSERT INTO case_idempotency (key_hash, case_id, created_at) VALUES {}",
-        placeholders(keys.len(), 3)
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for (h, id, at) in keys {
-        q = q.bind(*h).bind(*id).bind(at.0);
-    }
-    q.execute(conn).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pieces;
+
+    #[test]
+    fn pieces_are_powers_of_two_covering_the_whole() {
+        assert!(pieces(0).is_empty());
+        assert_eq!(pieces(1), [0..1]);
+        assert_eq!(pieces(45), [0..32, 32..40, 40..44, 44..45]);
+        assert_eq!(pieces(64), [0..64]);
+        for n in 1..200 {
+            let p = pieces(n);
+            assert_eq!(p.iter().map(|r| r.len()).sum::<usize>(), n);
+            assert!(p.iter().all(|r| r.len().is_power_of_two()));
+            assert!(
+                p.windows(2)
+                    .all(|w| w[0].end == w[1].start && w[0].len() > w[1].len())
+            );
+        }
+    }
 }

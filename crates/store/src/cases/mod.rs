@@ -14,10 +14,10 @@ use linli_domain::time::UnixMs;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-pub(crate) use filing::placeholders;
 pub use filing::{
     cases_for_keys, insert_cases, insert_event, insert_events, next_seqs, remember_keys,
 };
+pub(crate) use filing::{pieces, placeholders};
 
 /// A code prefix as a byte range (codes are digits; ':' follows '9'), so
 /// the same SQL uses the index on both databases.

@@ -2,7 +2,7 @@
 //! category, channel and handler, added to in the transaction of each step
 //! and read one node at a time by the dashboards.
 
-use super::filing::placeholders;
+use super::filing::{pieces, placeholders};
 use super::prefix_range;
 use crate::{Conn, StoreError};
 use linli_domain::cases::{Counter, Counts};
@@ -82,7 +82,11 @@ pub async fn bump_all(
         .collect();
     let rows: Vec<_> = rows.into_iter().collect();
     // SQLite binds at most 32,766 values a statement
-    for chunk in rows.chunks((30_000 / width).max(1)) {
+    let most = (30_000 / width).max(1);
+    for chunk in rows
+        .chunks(most)
+        .flat_map(|c| pieces(c.len()).into_iter().map(move |p| &c[p]))
+    {
         let sql = format!(
             "INSERT INTO case_stats (scope, depth, dim, dim_key, day, {}) VALUES {}
              ON CONFLICT (dim, scope, day, dim_key) DO UPDATE SET {}",
