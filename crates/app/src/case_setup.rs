@@ -281,6 +281,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.forget_categories();
         Ok(row)
     }
 
@@ -325,6 +326,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.forget_categories();
         Ok(row)
     }
 }

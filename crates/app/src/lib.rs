@@ -67,6 +67,8 @@ pub struct App {
     bell: notifications::Bell,
     /// the holiday calendar, read at most once a minute (cleared when set)
     calendar: cases::CalendarCache,
+    /// the category tree, read at most once a minute (cleared when set)
+    categories: cases::CategoryCache,
     /// the group commit new cases are filed by (started on first use)
     filer: cases::FilerCell,
 }
@@ -89,6 +91,7 @@ impl App {
             check_key: std::sync::Arc::new(secrets::process_key()),
             bell: notifications::Bell::default(),
             calendar: cases::CalendarCache::default(),
+            categories: cases::CategoryCache::default(),
             filer: cases::FilerCell::default(),
         }
     }

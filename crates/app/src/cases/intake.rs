@@ -28,6 +28,25 @@ impl App {
         self.calendar.clear();
     }
 
+    /// A category by its code, from the tree read at most once a minute
+    /// (cleared when this process edits it, see [`App::forget_categories`]).
+    async fn category(&self, conn: &mut Conn, code: &str) -> Result<Option<Category>, AppError> {
+        let tree = match self.categories.fresh() {
+            Some(t) => t,
+            None => {
+                let t = std::sync::Arc::new(setup::categories(conn).await?);
+                self.categories.keep(t.clone());
+                t
+            }
+        };
+        Ok(tree.iter().find(|c| c.code == code).cloned())
+    }
+
+    /// Drops the cached category tree (after it was edited).
+    pub(crate) fn forget_categories(&self) {
+        self.categories.clear();
+    }
+
     pub(super) async fn due(
         &self,
         conn: &mut Conn,
@@ -255,17 +274,17 @@ impl App {
     ) -> Result<(Category, Option<u32>), AppError> {
         let usable = |c: Option<Category>| c.filter(|c| c.active && c.parent_id.is_some());
         if let Some(code) = input.category.as_deref() {
-            let cat = usable(setup::category_by_code(&mut *tx, code).await?)
+            let cat = usable(self.category(&mut *tx, code).await?)
                 .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
             return Ok((cat, None));
         }
         if let Some(s) = self.suggest_category(description)
-            && let Some(cat) = usable(setup::category_by_code(&mut *tx, &s.code).await?)
+            && let Some(cat) = usable(self.category(&mut *tx, &s.code).await?)
         {
             let pct = (s.confidence * 100.0).round().clamp(0.0, 100.0) as u32;
             return Ok((cat, Some(pct)));
         }
-        let cat = usable(setup::category_by_code(&mut *tx, UNSORTED).await?)
+        let cat = usable(self.category(&mut *tx, UNSORTED).await?)
             .ok_or_else(|| AppError::Internal("category 1007 is missing".into()))?;
         Ok((cat, None))
     }

@@ -340,23 +340,29 @@ impl Holders {
     }
 }
 
-/// The calendar as last read, and when.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CalendarCache(
-    std::sync::Arc<std::sync::RwLock<Option<(std::time::Instant, rules::Calendar)>>>,
-);
+/// A value read from the database, kept for a minute (another process's
+/// edit shows within the minute; this process's at once, as its editor
+/// clears the cache).
+#[derive(Debug, Clone)]
+pub(crate) struct Kept<T>(std::sync::Arc<std::sync::RwLock<Option<(std::time::Instant, T)>>>);
 
-impl CalendarCache {
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(std::sync::Arc::default())
+    }
+}
+
+impl<T: Clone> Kept<T> {
     const LIFE: std::time::Duration = std::time::Duration::from_secs(60);
 
-    fn fresh(&self) -> Option<rules::Calendar> {
+    fn fresh(&self) -> Option<T> {
         let held = self.0.read().ok()?;
         held.as_ref()
             .filter(|(at, _)| at.elapsed() < Self::LIFE)
             .map(|(_, c)| c.clone())
     }
 
-    fn keep(&self, c: rules::Calendar) {
+    fn keep(&self, c: T) {
         if let Ok(mut held) = self.0.write() {
             *held = Some((std::time::Instant::now(), c));
         }
@@ -368,6 +374,11 @@ impl CalendarCache {
         }
     }
 }
+
+/// The holiday calendar as last read.
+pub(crate) type CalendarCache = Kept<rules::Calendar>;
+/// The category tree as last read.
+pub(crate) type CategoryCache = Kept<std::sync::Arc<Vec<Category>>>;
 
 /// How a caller reaches a case.
 pub(crate) enum Reach {
