@@ -128,6 +128,8 @@ impl App {
         // writes no photo file
         let checked = check_text(who, input)?;
         let key_hash = key_hash(who, input);
+        // re-encoding takes a while: no connection is held meanwhile
+        let photos = self.ready_photos(&input.photos).await?;
         let filing = {
             let mut conn = self.db.conn().await?;
             if let Some(h) = &key_hash
@@ -138,7 +140,6 @@ impl App {
                     .ok_or(AppError::NotFound)?;
                 return Ok((c, false));
             }
-            let photos = self.ready_photos(&input.photos).await?;
             let now = crate::now();
             self.prepare(
                 &mut conn,
