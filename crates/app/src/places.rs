@@ -17,7 +17,31 @@ pub use linli_store::places::{Building as BuildingRow, Dwelling, Estate, Grid as
 /// The point → grid index over every leaf grid, built on first use and
 /// dropped whenever a grid changes.
 #[derive(Default, Clone)]
-pub(crate) struct IndexCache(Arc<RwLock<Option<Arc<GridIndex>>>>);
+pub(crate) struct IndexCache(Arc<RwLock<Option<Arc<Leaves>>>>);
+
+/// The leaf grids: the point → grid index and each grid's code, read
+/// together (so intake places a case without reading the grid again).
+pub struct Leaves {
+    pub index: GridIndex,
+    codes: std::collections::HashMap<i64, RegionCode>,
+}
+
+impl std::fmt::Debug for Leaves {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Leaves({} grids)", self.codes.len())
+    }
+}
+
+impl Leaves {
+    /// The one leaf grid holding `p` (id and code); none when no grid or
+    /// several (overlapping, to be fixed by staff) hold it.
+    pub fn locate(&self, p: LngLat) -> Option<(i64, &RegionCode)> {
+        match self.index.locate_all(p).as_slice() {
+            [id] => Some((*id, self.codes.get(id)?)),
+            _ => None,
+        }
+    }
+}
 
 impl std::fmt::Debug for IndexCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -26,10 +50,10 @@ impl std::fmt::Debug for IndexCache {
 }
 
 impl IndexCache {
-    fn get(&self) -> Option<Arc<GridIndex>> {
+    fn get(&self) -> Option<Arc<Leaves>> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
-    fn set(&self, index: Option<Arc<GridIndex>>) {
+    fn set(&self, index: Option<Arc<Leaves>>) {
         *self.0.write().unwrap_or_else(|e| e.into_inner()) = index;
     }
 }
@@ -151,17 +175,24 @@ impl App {
     }
 
     /// The index over all leaf grids with a boundary.
-    pub async fn grid_index(&self) -> Result<Arc<GridIndex>, AppError> {
+    pub async fn grid_index(&self) -> Result<Arc<Leaves>, AppError> {
         if let Some(i) = self.grid_index.get() {
             return Ok(i);
         }
         let mut conn = self.db.conn().await?;
         let leaves = store::leaf_boundaries(&mut conn).await?;
-        let shapes = leaves
-            .into_iter()
-            .filter_map(|(id, text)| parse_boundary(&text).ok().map(|s| (id, s)))
-            .collect();
-        let index = Arc::new(GridIndex::new(shapes));
+        let mut codes = std::collections::HashMap::with_capacity(leaves.len());
+        let mut shapes = Vec::with_capacity(leaves.len());
+        for (id, code, text) in leaves {
+            if let Ok(s) = parse_boundary(&text) {
+                codes.insert(id, code);
+                shapes.push((id, s));
+            }
+        }
+        let index = Arc::new(Leaves {
+            index: GridIndex::new(shapes),
+            codes,
+        });
         self.grid_index.set(Some(index.clone()));
         Ok(index)
     }
@@ -169,12 +200,10 @@ impl App {
     /// 坐标定位网格: the leaf grid holding a point, if exactly one does.
     pub async fn locate(&self, at: Location) -> Result<Option<Grid>, AppError> {
         let p = at.wgs84()?;
-        let index = self.grid_index().await?;
-        let hits = index.locate_all(p);
-        let [id] = hits.as_slice() else {
+        let Some((id, _)) = self.grid_index().await?.locate(p) else {
             return Ok(None);
         };
-        Ok(store::grid_by_id(&mut *self.db.conn().await?, *id).await?)
+        Ok(store::grid_by_id(&mut *self.db.conn().await?, id).await?)
     }
 
     /// A community's grids and the buildings the caller may see.

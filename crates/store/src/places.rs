@@ -173,17 +173,19 @@ pub async fn move_grid(
     Ok(())
 }
 
-/// (id, boundary) of every leaf grid that has a boundary, nationwide.
-pub async fn leaf_boundaries(conn: &mut Conn) -> Result<Vec<(i64, String)>, StoreError> {
+/// (id, code, boundary) of every leaf grid that has a boundary, nationwide.
+pub async fn leaf_boundaries(
+    conn: &mut Conn,
+) -> Result<Vec<(i64, RegionCode, String)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT g.id, g.boundary FROM grids g
+        "SELECT g.id, g.code, g.boundary FROM grids g
          WHERE g.boundary IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.parent_id = g.id)",
     )
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get(0)?, code(r, 1, "grid")?, r.try_get(2)?)))
         .collect()
 }
 

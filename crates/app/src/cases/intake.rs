@@ -81,19 +81,14 @@ impl App {
             return Ok((b.community, b.scope, b.grid_id, point));
         }
         let point = input.location.map(Location::wgs84).transpose()?;
-        // the index is in memory (warmed before any connection is held);
-        // the grid row comes through the caller's connection, so a
-        // transaction (the demo's bulk seeding) never waits for a second
-        let grid = match point {
-            Some(p) => match self.grid_index().await?.locate_all(p).as_slice() {
-                [id] => places::grid_by_id(conn, *id).await?,
-                _ => None,
-            },
-            None => None,
-        };
-        if let Some(g) = grid {
-            let community = g.code.community().ok_or(AppError::NotFound)?;
-            return Ok((community, g.code, Some(g.id), point));
+        // the index and the leaf grids' codes are in memory (warmed before
+        // any connection is held)
+        let index = self.grid_index().await?;
+        if let Some(p) = point
+            && let Some((id, code)) = index.locate(p)
+        {
+            let community = code.community().ok_or(AppError::NotFound)?;
+            return Ok((community, code.clone(), Some(id), Some(p)));
         }
         // outside every grid: the community's intake queue, never lost
         let community = input
