@@ -6,6 +6,7 @@
 # cases. Beside it, the same disk's raw durable SQLite insert rate (one
 # row per commit), so the ratio shows how close intake is to the storage.
 # Usage: bench/intake.sh [seconds] [postgres://… (fresh database)]
+# LINLI_BENCH_SUGGEST=1: reports without a category (the server suggests one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
@@ -30,7 +31,7 @@ mkdir -p bench/out
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F); $([ -n "$pg" ] && echo PostgreSQL || echo SQLite)"
 wrk -t2 -c64 -d"${secs}s" --latency -s bench/post-case.lua "http://127.0.0.1:$port/api/v1/cases" > bench/out/intake.txt
 rps=$(awk '/Requests\/sec/ {print $2}' bench/out/intake.txt)
-echo "POST /api/v1/cases, 64 connections: $rps cases/s; $(tail -1 bench/out/intake.txt)"
+echo "POST /api/v1/cases$([ "${LINLI_BENCH_SUGGEST:-}" = 1 ] && echo ' (category suggested)'), 64 connections: $rps cases/s; $(tail -1 bench/out/intake.txt)"
 if [ -z "$pg" ]; then
   echo "raw durable SQLite insert, same disk: $(python3 bench/sqlite-raw.py "$data" "$secs")"
 fi

@@ -66,14 +66,7 @@ pub async fn insert_cases(conn: &mut Conn, cases: &[CaseRow]) -> Result<Vec<i64>
         }
     }
     // RETURNING promises no order: match the rows back by number
-    cases
-        .iter()
-        .map(|c| {
-            ids.get(&c.number).copied().ok_or_else(|| {
-                StoreError::Corrupt(format!("no id came back for case {}", c.number))
-            })
-        })
-        .collect()
+    in_order(cases, &ids, |c| &c.number)
 }
 
 /// One multi-row insert of `cases`: (id, number) of each.
@@ -148,12 +141,23 @@ pub async fn insert_events(conn: &mut Conn, events: &[Event]) -> Result<Vec<i64>
             }
         }
     }
-    events
-        .iter()
-        .map(|e| {
-            ids.get(&e.case_id).copied().ok_or_else(|| {
-                StoreError::Corrupt(format!("no id came back for case {}'s event", e.case_id))
-            })
+    in_order(events, &ids, |e| &e.case_id)
+}
+
+/// The ids of `rows` in their order, from the ids that came back by key.
+fn in_order<T, K>(
+    rows: &[T],
+    ids: &HashMap<K, i64>,
+    key: impl Fn(&T) -> &K,
+) -> Result<Vec<i64>, StoreError>
+where
+    K: std::hash::Hash + Eq + std::fmt::Display,
+{
+    rows.iter()
+        .map(|r| {
+            ids.get(key(r))
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("no id came back for {}", key(r))))
         })
         .collect()
 }
