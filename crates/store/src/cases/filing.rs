@@ -8,17 +8,22 @@ use linli_domain::time::UnixMs;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// `0..n` cut into pieces whose lengths are powers of two, longest
-/// first. A multi-row statement is written once per piece, so it comes in
-/// a handful of shapes that stay in the connection's statement cache
-/// (a statement of a new shape is parsed again, and SQLite's parser looks
-/// its `$n` names up one by one, which grows with the square of their
-/// count).
+/// The most rows one multi-row statement carries. sqlx finds each bound
+/// value's slot by its `$n` name, and SQLite looks a name up by walking
+/// the statement's list of names, so binding grows with the square of a
+/// statement's values: many mid-sized statements beat one large one.
+const MAX_PIECE: usize = 16;
+
+/// `0..n` cut into pieces whose lengths are powers of two (at most
+/// [`MAX_PIECE`]), longest first. A multi-row statement is written once per
+/// piece, so it comes in a handful of shapes that stay in the
+/// connection's statement cache (a statement of a new shape is parsed
+/// again, which on SQLite also grows with the square of its `$n` names).
 pub(crate) fn pieces(n: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < n {
-        let len = 1 << (usize::BITS - 1 - (n - start).leading_zeros());
+        let len = (1 << (usize::BITS - 1 - (n - start).leading_zeros())).min(MAX_PIECE);
         out.push(start..start + len);
         start += len;
     }
@@ -242,15 +247,16 @@ mod tests {
     fn pieces_are_powers_of_two_covering_the_whole() {
         assert!(pieces(0).is_empty());
         assert_eq!(pieces(1).first(), Some(&(0..1)));
-        assert_eq!(pieces(45), [0..32, 32..40, 40..44, 44..45]);
-        assert_eq!((pieces(64).len(), pieces(64).first()), (1, Some(&(0..64))));
+        assert_eq!(pieces(45), [0..16, 16..32, 32..40, 40..44, 44..45]);
+        assert_eq!(pieces(64), [0..16, 16..32, 32..48, 48..64]);
         for n in 1..200 {
             let p = pieces(n);
             assert_eq!(p.iter().map(|r| r.len()).sum::<usize>(), n);
             assert!(p.iter().all(|r| r.len().is_power_of_two()));
+            assert!(p.iter().all(|r| r.len() <= 16));
             assert!(
                 p.windows(2)
-                    .all(|w| w[0].end == w[1].start && w[0].len() > w[1].len())
+                    .all(|w| w[0].end == w[1].start && w[0].len() >= w[1].len())
             );
         }
     }
