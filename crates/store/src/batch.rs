@@ -99,8 +99,14 @@ async fn drive<T, R, E>(
     while rx.recv_many(&mut queued, MAX_BATCH).await > 0 {
         let (inputs, replies): (Vec<T>, Vec<_>) =
             queued.drain(..).map(|q| (q.input, q.reply)).unzip();
+        let started = std::time::Instant::now();
         match once(&db, &run, &inputs).await {
             Ok(out) => {
+                tracing::debug!(
+                    writes = out.len(),
+                    micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                    "batch committed"
+                );
                 for (reply, r) in replies.into_iter().zip(out) {
                     let _ = reply.send(Ok(r));
                 }
