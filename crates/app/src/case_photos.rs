@@ -23,10 +23,9 @@ use linli_store::cases::photos::{self as store, PhotoRow};
 
 pub use linli_store::cases::photos::PhotoRow as CasePhoto;
 
-/// An uploaded file, as the client sent it (shared, not copied, when a
-/// request is handed to the writer).
+/// An uploaded file, as the client sent it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PhotoUpload(pub Bytes);
+pub struct PhotoUpload(pub Vec<u8>);
 
 impl std::fmt::Debug for PhotoUpload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -22,7 +22,7 @@ pub(crate) struct IndexCache(Arc<RwLock<Option<Arc<Leaves>>>>);
 /// The leaf grids: the point → grid index and each grid's code, read
 /// together (so intake places a case without reading the grid again).
 pub struct Leaves {
-    pub index: GridIndex,
+    index: GridIndex,
     codes: std::collections::HashMap<i64, RegionCode>,
 }
 

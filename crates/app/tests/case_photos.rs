@@ -25,7 +25,7 @@ fn png(w: u32, h: u32) -> PhotoUpload {
     DynamicImage::ImageRgb8(img)
         .write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
         .unwrap();
-    PhotoUpload(out.into())
+    PhotoUpload(out)
 }
 
 fn step(note: &str, photos: Vec<PhotoUpload>) -> StepInput {
@@ -127,17 +127,14 @@ db_test!(
         let before = count().await;
         let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
         elf.resize(4096, 0);
-        let mut huge = png(16, 16).0.to_vec();
+        let mut huge = png(16, 16).0;
         huge.resize(MAX_PHOTO_BYTES + 1, 0);
         let mut fake_jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
         fake_jpeg.extend_from_slice(&[0x42; 512]);
         for (photos, says) in [
-            (
-                vec![PhotoUpload(elf.into())],
-                "只能上传 JPEG、PNG 或 WebP 照片",
-            ),
-            (vec![PhotoUpload(huge.into())], "照片不能超过 10 MB"),
-            (vec![PhotoUpload(fake_jpeg.into())], "照片无法读取"),
+            (vec![PhotoUpload(elf)], "只能上传 JPEG、PNG 或 WebP 照片"),
+            (vec![PhotoUpload(huge)], "照片不能超过 10 MB"),
+            (vec![PhotoUpload(fake_jpeg)], "照片无法读取"),
             (vec![png(8, 8); 10], "最多 9 张"),
         ] {
             let mut r = report(Some(gcj(w.spot)), None);

@@ -48,12 +48,12 @@ pub async fn append_all(
             hash,
         });
     }
-    for piece in crate::cases::pieces(records.len()) {
+    for piece in crate::multirow::pieces(records.len()) {
         let records = &records[piece];
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object, outcome,
                                     source, detail, prev_hash, hash) VALUES {}",
-            crate::cases::placeholders(records.len(), 11)
+            crate::multirow::placeholders(records.len(), 11)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in records {

@@ -8,6 +8,7 @@
 
 mod db;
 mod error;
+mod multirow;
 
 pub mod audit;
 pub mod batch;

@@ -83,7 +83,7 @@ pub async fn read(mut mp: Multipart) -> Result<Parts, WebError> {
                 Ok(_) if parts.files.len() == MAX_PHOTOS => {
                     parts.photo_error.get_or_insert(PhotoError::TooMany);
                 }
-                Ok(b) => parts.files.push((name, PhotoUpload(b.into()))),
+                Ok(b) => parts.files.push((name, PhotoUpload(b))),
                 Err(e) => {
                     parts.photo_error.get_or_insert(e);
                 }

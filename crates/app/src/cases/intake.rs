@@ -122,12 +122,11 @@ impl App {
         // what needs no database is checked first: a case refused here
         // writes no photo file
         let checked = check_text(who, input)?;
-        let key_hash = key_hash(who, input);
         // re-encoding takes a while: no connection is held meanwhile
         let photos = self.ready_photos(&input.photos).await?;
         let filing = {
             let mut conn = self.db.conn().await?;
-            if let Some(h) = &key_hash
+            if let Some(h) = &checked.key_hash
                 && let Some(id) = store::case_for_key(&mut conn, h).await?
             {
                 let c = store::case_by_id(&mut conn, id)
@@ -136,16 +135,8 @@ impl App {
                 return Ok((c, false));
             }
             let now = crate::now();
-            self.prepare(
-                &mut conn,
-                who,
-                input,
-                checked,
-                key_hash,
-                (photos, actor),
-                now,
-            )
-            .await?
+            self.prepare(&mut conn, who, input, checked, (photos, actor), now)
+                .await?
         };
         self.filer().submit(filing).await
     }
@@ -160,9 +151,8 @@ impl App {
         now: UnixMs,
     ) -> Result<(CaseRow, bool), AppError> {
         let checked = check_text(who, input)?;
-        let key = key_hash(who, input);
         let filing = self
-            .prepare(tx, who, input, checked, key, (Vec::new(), actor), now)
+            .prepare(tx, who, input, checked, (Vec::new(), actor), now)
             .await?;
         filing::file_all(tx, std::slice::from_ref(&filing))
             .await?
@@ -172,14 +162,12 @@ impl App {
 
     /// A checked case made ready to file: its category, place, deadline,
     /// sealed contact and roll-up nodes; numbers and ids come at filing.
-    #[allow(clippy::too_many_arguments)]
     async fn prepare(
         &self,
         conn: &mut Conn,
         who: Option<&Principal>,
         input: &NewCase,
         checked: Checked,
-        key_hash: Option<String>,
         (photos, actor): (Vec<ReadyPhoto>, &Actor),
         now: UnixMs,
     ) -> Result<Filing, AppError> {
@@ -188,6 +176,7 @@ impl App {
             media_url,
             contact,
             reporter_name,
+            key_hash,
         } = checked;
         let (cat, suggested) = self
             .intake_category(&mut *conn, input, &description)
@@ -296,6 +285,8 @@ fn key_hash(who: Option<&Principal>, input: &NewCase) -> Option<String> {
 
 /// A new case's own fields, checked.
 struct Checked {
+    /// the stored form of the Idempotency-Key
+    key_hash: Option<String>,
     description: String,
     media_url: Option<String>,
     contact: Option<Phone>,
@@ -303,7 +294,7 @@ struct Checked {
 }
 
 /// The checks of a new case that need no database: text, channel, link,
-/// phone and name.
+/// phone, name and the Idempotency-Key's hash.
 fn check_text(who: Option<&Principal>, input: &NewCase) -> Result<Checked, AppError> {
     let description = input.description.trim();
     if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
@@ -334,6 +325,7 @@ fn check_text(who: Option<&Principal>, input: &NewCase) -> Result<Checked, AppEr
         n => linli_domain::places::clean_name(n, 30).map_err(|_| bad("姓名不超过 30 字"))?,
     };
     Ok(Checked {
+        key_hash: key_hash(who, input),
         description: description.to_owned(),
         media_url,
         contact,

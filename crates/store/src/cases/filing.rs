@@ -1,51 +1,13 @@
-//! Filing new cases many at a time: each function writes a whole batch in
-//! one statement (see [`crate::batch`]), so a batch costs the same handful
-//! of round trips whether it holds one case or sixty-four.
+//! Filing new cases many at a time (see [`crate::batch`]): each function
+//! writes a whole batch in a few multi-row statements, so a batch of
+//! sixty-four cases costs a handful of round trips more than a batch of one.
 
 use super::{CaseRow, Event};
+use crate::multirow::{pieces, placeholders};
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// The most rows one multi-row statement carries. sqlx finds each bound
-/// value's slot by its `$n` name, and SQLite looks a name up by walking
-/// the statement's list of names, so binding grows with the square of a
-/// statement's values: many mid-sized statements beat one large one.
-const MAX_PIECE: usize = 16;
-
-/// `0..n` cut into pieces whose lengths are powers of two (at most
-/// [`MAX_PIECE`]), longest first. A multi-row statement is written once per
-/// piece, so it comes in a handful of shapes that stay in the
-/// connection's statement cache (a statement of a new shape is parsed
-/// again, which on SQLite also grows with the square of its `$n` names).
-pub(crate) fn pieces(n: usize) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let len = (1 << (usize::BITS - 1 - (n - start).leading_zeros())).min(MAX_PIECE);
-        out.push(start..start + len);
-        start += len;
-    }
-    out
-}
-
-/// `count` groups of `width` placeholders: `($1, $2), ($3, $4)`.
-pub(crate) fn placeholders(count: usize, width: usize) -> String {
-    let mut n = 0;
-    let rows: Vec<String> = (0..count)
-        .map(|_| {
-            let marks: Vec<String> = (0..width)
-                .map(|_| {
-                    n += 1;
-                    format!("${n}")
-                })
-                .collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
-    rows.join(", ")
-}
 
 /// Takes the next `count` sequence numbers of a China day (`yyyymmdd`);
 /// returns the last, so they are `last - count + 1 ..= last`.
@@ -201,22 +163,22 @@ pub async fn cases_for_keys(
     conn: &mut Conn,
     key_hashes: &[&str],
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    if key_hashes.is_empty() {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    for piece in pieces(key_hashes.len()) {
+        let hashes = &key_hashes[piece];
+        let sql = format!(
+            "SELECT key_hash, case_id FROM case_idempotency WHERE key_hash IN {}",
+            placeholders(1, hashes.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for h in hashes {
+            q = q.bind(*h);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            found.push((r.try_get(0)?, r.try_get(1)?));
+        }
     }
-    let marks: Vec<String> = (1..=key_hashes.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT key_hash, case_id FROM case_idempotency WHERE key_hash IN ({})",
-        marks.join(", ")
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for h in key_hashes {
-        q = q.bind(*h);
-    }
-    let rows = q.fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    Ok(found)
 }
 
 /// Remembers which case each idempotency key hash filed, and when.
@@ -237,27 +199,4 @@ pub async fn remember_keys(
         q.execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pieces;
-
-    #[test]
-    fn pieces_are_powers_of_two_covering_the_whole() {
-        assert!(pieces(0).is_empty());
-        assert_eq!(pieces(1).first(), Some(&(0..1)));
-        assert_eq!(pieces(45), [0..16, 16..32, 32..40, 40..44, 44..45]);
-        assert_eq!(pieces(64), [0..16, 16..32, 32..48, 48..64]);
-        for n in 1..200 {
-            let p = pieces(n);
-            assert_eq!(p.iter().map(|r| r.len()).sum::<usize>(), n);
-            assert!(p.iter().all(|r| r.len().is_power_of_two()));
-            assert!(p.iter().all(|r| r.len() <= 16));
-            assert!(
-                p.windows(2)
-                    .all(|w| w[0].end == w[1].start && w[0].len() >= w[1].len())
-            );
-        }
-    }
 }

@@ -17,7 +17,6 @@ use sqlx::any::AnyRow;
 pub use filing::{
     cases_for_keys, insert_cases, insert_event, insert_events, next_seqs, remember_keys,
 };
-pub(crate) use filing::{pieces, placeholders};
 
 /// A code prefix as a byte range (codes are digits; ':' follows '9'), so
 /// the same SQL uses the index on both databases.

@@ -2,8 +2,8 @@
 //! category, channel and handler, added to in the transaction of each step
 //! and read one node at a time by the dashboards.
 
-use super::filing::{pieces, placeholders};
 use super::prefix_range;
+use crate::multirow::{pieces, placeholders};
 use crate::{Conn, StoreError};
 use linli_domain::cases::{Counter, Counts};
 use sqlx::Row;
@@ -81,12 +81,8 @@ pub async fn bump_all(
         .map(|c| format!("{c} = case_stats.{c} + excluded.{c}"))
         .collect();
     let rows: Vec<_> = rows.into_iter().collect();
-    // SQLite binds at most 32,766 values a statement
-    let most = (30_000 / width).max(1);
-    for chunk in rows
-        .chunks(most)
-        .flat_map(|c| pieces(c.len()).into_iter().map(move |p| &c[p]))
-    {
+    for piece in pieces(rows.len()) {
+        let chunk = &rows[piece];
         let sql = format!(
             "INSERT INTO case_stats (scope, depth, dim, dim_key, day, {}) VALUES {}
              ON CONFLICT (dim, scope, day, dim_key) DO UPDATE SET {}",
