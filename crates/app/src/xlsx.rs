@@ -42,9 +42,21 @@ fn excel_date(serial: f64) -> String {
         .map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
+/// Runs the spreadsheet library on an uploaded file: a panic inside it
+/// (seen: calamine's overflow on a damaged cell reference) is the file's
+/// error, never the caller's or the import thread's.
+fn guarded<T>(read: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(AppError::Invalid("Excel 文件已损坏,无法读取".into())))
+}
+
 /// Reads the first worksheet of an xlsx/xls/ods file held in memory.
 /// Cells that hold an Excel error make that row's error, not the file's.
 pub fn read_first_sheet(bytes: &[u8]) -> Result<(Sheet, Vec<(usize, String)>), AppError> {
+    guarded(|| read_sheet(bytes))
+}
+
+fn read_sheet(bytes: &[u8]) -> Result<(Sheet, Vec<(usize, String)>), AppError> {
     let not_xlsx =
         |e: calamine::Error| AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{e}"));
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(not_xlsx)?;
@@ -155,7 +167,7 @@ pub fn stream_first_sheet(
     std::thread::spawn(move || {
         let chunk = chunk.max(1);
         let outcome = if bytes.starts_with(b"PK") {
-            stream_xlsx(bytes, chunk, &tx)
+            guarded(|| stream_xlsx(bytes, chunk, &tx))
         } else {
             whole_sheet(&bytes, chunk, &tx)
         };
