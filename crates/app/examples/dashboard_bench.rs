@@ -13,7 +13,7 @@
 //! grow with the number of cases. `bench/dashboard.sh` runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use linli_app::auth::{Credential, Principal};
+use linli_app::accounts::auth::{Credential, Principal};
 use linli_app::{App, AppConfig, Db};
 use linli_domain::access::{Grant, Role};
 use linli_store::testing::exec;

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use image::{DynamicImage, ImageFormat, RgbImage};
-use linli_app::case_photos::reencode;
+use linli_app::cases::photos::reencode;
 use std::time::Instant;
 
 fn main() {

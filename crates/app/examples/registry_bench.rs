@@ -9,9 +9,9 @@
 //! `bench/registry.sh` runs both and prints the figures for the README.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use linli_app::auth::{Credential, Principal};
-use linli_app::crypto::{CipherKind, Keyring};
+use linli_app::accounts::auth::{Credential, Principal};
 use linli_app::demo::COMMUNITY;
+use linli_app::infra::crypto::{CipherKind, Keyring};
 use linli_app::registry::ResidentQuery;
 use linli_app::{Actor, App, AppConfig, Db};
 use linli_domain::access::{Grant, Role};

@@ -10,7 +10,7 @@
 //! examples (the services' window) and one classification.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use linli_app::case_suggest::{classify, train};
+use linli_app::cases::suggest::{classify, train};
 use linli_domain::cases::suggest::MIN_CONFIDENCE;
 use std::collections::HashMap;
 use std::time::Instant;

@@ -16,7 +16,7 @@ impl App {
     /// Reading it is itself audited.
     pub async fn audit_log_page(
         &self,
-        who: &crate::auth::Principal,
+        who: &crate::accounts::auth::Principal,
         before_seq: Option<i64>,
         limit: i64,
         source: &str,

@@ -3,45 +3,26 @@
 //! transactions, writing the audit record inside the same transaction as
 //! the action it records. No HTTP here.
 
-pub mod crypto;
-mod error;
-mod passwords;
-mod secrets;
+// shared infrastructure: used by several capabilities, owned by none
+pub mod infra;
+use infra::{crypto, secrets};
 
-pub mod accounts;
 pub mod audit;
-pub mod auth;
-pub mod care_cards;
-pub mod case_deadlines;
-pub mod case_photos;
-pub mod case_setup;
-pub mod case_suggest;
-pub mod case_whistle;
-pub mod cases;
-pub mod cases_dashboard;
-pub mod cases_export;
-pub mod demo;
-mod demo_cases;
-mod demo_residents;
-pub mod notifications;
-pub mod open311;
-pub mod outbound;
-pub mod party;
-pub mod pipl;
-pub mod places;
-pub mod places_xlsx;
-pub mod registry;
-pub mod registry_xlsx;
-pub mod report;
-pub mod territory;
-pub mod xlsx;
 
-pub use error::AppError;
+// one folder per capability
+pub mod accounts;
+pub mod cases;
+pub mod demo;
+pub mod notifications;
+pub mod registry;
+pub mod territory;
+
+pub use infra::error::AppError;
 pub use linli_store::blobs::Blobs;
 pub use linli_store::{Backend, Db, PoolStats};
 
-use linli_domain::account::LockoutPolicy;
-use linli_domain::session::SessionPolicy;
+use linli_domain::accounts::LockoutPolicy;
+use linli_domain::accounts::session::SessionPolicy;
 use linli_domain::time::UnixMs;
 
 /// Settings the services need.
@@ -56,11 +37,11 @@ pub struct AppConfig {
 pub struct App {
     db: Db,
     config: AppConfig,
-    grid_index: places::IndexCache,
+    grid_index: territory::places::IndexCache,
     crypto: Option<std::sync::Arc<dyn crypto::FieldCrypto>>,
     /// where case photos are kept (memory unless [`App::with_blobs`])
     blobs: Blobs,
-    suggest: case_suggest::SuggestCache,
+    suggest: cases::suggest::SuggestCache,
     /// signs the QR page's human checks (lives as long as the process)
     check_key: std::sync::Arc<[u8; 32]>,
     /// rung after commits that notify someone (SSE, webhook)
@@ -84,10 +65,10 @@ impl App {
         App {
             db,
             config,
-            grid_index: places::IndexCache::default(),
+            grid_index: territory::places::IndexCache::default(),
             crypto: None,
             blobs: Blobs::memory(),
-            suggest: case_suggest::SuggestCache::default(),
+            suggest: cases::suggest::SuggestCache::default(),
             check_key: std::sync::Arc::new(secrets::process_key()),
             bell: notifications::Bell::default(),
             calendar: cases::CalendarCache::default(),

@@ -4,7 +4,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{LineString, MultiPolygon, Polygon};
 use linli_domain::geo::LngLat;
-use linli_domain::grid_index::GridIndex;
+use linli_domain::territory::grid_index::GridIndex;
 use std::hint::black_box;
 
 /// 100,000 octagonal grids tiling a 316 × 317 block around 长春 (≈ 110 m cells).

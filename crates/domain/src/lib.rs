@@ -32,17 +32,15 @@ macro_rules! named_enum {
     };
 }
 
+// the kernel: used by several capabilities, owned by none
 pub mod access;
-pub mod account;
 pub mod audit;
-pub mod cases;
-pub mod coverage;
 pub mod geo;
-pub mod grid_index;
-pub mod party;
-pub mod places;
-pub mod registry;
 pub mod secret;
-pub mod session;
-pub mod territory;
 pub mod time;
+
+// one folder per capability
+pub mod accounts;
+pub mod cases;
+pub mod registry;
+pub mod territory;

@@ -2,9 +2,8 @@
 
 mod cli;
 mod commands;
+mod context;
 mod logging;
-mod places;
-mod registry;
 
 use clap::Parser;
 use std::process::ExitCode;

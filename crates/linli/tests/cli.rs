@@ -173,7 +173,7 @@ async fn verbs_end_to_end(backend: Backend) {
 }
 
 async fn places_in_excel(backend: Backend) {
-    use linli_app::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
+    use linli_app::infra::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
     let Some(t) = TestDb::create(backend).await else {
         eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         return;
@@ -256,7 +256,7 @@ async fn places_in_excel(backend: Backend) {
 }
 
 async fn residents_in_excel(backend: Backend) {
-    use linli_app::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
+    use linli_app::infra::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
     let Some(t) = TestDb::create(backend).await else {
         eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         return;

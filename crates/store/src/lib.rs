@@ -10,20 +10,17 @@ mod db;
 mod error;
 mod multirow;
 
+// plumbing every capability uses
 pub mod audit;
 pub mod batch;
 pub mod blobs;
-pub mod care_cards;
+
+// one folder per capability
+pub mod accounts;
 pub mod cases;
 pub mod notifications;
-pub mod party;
-pub mod pipl;
-pub mod places;
-pub mod regions;
 pub mod registry;
-pub mod sessions;
-pub mod tokens;
-pub mod users;
+pub mod territory;
 
 #[cfg(feature = "testing")]
 pub mod testing;

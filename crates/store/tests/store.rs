@@ -3,12 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use linli_domain::access::{Grant, Role};
-use linli_domain::account::LockState;
+use linli_domain::accounts::LockState;
 use linli_domain::audit::{AuditEvent, ChainBreak, ChainVerifier, Outcome};
 use linli_domain::time::UnixMs;
+use linli_store::accounts::users::NewUser;
 use linli_store::testing::{TestDb, drop_audit_guards, exec, schema_columns};
-use linli_store::users::NewUser;
-use linli_store::{Backend, Db, StoreError, audit, db_test, sessions, tokens, users};
+use linli_store::{
+    Backend, Db, StoreError, accounts::sessions, accounts::tokens, accounts::users, audit, db_test,
+};
 
 async fn add_user(db: &Db, name: &str) -> i64 {
     let mut c = db.conn().await.unwrap();

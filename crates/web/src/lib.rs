@@ -2,29 +2,24 @@
 //! under `/api/v1`, health and metrics. Handlers are thin: extract, call a
 //! service in `linli_app`, render.
 
-mod api;
-mod assets;
-mod auth;
-mod csrf;
-mod error;
-mod health;
-mod metrics;
-mod open311;
-mod pages;
-pub(crate) mod ratelimit;
-mod security;
-mod upload;
-mod util;
-mod views;
-pub mod webhook;
+// plumbing every capability uses
+mod http;
+mod openapi;
+
+// one folder per capability
+mod accounts;
+mod cases;
+pub mod notifications;
+mod registry;
+mod territory;
 
 use axum::Router;
 use linli_app::App;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use api::ApiDoc;
-pub use error::WebError;
+pub use http::error::WebError;
+pub use openapi::ApiDoc;
 
 /// HTTP settings.
 #[derive(Debug, Clone)]
@@ -68,31 +63,34 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
-    metrics: Arc<metrics::Metrics>,
-    login_limiter: Arc<ratelimit::Limiter>,
-    scan_limiter: Arc<ratelimit::Limiter>,
-    open311_limiter: Arc<ratelimit::Limiter>,
+    metrics: Arc<http::metrics::Metrics>,
+    login_limiter: Arc<http::ratelimit::Limiter>,
+    scan_limiter: Arc<http::ratelimit::Limiter>,
+    open311_limiter: Arc<http::ratelimit::Limiter>,
 }
 
 /// The whole application router with its middleware.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let login_limiter = Arc::new(ratelimit::per_minute(config.login_per_minute));
-    let scan_limiter = Arc::new(ratelimit::per_minute(config.scans_per_minute));
-    let open311_limiter = Arc::new(ratelimit::per_minute(config.open311_per_minute));
+    let login_limiter = Arc::new(http::ratelimit::per_minute(config.login_per_minute));
+    let scan_limiter = Arc::new(http::ratelimit::per_minute(config.scans_per_minute));
+    let open311_limiter = Arc::new(http::ratelimit::per_minute(config.open311_per_minute));
     let state = AppState {
         app,
         config: Arc::new(config),
-        metrics: Arc::new(metrics::Metrics::new()),
+        metrics: Arc::new(http::metrics::Metrics::new()),
         login_limiter,
         scan_limiter,
         open311_limiter,
     };
     let routes = Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .merge(open311::routes())
-        .merge(health::routes())
-        .merge(assets::routes())
-        .fallback(error::not_found);
-    security::layers(routes, state)
+        .merge(accounts::routes())
+        .merge(territory::routes())
+        .merge(registry::routes())
+        .merge(cases::routes())
+        .merge(notifications::routes())
+        .merge(openapi::routes())
+        .merge(http::health::routes())
+        .merge(http::assets::routes())
+        .fallback(http::error::not_found);
+    http::security::layers(routes, state)
 }

@@ -6,7 +6,7 @@
 //! done before (see `intake.rs`), outside the single writer.
 
 use super::*;
-use crate::case_photos::attach_photos;
+use crate::cases::photos::attach_photos;
 use linli_store::batch::{BatchFn, Batcher};
 use std::collections::{BTreeMap, HashMap};
 

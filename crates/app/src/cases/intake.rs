@@ -13,7 +13,7 @@ impl App {
         if let Some(c) = self.calendar.fresh() {
             return Ok(c);
         }
-        let days = setup::calendar_days(conn).await?;
+        let days = setup_store::calendar_days(conn).await?;
         let parsed = days.iter().filter_map(|(d, k, _)| {
             let day = linli_domain::registry::parse_date(d)?;
             Some((day, k.parse().ok()?))
@@ -34,7 +34,7 @@ impl App {
         let tree = match self.categories.fresh() {
             Some(t) => t,
             None => {
-                let t = std::sync::Arc::new(setup::categories(conn).await?);
+                let t = std::sync::Arc::new(setup_store::categories(conn).await?);
                 self.categories.keep(t.clone());
                 t
             }
@@ -96,7 +96,9 @@ impl App {
             .as_ref()
             .and_then(RegionCode::community)
             .ok_or_else(|| bad("位置不在任何网格内,请注明所属社区"))?;
-        if linli_store::regions::get(conn, &community).await?.is_none()
+        if linli_store::territory::regions::get(conn, &community)
+            .await?
+            .is_none()
             && places::grids_of(conn, &community).await?.is_empty()
         {
             return Err(bad("所属社区不存在"));
@@ -322,7 +324,8 @@ fn check_text(who: Option<&Principal>, input: &NewCase) -> Result<Checked, AppEr
     };
     let reporter_name = match input.reporter_name.trim() {
         "" => who.map_or_else(|| "匿名".to_owned(), |p| p.display_name.clone()),
-        n => linli_domain::places::clean_name(n, 30).map_err(|_| bad("姓名不超过 30 字"))?,
+        n => linli_domain::territory::places::clean_name(n, 30)
+            .map_err(|_| bad("姓名不超过 30 字"))?,
     };
     Ok(Checked {
         key_hash: key_hash(who, input),

@@ -4,13 +4,13 @@
 //! update, its timeline event, the roll-up counts, the audit record and
 //! the notifications, so an acknowledged step is durable and counted.
 
-use crate::auth::Principal;
-use crate::case_photos::{CasePhoto, PhotoUpload, ReadyPhoto};
-use crate::case_whistle::CallView;
-use crate::crypto::Field;
-use crate::places::Location;
+use crate::accounts::auth::Principal;
+use crate::cases::photos::{CasePhoto, PhotoUpload, ReadyPhoto};
+use crate::cases::whistle::CallView;
+use crate::infra::crypto::Field;
+use crate::territory::places::Location;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, RegionCode, Role, allowed, scope_prefixes};
+use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
 use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
     self as rules, CaseFacts, CaseKind, CaseState, Channel, DueFlag, HandlerKind, LoopPolicy,
@@ -21,16 +21,28 @@ use linli_domain::registry::{Phone, mask_name};
 use linli_domain::secret::sm3_hex;
 use linli_domain::time::UnixMs;
 pub use linli_store::cases::setup::Category as CaseCategory;
-use linli_store::cases::setup::{self, Category};
+use linli_store::cases::setup::{self as setup_store, Category};
 use linli_store::cases::stats::{self, StatKey};
 use linli_store::cases::{self as store, CaseReach};
 pub use linli_store::cases::{CaseFilter, CaseRow, Event};
 
+pub mod dashboard;
+pub mod deadlines;
+pub mod export;
 mod filing;
 mod intake;
+pub mod open311;
+pub mod photos;
+mod reach;
+pub mod setup;
+pub mod suggest;
+pub mod whistle;
 pub(crate) use filing::FilerCell;
 mod steps;
-use linli_store::{Conn, audit, care_cards, notifications, places, users};
+use linli_store::{
+    Conn, accounts::users, audit, notifications, registry::care_cards, territory::places,
+};
+pub(crate) use reach::{Holders, Reach, authorise, bad, parse_state};
 
 /// A new request as its reporter or the staff entering it give it.
 #[derive(Debug, Clone)]
@@ -99,15 +111,6 @@ const DESCRIPTION_MAX: usize = 2000;
 const DUPLICATE_DAYS: i64 = 7;
 const DUPLICATE_METRES: f64 = 100.0;
 
-pub(crate) fn bad(msg: &str) -> AppError {
-    AppError::Invalid(msg.to_owned())
-}
-
-pub(crate) fn parse_state(s: &str) -> Result<CaseState, AppError> {
-    s.parse()
-        .map_err(|_| AppError::Internal(format!("stored case state `{s}`")))
-}
-
 fn e7(x: f64) -> i64 {
     (x * 1e7).round() as i64
 }
@@ -131,7 +134,7 @@ fn facts(c: &CaseRow) -> Result<CaseFacts, AppError> {
 impl App {
     /// The category tree (every signed-in user may read it).
     pub async fn case_categories(&self) -> Result<Vec<Category>, AppError> {
-        Ok(setup::categories(&mut *self.db.conn().await?).await?)
+        Ok(setup_store::categories(&mut *self.db.conn().await?).await?)
     }
 
     /// Appends a timeline event for `c` in state `c.state`.
@@ -197,7 +200,7 @@ impl App {
         }
         let mut photos = linli_store::cases::photos::photos_of(&mut conn, id).await?;
         photos.retain(|p| timeline.iter().any(|e| e.id == p.event_id));
-        let category = setup::category_by_id(&mut conn, c.category_id)
+        let category = setup_store::category_by_id(&mut conn, c.category_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let state = parse_state(&c.state)?;
@@ -310,36 +313,6 @@ impl App {
     }
 }
 
-/// Enabled accounts holding some roles, each with the scope of such a
-/// grant: who is told of a case, or may be called to one, is matched
-/// against the case's scope with [`RegionCode::covers`].
-pub(crate) struct Holders(Vec<(i64, String, RegionCode)>);
-
-impl Holders {
-    pub(crate) async fn load(conn: &mut Conn, roles: &[Role]) -> Result<Holders, AppError> {
-        let mut out = Vec::new();
-        for role in roles {
-            for (id, name, scope) in users::holders_of(conn, role.as_str()).await? {
-                if let Ok(s) = scope.parse() {
-                    out.push((id, name, s));
-                }
-            }
-        }
-        Ok(Holders(out))
-    }
-
-    /// (id, display name) of those whose grant covers `scope`, each once.
-    pub(crate) fn over(&self, scope: &RegionCode) -> Vec<(i64, &str)> {
-        let mut out: Vec<(i64, &str)> = Vec::new();
-        for (id, name, g) in &self.0 {
-            if g.covers(scope) && !out.iter().any(|(seen, _)| seen == id) {
-                out.push((*id, name.as_str()));
-            }
-        }
-        out
-    }
-}
-
 /// A value read from the database, kept for a minute (another process's
 /// edit shows within the minute; this process's at once, as its editor
 /// clears the cache).
@@ -379,42 +352,6 @@ impl<T: Clone> Kept<T> {
 pub(crate) type CalendarCache = Kept<rules::Calendar>;
 /// The category tree as last read.
 pub(crate) type CategoryCache = Kept<std::sync::Arc<Vec<Category>>>;
-
-/// How a caller reaches a case.
-pub(crate) enum Reach {
-    Staff(RegionCode),
-    Handler(RegionCode),
-    Reporter,
-}
-
-/// Whether `who` may take `step` on `c`; a postpone comes back approved
-/// when the caller may approve it.
-fn authorise(who: &Principal, reach: &Reach, c: &CaseRow, step: Step) -> Result<Step, AppError> {
-    let scope = match reach {
-        Reach::Staff(s) | Reach::Handler(s) => s,
-        Reach::Reporter => {
-            // a reporter may only withdraw what nobody has accepted yet
-            return match step {
-                Step::Cancel if c.state == CaseState::Submitted.as_str() => Ok(step),
-                _ => Err(AppError::Forbidden),
-            };
-        }
-    };
-    let manage = allowed(&who.grants, Permission::ManageCases, scope);
-    let handle = allowed(&who.grants, Permission::HandleCases, scope)
-        || c.handler_user_id == Some(who.user_id);
-    let ok = match step {
-        Step::Start | Step::Handle | Step::Resume => manage || handle,
-        Step::CloseOnSpot => manage || allowed(&who.grants, Permission::HandleCases, scope),
-        Step::Postpone { .. } => return Ok(Step::Postpone { approved: manage }),
-        _ => manage,
-    };
-    if ok {
-        Ok(step)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// Whether the case was rated after its last closing (one rating a closing).
 fn rated_since_closing(c: &CaseRow) -> bool {

@@ -61,7 +61,7 @@ impl App {
             Step::Accept => {
                 c.accepted_at = Some(now);
                 if let Some(code) = input.category.as_deref().filter(|s| !s.is_empty()) {
-                    let cat = setup::category_by_code(&mut *tx, code)
+                    let cat = setup_store::category_by_code(&mut *tx, code)
                         .await?
                         .filter(|k| k.active && k.parent_id.is_some())
                         .ok_or_else(|| AppError::Invalid(format!("没有诉求类别“{code}”")))?;
@@ -120,7 +120,7 @@ impl App {
                 now,
             )
             .await?;
-        crate::case_photos::attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
+        crate::cases::photos::attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
             .await?;
         count(&mut *tx, &c, now, &counts).await?;
         self.notify_step(&mut *tx, &c, step, notify_handler, now)
@@ -166,7 +166,7 @@ impl App {
     }
 
     async fn category_of(&self, conn: &mut Conn, c: &CaseRow) -> Result<Category, AppError> {
-        setup::category_by_id(conn, c.category_id)
+        setup_store::category_by_id(conn, c.category_id)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -190,7 +190,7 @@ impl App {
         let (kind, name) = match (input.handler_kind, input.handler_name.as_deref()) {
             (Some(k), Some(n)) if !n.trim().is_empty() => (k, n.trim().to_owned()),
             (Some(k), _) => (k, k.label_zh().to_owned()),
-            (None, _) => match setup::route_for(conn, c.category_id, &c.scope).await? {
+            (None, _) => match setup_store::route_for(conn, c.category_id, &c.scope).await? {
                 Some(r) => (
                     r.handler_kind.parse().unwrap_or(HandlerKind::CommunityTeam),
                     r.handler_name,
@@ -211,7 +211,7 @@ impl App {
         };
         c.handler_kind = Some(kind.as_str().to_owned());
         c.handler_name = Some(
-            linli_domain::places::clean_name(&name, 60)
+            linli_domain::territory::places::clean_name(&name, 60)
                 .map_err(|_| bad("处置主体名称不超过 60 字"))?,
         );
         c.handler_user_id = user_id;

@@ -6,7 +6,7 @@
 //! same layout; so do the 港澳台居民居住证 numbers (810000/820000/830000).
 //! Abolished address codes are not rejected: people keep their numbers.
 
-use crate::places::normalise_cell;
+use crate::territory::places::normalise_cell;
 use std::fmt;
 use time::{Date, Month};
 

@@ -10,7 +10,7 @@ pub use id_number::{CnId, CnIdKind, IdError, with_check_char};
 pub use phone::{Phone, PhoneError};
 pub use row::{REQUIRED_COLUMNS, RESIDENT_COLUMNS, ResidentRow, parse_date, split_tags};
 
-use crate::places::normalise_cell;
+use crate::territory::places::normalise_cell;
 use std::fmt;
 use time::Date;
 

@@ -1,7 +1,7 @@
 //! 联系电话: mobile numbers (`^(\+86)?1[3-9]\d{9}$`) and landlines with
 //! an area code (`0431-85551234`). Kept as digits; `Debug` is redacted.
 
-use crate::places::normalise_cell;
+use crate::territory::places::normalise_cell;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! dwelling's address, the labels. Every failure is a Chinese reason.
 
 use super::{DocKind, Document, Gender, Phone, Political, Residency, parse_ethnicity};
-use crate::places::{clean_name, clean_room, normalise_cell, place_part};
+use crate::territory::places::{clean_name, clean_room, normalise_cell, place_part};
 use time::{Date, Month};
 
 /// The columns of the 居民 sheet: our template's name, then the names

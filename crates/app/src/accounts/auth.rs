@@ -1,0 +1,332 @@
+//! 登录与会话 — login with lockout, sessions, and who is asking.
+
+use crate::{Actor, App, AppError, accounts::passwords, infra::secrets};
+use linli_domain::access::Grant;
+use linli_domain::accounts::Username;
+use linli_domain::accounts::session::SessionCheck;
+use linli_domain::audit::{AuditEvent, Outcome};
+use linli_domain::secret::{Secret, sm3_hex};
+use linli_store::{accounts::sessions, accounts::tokens, accounts::users, audit};
+
+/// How a request proved who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser session; the hash identifies the stored session.
+    Session { id_hash: String },
+    /// A personal access token.
+    Token { token_id: i64 },
+}
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+    pub must_change_password: bool,
+    pub last_login_at: Option<linli_domain::time::UnixMs>,
+    pub credential: Credential,
+}
+
+impl Principal {
+    /// The operator at the server's command line: whoever can run the
+    /// binary against the database already holds all of it, so the CLI
+    /// acts as system administrator over the country (audited as `cli`).
+    pub fn cli() -> Principal {
+        Principal {
+            user_id: 0,
+            username: "cli".to_owned(),
+            display_name: "命令行".to_owned(),
+            grants: vec![linli_domain::access::Grant {
+                role: linli_domain::access::Role::SystemAdmin,
+                scope: linli_domain::access::RegionCode::country(),
+            }],
+            must_change_password: false,
+            last_login_at: None,
+            credential: Credential::Token { token_id: 0 },
+        }
+    }
+
+    /// The operator at the command line for the registry's bulk verbs
+    /// (import, export, key rotation): the system administrator may not
+    /// read personal data (三权分立), so these run as a community
+    /// secretary over the country, audited as `cli`.
+    pub fn cli_registry() -> Principal {
+        Principal {
+            grants: vec![linli_domain::access::Grant {
+                role: linli_domain::access::Role::CommunitySecretary,
+                scope: linli_domain::access::RegionCode::country(),
+            }],
+            ..Principal::cli()
+        }
+    }
+
+    pub fn actor(&self, source: &str) -> Actor {
+        Actor {
+            id: Some(self.user_id),
+            name: self.username.clone(),
+            source: source.to_owned(),
+        }
+    }
+}
+
+/// A successful login: the cookie secret of the new session.
+#[derive(Debug)]
+pub struct LoginOk {
+    pub session_secret: Secret,
+    pub must_change_password: bool,
+}
+
+/// The prefix of personal access tokens, so that secret scanners and
+/// people recognise them.
+pub const TOKEN_PREFIX: &str = "linli_pat_";
+
+fn login_event(
+    name: &str,
+    id: Option<i64>,
+    outcome: Outcome,
+    source: &str,
+    detail: &str,
+) -> AuditEvent {
+    AuditEvent {
+        actor_id: id,
+        actor_name: name.to_owned(),
+        action: "auth.login".to_owned(),
+        object: id.map(|i| format!("user:{i}")).unwrap_or_default(),
+        outcome,
+        source: source.to_owned(),
+        detail: detail.to_owned(),
+    }
+}
+
+impl App {
+    /// Checks a user name and password. Unknown users, wrong passwords,
+    /// locked and disabled accounts are all audited; the answer for an
+    /// unknown user is the same as for a wrong password.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &Secret,
+        source: &str,
+    ) -> Result<LoginOk, AppError> {
+        let now = crate::now();
+        let policy = self.config.lockout;
+        let typed: String = username.trim().chars().take(64).collect();
+        let Ok(name) = typed.parse::<Username>() else {
+            passwords::verify(password, None).await?;
+            self.audit_alone(login_event(
+                &typed,
+                None,
+                Outcome::Failed,
+                source,
+                "unknown_user",
+            ))
+            .await?;
+            return Err(AppError::BadCredentials);
+        };
+        let record = users::find_for_login(&mut *self.db.conn().await?, name.as_str()).await?;
+        let Some(record) = record else {
+            passwords::verify(password, None).await?;
+            self.audit_alone(login_event(
+                name.as_str(),
+                None,
+                Outcome::Failed,
+                source,
+                "unknown_user",
+            ))
+            .await?;
+            return Err(AppError::BadCredentials);
+        };
+        let id = Some(record.id);
+        if policy.is_locked(record.lock, now) {
+            self.audit_alone(login_event(
+                name.as_str(),
+                id,
+                Outcome::Denied,
+                source,
+                "locked",
+            ))
+            .await?;
+            return Err(locked_error(
+                record.lock.locked_until.map(|t| t.secs_since(now)),
+            ));
+        }
+        if !passwords::verify(password, Some(record.password_hash)).await? {
+            let mut tx = self.db.begin().await?;
+            // re-read inside the write transaction so concurrent failures all count
+            let current = users::find_for_login(&mut tx, name.as_str())
+                .await?
+                .map(|r| r.lock)
+                .unwrap_or(record.lock);
+            let next = policy.after_failure(current, now);
+            users::set_lock_state(&mut tx, record.id, next).await?;
+            let detail = if next.locked_until.is_some() {
+                "bad_password; locked"
+            } else {
+                "bad_password"
+            };
+            audit::append(
+                &mut tx,
+                login_event(name.as_str(), id, Outcome::Failed, source, detail),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(match next.locked_until {
+                Some(until) => locked_error(Some(until.secs_since(now))),
+                None => AppError::BadCredentials,
+            });
+        }
+        if record.disabled {
+            self.audit_alone(login_event(
+                name.as_str(),
+                id,
+                Outcome::Denied,
+                source,
+                "disabled",
+            ))
+            .await?;
+            return Err(AppError::Disabled);
+        }
+        let secret = secrets::random_hex_256()?;
+        let mut tx = self.db.begin().await?;
+        users::record_login(&mut tx, record.id, now).await?;
+        sessions::insert(
+            &mut tx,
+            &sm3_hex(secret.expose().as_bytes()),
+            record.id,
+            now,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            login_event(name.as_str(), id, Outcome::Ok, source, ""),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let user = users::find(&mut *self.db.conn().await?, record.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(LoginOk {
+            session_secret: secret,
+            must_change_password: user.must_change_password,
+        })
+    }
+
+    /// Ends the session whose cookie secret is `secret`.
+    pub async fn logout(&self, principal: &Principal, source: &str) -> Result<(), AppError> {
+        let Credential::Session { id_hash } = &principal.credential else {
+            return Ok(());
+        };
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        sessions::delete(&mut tx, id_hash).await?;
+        let event = AuditEvent {
+            actor_id: Some(principal.user_id),
+            actor_name: principal.username.clone(),
+            action: "auth.logout".to_owned(),
+            object: format!("user:{}", principal.user_id),
+            outcome: Outcome::Ok,
+            source: source.to_owned(),
+            detail: String::new(),
+        };
+        audit::append(&mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user behind a session cookie, if the session is live and the
+    /// account enabled. Expired sessions are removed on sight.
+    pub async fn principal_from_session(
+        &self,
+        secret: &str,
+    ) -> Result<Option<Principal>, AppError> {
+        let now = crate::now();
+        let id_hash = sm3_hex(secret.as_bytes());
+        let mut conn = self.db.conn().await?;
+        let Some(s) = sessions::find(&mut conn, &id_hash).await? else {
+            return Ok(None);
+        };
+        match self.config.session.check(s.created_at, s.last_seen_at, now) {
+            SessionCheck::Expired => {
+                sessions::delete(&mut conn, &id_hash).await?;
+                return Ok(None);
+            }
+            SessionCheck::Live { touch: true } => sessions::touch(&mut conn, &id_hash, now).await?,
+            SessionCheck::Live { touch: false } => {}
+        }
+        self.principal(&mut conn, s.user_id, Credential::Session { id_hash })
+            .await
+    }
+
+    /// The user behind a personal access token, if it is active and the
+    /// account enabled.
+    pub async fn principal_from_token(&self, token: &str) -> Result<Option<Principal>, AppError> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let now = crate::now();
+        let mut conn = self.db.conn().await?;
+        let Some(t) = tokens::find_active(&mut conn, &sm3_hex(token.as_bytes())).await? else {
+            return Ok(None);
+        };
+        if t.last_used_at
+            .is_none_or(|seen| now.secs_since(seen) >= self.config.session.touch_every_secs)
+        {
+            tokens::touch(&mut conn, t.id, now).await?;
+        }
+        self.principal(&mut conn, t.user_id, Credential::Token { token_id: t.id })
+            .await
+    }
+
+    async fn principal(
+        &self,
+        conn: &mut linli_store::Conn,
+        user_id: i64,
+        credential: Credential,
+    ) -> Result<Option<Principal>, AppError> {
+        let Some((u, grants)) = users::find_with_grants(conn, user_id).await? else {
+            return Ok(None);
+        };
+        if u.disabled {
+            return Ok(None);
+        }
+        Ok(Some(Principal {
+            user_id,
+            username: u.username,
+            display_name: u.display_name,
+            grants,
+            must_change_password: u.must_change_password,
+            last_login_at: u.last_login_at,
+            credential,
+        }))
+    }
+
+    /// Removes sessions past their timeouts (run now and then by the server).
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AppError> {
+        let now = crate::now();
+        let p = self.config.session;
+        let mut conn = self.db.conn().await?;
+        Ok(sessions::delete_expired(
+            &mut conn,
+            now.plus_secs(-p.idle_secs),
+            now.plus_secs(-p.absolute_secs),
+        )
+        .await?)
+    }
+
+    /// Appends one audit record in a transaction of its own.
+    pub(crate) async fn audit_alone(&self, event: AuditEvent) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        audit::append(&mut tx, event, crate::now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn locked_error(secs_left: Option<i64>) -> AppError {
+    let minutes = (secs_left.unwrap_or(0).max(1) + 59) / 60;
+    AppError::Locked { minutes }
+}

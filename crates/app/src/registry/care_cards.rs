@@ -1,0 +1,328 @@
+//! 防走失二维码 (seed 002: "60岁以上老人胸前都挂上了专属防走失二维码").
+//!
+//! Staff issue a card to a resident; it carries a revocable random token
+//! (128 bits) in a URL. Anyone who scans it sees, without logging in, a
+//! masked name, the age, the community and its hotline, and the medical
+//! note only when the resident consented. The guardian's phone shows after
+//! a short human check; that scan is logged (with a coarse place when the
+//! scanner shares it) and the guardian and the grid workers are notified
+//! in the app. Issuing again or revoking kills the old code at once.
+
+use crate::accounts::auth::Principal;
+use crate::infra::crypto::{Field, hmac_sm3};
+use crate::{Actor, App, AppError, event};
+use linli_domain::access::Permission;
+use linli_domain::registry::{Phone, age_on, mask_name, parse_date};
+use linli_domain::secret::{Secret, sm3_hex};
+use linli_store::registry::care_cards::{self as store, Card, NewCard, Scan};
+use linli_store::{accounts::users, audit, registry, territory::regions};
+
+/// What staff give when issuing a card.
+#[derive(Debug, Clone)]
+pub struct CardInput {
+    pub guardian_name: String,
+    pub guardian_phone: String,
+    /// the community's hotline printed on the card and shown on its page
+    pub hotline: String,
+    /// the resident's separate consent to show the medical note publicly
+    pub medical_consent: bool,
+    /// the guardian's own account, to notify them in the app
+    pub guardian_username: Option<String>,
+}
+
+/// A new card: the token is shown this once, to be printed.
+#[derive(Debug)]
+pub struct IssuedCard {
+    pub card_id: i64,
+    pub token: Secret,
+}
+
+/// What the public page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicCard {
+    pub masked_name: String,
+    pub age: i32,
+    pub community: String,
+    pub hotline: String,
+    pub guardian_masked: String,
+    pub medical_note: Option<String>,
+}
+
+/// A human check: a question and the signed state to send back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Challenge {
+    pub question: String,
+    pub state: String,
+}
+
+/// The guardian, shown after the check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardianContact {
+    pub name: String,
+    pub phone: String,
+    pub hotline: String,
+}
+
+/// How long a human check stays valid.
+const CHECK_SECS: i64 = 600;
+
+fn bad_card() -> AppError {
+    AppError::NotFound
+}
+
+impl App {
+    async fn card_for_token(
+        &self,
+        conn: &mut linli_store::Conn,
+        token: &str,
+    ) -> Result<Card, AppError> {
+        let token = token.trim();
+        if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad_card());
+        }
+        let card = store::card_by_token_hash(conn, &sm3_hex(token.to_ascii_lowercase().as_bytes()))
+            .await?
+            .ok_or_else(bad_card)?;
+        if card.revoked_at.is_some() {
+            return Err(bad_card());
+        }
+        Ok(card)
+    }
+
+    /// 发放防走失卡: revokes the resident's earlier cards and issues one.
+    pub async fn issue_card(
+        &self,
+        who: &Principal,
+        resident_id: i64,
+        input: &CardInput,
+        actor: &Actor,
+    ) -> Result<IssuedCard, AppError> {
+        let crypto = self.crypto()?;
+        let guardian = linli_domain::territory::places::clean_name(&input.guardian_name, 30)
+            .map_err(|_| AppError::Invalid("监护人姓名不能为空且不超过 30 字".into()))?;
+        let phone =
+            Phone::parse(&input.guardian_phone).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let hotline = Phone::parse(&input.hotline)
+            .map_err(|_| AppError::Invalid("社区服务电话格式不正确".into()))?;
+        let token = crate::infra::secrets::random_hex_128()?;
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        let r = self
+            .visible(&mut tx, who, resident_id, Permission::EditResidents)
+            .await?;
+        let guardian_user_id = match input.guardian_username.as_deref().filter(|u| !u.is_empty()) {
+            Some(u) => Some(
+                users::id_by_username(&mut tx, u)
+                    .await?
+                    .ok_or_else(|| AppError::Invalid(format!("没有账号“{u}”")))?,
+            ),
+            None => None,
+        };
+        store::revoke_cards(&mut tx, resident_id, now).await?;
+        let card_id = store::insert_card(
+            &mut tx,
+            &NewCard {
+                resident_id,
+                community: r.record.community.as_str(),
+                token_hash: &sm3_hex(token.expose().as_bytes()),
+                guardian_name: &guardian,
+                guardian_phone_sealed: &crypto.seal(Field::Phone, phone.expose())?,
+                guardian_phone_masked: &phone.masked(),
+                guardian_user_id,
+                hotline: hotline.expose(),
+                medical_consent: input.medical_consent,
+                issued_by: actor.id,
+            },
+            now,
+        )
+        .await?;
+        let detail = format!("card={card_id} medical_consent={}", input.medical_consent);
+        audit::append(
+            &mut tx,
+            event(
+                actor,
+                "card.issue",
+                format!("resident:{resident_id}"),
+                detail,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedCard { card_id, token })
+    }
+
+    /// 挂失/注销: revokes the resident's cards at once.
+    pub async fn revoke_card(
+        &self,
+        who: &Principal,
+        resident_id: i64,
+        actor: &Actor,
+    ) -> Result<u64, AppError> {
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        self.visible(&mut tx, who, resident_id, Permission::EditResidents)
+            .await?;
+        let n = store::revoke_cards(&mut tx, resident_id, now).await?;
+        audit::append(
+            &mut tx,
+            event(
+                actor,
+                "card.revoke",
+                format!("resident:{resident_id}"),
+                format!("revoked={n}"),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// A resident's cards and latest scans, for staff in scope.
+    pub async fn card_history(
+        &self,
+        who: &Principal,
+        resident_id: i64,
+    ) -> Result<(Vec<Card>, Vec<Scan>), AppError> {
+        let mut conn = self.db.conn().await?;
+        self.visible(&mut conn, who, resident_id, Permission::ViewResidents)
+            .await?;
+        let cards = store::cards_of(&mut conn, resident_id).await?;
+        let scans = store::scans_of(&mut conn, resident_id, 50).await?;
+        Ok((cards, scans))
+    }
+
+    /// The public page of a scanned card (no login); the scan is logged.
+    /// A revoked or unknown token is "not found", never a hint which.
+    pub async fn scan_card(&self, token: &str) -> Result<(PublicCard, Challenge), AppError> {
+        self.card_page(token, true).await
+    }
+
+    /// The public page again (after a check), without logging another scan.
+    pub async fn card_page_again(&self, token: &str) -> Result<(PublicCard, Challenge), AppError> {
+        self.card_page(token, false).await
+    }
+
+    async fn card_page(&self, token: &str, log: bool) -> Result<(PublicCard, Challenge), AppError> {
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        let card = self.card_for_token(&mut tx, token).await?;
+        let r = registry::resident_by_id(&mut tx, card.resident_id)
+            .await?
+            .ok_or_else(bad_card)?;
+        let community = regions::get(&mut tx, &r.record.community)
+            .await?
+            .map_or_else(|| r.record.community.to_string(), |g| g.name);
+        let medical_note = match (&r.record.health_sealed, card.medical_consent) {
+            (Some(sealed), true) => Some(
+                self.crypto()?
+                    .open(Field::Health, sealed)?
+                    .expose()
+                    .to_owned(),
+            ),
+            _ => None,
+        };
+        if log {
+            store::insert_scan(&mut tx, card.id, false, None, now).await?;
+        }
+        tx.commit().await?;
+        let age = parse_date(&r.record.birth_date).map_or(0, |b| age_on(b, crate::today()));
+        let page = PublicCard {
+            masked_name: mask_name(&r.record.name),
+            age,
+            community,
+            hotline: card.hotline,
+            guardian_masked: mask_name(&card.guardian_name),
+            medical_note,
+        };
+        Ok((page, self.challenge(card.id, now)))
+    }
+
+    fn sign(&self, card_id: i64, answer: u64, expires: i64) -> String {
+        let data = format!("{card_id}|{answer}|{expires}");
+        hex::encode(&hmac_sm3(&self.check_key, data.as_bytes())[..16])
+    }
+
+    fn challenge(&self, card_id: i64, now: linli_domain::time::UnixMs) -> Challenge {
+        let mut b = [0u8; 2];
+        let _ = getrandom::fill(&mut b);
+        let (x, y) = (u64::from(b[0] % 9) + 1, u64::from(b[1] % 9) + 1);
+        let expires = now.0 / 1000 + CHECK_SECS;
+        Challenge {
+            question: format!("{x} 加 {y} 等于几?"),
+            state: format!("{expires}.{}", self.sign(card_id, x + y, expires)),
+        }
+    }
+
+    /// 联系监护人: after the human check, the guardian's phone. The scan is
+    /// logged as a reveal, with the place rounded to ~100 m when given, and
+    /// the guardian and the grid workers over the resident are notified.
+    pub async fn reveal_guardian(
+        &self,
+        token: &str,
+        answer: &str,
+        state: &str,
+        at: Option<(f64, f64)>,
+    ) -> Result<GuardianContact, AppError> {
+        let now = crate::now();
+        let mut tx = self.db.begin().await?;
+        let card = self.card_for_token(&mut tx, token).await?;
+        let wrong = || AppError::Invalid("验证未通过,请重新作答".into());
+        let (expires, sig) = state.split_once('.').ok_or_else(wrong)?;
+        let expires: i64 = expires.parse().map_err(|_| wrong())?;
+        let answer: u64 = linli_domain::territory::places::normalise_cell(answer)
+            .parse()
+            .map_err(|_| wrong())?;
+        if expires < now.0 / 1000 || self.sign(card.id, answer, expires) != sig {
+            return Err(wrong());
+        }
+        let coarse = at
+            .filter(|(lng, lat)| (-180.0..=180.0).contains(lng) && (-90.0..=90.0).contains(lat))
+            .map(|(lng, lat)| {
+                (
+                    (lng * 1000.0).round() / 1000.0,
+                    (lat * 1000.0).round() / 1000.0,
+                )
+            });
+        let phone = self
+            .crypto()?
+            .open(Field::Phone, &card.guardian_phone_sealed)?;
+        store::insert_scan(&mut tx, card.id, true, coarse, now).await?;
+        let r = registry::resident_by_id(&mut tx, card.resident_id)
+            .await?
+            .ok_or_else(bad_card)?;
+        let place = coarse.map_or_else(
+            || "扫码人未提供位置".to_owned(),
+            |(x, y)| format!("位置约 {x},{y}"),
+        );
+        let body = format!(
+            "{} 的防走失卡被扫描,扫码人查看了监护人电话({place})。",
+            r.record.name
+        );
+        let mut notify = store::grid_workers_over(&mut tx, r.scope.as_str()).await?;
+        notify.extend(card.guardian_user_id);
+        notify.sort_unstable();
+        notify.dedup();
+        let link = format!("/residents/{}", r.id);
+        for user in notify {
+            linli_store::notifications::notify(
+                &mut tx,
+                user,
+                "card.scan",
+                "防走失卡被扫描",
+                &body,
+                Some(&link),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.ring();
+        Ok(GuardianContact {
+            name: card.guardian_name,
+            phone: phone.expose().to_owned(),
+            hotline: card.hotline,
+        })
+    }
+}

@@ -1,0 +1,6 @@
+mod flow;
+mod intake;
+mod photos;
+mod setup;
+mod suggest;
+mod whistle;

@@ -1,0 +1,10 @@
+//! Service tests, one binary for the crate (one link instead of one per
+//! file): a module per capability, each test on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod cases;
+mod common;
+mod registry;
+mod territory;

@@ -1,0 +1,4 @@
+mod care_cards;
+mod pipl;
+mod residents;
+mod xlsx_fuzz;

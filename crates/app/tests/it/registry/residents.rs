@@ -1,0 +1,774 @@
+//! The resident registry on both databases: a 3,000-row import with 20
+//! planted bad rows gives back exactly those 20 with reasons; re-import
+//! duplicates nobody; search, reveal (audited), key rotation, and the
+//! access matrix including a resident who moves to another grid.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::who;
+
+use linli_app::accounts::auth::Principal;
+use linli_app::demo::COMMUNITY;
+use linli_app::infra::crypto::{CipherKind, Keyring};
+use linli_app::registry::{ResidentQuery, RevealField};
+use linli_app::{Actor, App, AppConfig, AppError};
+use linli_domain::access::{RegionCode, Role};
+use linli_domain::registry::with_check_char;
+use linli_store::registry::dwelling_keys;
+use linli_store::{Db, db_test, testing};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+fn code(s: &str) -> RegionCode {
+    s.parse().unwrap()
+}
+
+fn secretary() -> Principal {
+    who(Role::CommunitySecretary, COMMUNITY)
+}
+
+fn grid(n: usize) -> String {
+    format!("{COMMUNITY}{n:03}")
+}
+
+async fn seeded(db: Db, ring: Keyring) -> App {
+    let app = App::new(db, AppConfig::default()).with_crypto(Arc::new(ring));
+    app.seed_demo_community()
+        .await
+        .unwrap()
+        .expect("first seed");
+    app
+}
+
+fn ring() -> Keyring {
+    Keyring::generate(CipherKind::Sm4Gcm).unwrap()
+}
+
+/// A valid ID number for person `i` (born 1930–1999).
+fn id_of(i: usize) -> String {
+    let y = 1930 + i % 70;
+    let m = 1 + i % 12;
+    let d = 1 + i % 28;
+    with_check_char(&format!("220103{y:04}{m:02}{d:02}{:03}", i % 1000)).unwrap()
+}
+
+fn xlsx(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Columns in another order than the template, with synonyms.
+const HEADERS: [&str; 9] = [
+    "房号",
+    "身份证号",
+    "姓名",
+    "小区",
+    "楼栋",
+    "单元",
+    "手机号",
+    "标签",
+    "居住类型",
+];
+
+/// The dwellings of the demo as (estate, building, unit, room), sorted.
+async fn addresses(app: &App) -> Vec<(String, String, String, String)> {
+    let mut conn = app.db().conn().await.unwrap();
+    let mut keys: Vec<_> = dwelling_keys(&mut conn, &code(COMMUNITY))
+        .await
+        .unwrap()
+        .into_keys()
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn person_row(i: usize, addr: &(String, String, String, String)) -> Vec<String> {
+    vec![
+        addr.3.clone(),
+        id_of(i),
+        format!("居民{i}"),
+        addr.0.clone(),
+        addr.1.clone(),
+        addr.2.clone(),
+        format!("139{:08}", i),
+        if i.is_multiple_of(50) {
+            "独居老人".into()
+        } else {
+            String::new()
+        },
+        "户籍".into(),
+    ]
+}
+
+/// 3,000 rows; returns the file and the Excel row numbers of the 20 planted bad ones.
+fn planted_file(addrs: &[(String, String, String, String)]) -> (Vec<u8>, Vec<usize>) {
+    let mut rows: Vec<Vec<String>> = (0..3000)
+        .map(|i| person_row(i, &addrs[i % addrs.len()]))
+        .collect();
+    let mut bad = Vec::new();
+    let mut plant = |i: usize, f: &dyn Fn(&mut Vec<String>)| {
+        f(&mut rows[i]);
+        bad.push(i + 2);
+    };
+    let wrong_check = |id: &str| {
+        let last = if id.ends_with('0') { '1' } else { '0' };
+        format!("{}{last}", &id[..17])
+    };
+    plant(10, &|r| r[1] = wrong_check(&r[1])); // checksum
+    plant(20, &|r| {
+        let flipped = if r[1].as_bytes()[15] == b'5' {
+            "6"
+        } else {
+            "5"
+        };
+        r[1].replace_range(15..16, flipped); // a typo in the sequence digits
+    });
+    plant(30, &|r| {
+        r[1] = with_check_char("22010319490230001").unwrap()
+    }); // 2月30日
+    plant(40, &|r| r[1] = "2201031949".into());
+    plant(50, &|r| r[6] = "1381234".into());
+    plant(60, &|r| r[6] = "12912345678".into());
+    plant(70, &|r| r[0] = "9999".into()); // no such dwelling
+    plant(80, &|r| r[4] = "99号楼".into());
+    plant(90, &|r| r[7] = "火星人".into()); // unknown tag
+    plant(100, &|r| r[2] = String::new());
+    plant(110, &|r| r[8] = "路过".into());
+    plant(120, &|r| r[1] = id_of(5)); // duplicate of row 7 (person 5)
+    plant(130, &|r| r[1] = id_of(6));
+    plant(140, &|r| {
+        r[1] = with_check_char("22010320300101001").unwrap()
+    }); // born in the future
+    plant(150, &|r| r[1] = "ABCDEFGHIJKLMNOPQR".into());
+    plant(160, &|r| r[3] = "别的小区".into());
+    plant(170, &|r| r[5] = String::new());
+    plant(180, &|r| r[2] = "名".repeat(31));
+    plant(190, &|r| r[6] = "电话号码".into());
+    plant(200, &|r| r[0] = "房-号!".into());
+    // normalised, not refused: full-width digits, spaces, a 15-digit number
+    rows[300][1] = rows[300][1]
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+        .collect();
+    rows[301][6] = "139 0000 0301".into();
+    rows[302][1] = "220103491231002".into(); // upgraded to 18 digits (checked below)
+    (xlsx(&HEADERS, &rows), bad)
+}
+
+db_test!(
+    an_import_of_3000_rows_returns_exactly_the_20_planted_bad_ones,
+    |db: Db| async move {
+        let app = seeded(db, ring()).await;
+        let addrs = addresses(&app).await;
+        assert_eq!(addrs.len(), 3105);
+        let (file, bad) = planted_file(&addrs);
+        let sec = secretary();
+        let actor = Actor::cli();
+        let c = code(COMMUNITY);
+        let r = app.import_residents(&sec, &c, &file, &actor).await.unwrap();
+        let rows: Vec<usize> = r.rejected.iter().map(|x| x.row).collect();
+        assert_eq!(rows, bad, "{:#?}", r.rejected);
+        assert!(r.rejected.iter().all(|x| !x.reason.is_empty()));
+        let reason = |row: usize| {
+            r.rejected
+                .iter()
+                .find(|x| x.row == row)
+                .unwrap()
+                .reason
+                .clone()
+        };
+        assert!(reason(12).contains("校验位"), "{}", reason(12));
+        assert!(reason(32).contains("出生日期"), "{}", reason(32));
+        assert!(reason(72).contains("住址不存在"), "{}", reason(72));
+        assert!(reason(92).contains("标签"), "{}", reason(92));
+        assert!(reason(122).contains("重复"), "{}", reason(122));
+        assert_eq!(
+            (r.rows, r.imported, r.updated, r.unchanged),
+            (3000, 2980, 0, 0)
+        );
+
+        // the 15-digit number was upgraded and is found by its 18-digit form
+        let upgraded =
+            linli_domain::registry::CnId::parse("220103491231002", linli_app::today()).unwrap();
+        assert_eq!(&upgraded.expose()[..17], "22010319491231002");
+        let found = app
+            .list_residents(
+                &sec,
+                &ResidentQuery {
+                    q: Some(upgraded.expose().into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1);
+        assert_eq!(found.rows[0].doc_masked, upgraded.masked());
+
+        // the same file again creates nobody and refuses the same rows
+        let again = app.import_residents(&sec, &c, &file, &actor).await.unwrap();
+        assert_eq!(
+            (again.imported, again.updated, again.unchanged),
+            (0, 0, 2980)
+        );
+        assert_eq!(again.rejected.len(), 20);
+        let all = app
+            .list_residents(&sec, &ResidentQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(all.total, 2980);
+
+        // the rejected rows come back as an xlsx with a reason column
+        let back = linli_app::territory::xlsx::rejected_rows_xlsx(&r.headers, &r.rejected).unwrap();
+        let (sheet, _) = linli_app::infra::xlsx::read_first_sheet(&back).unwrap();
+        assert_eq!(sheet.rows.len(), 20);
+        assert_eq!(sheet.headers.last().map(String::as_str), Some("错误原因"));
+
+        // a corrected row imports on its own, once
+        let fixed = xlsx(&HEADERS, &[person_row(10, &addrs[10])]);
+        let r = app
+            .import_residents(&sec, &c, &fixed, &actor)
+            .await
+            .unwrap();
+        assert_eq!((r.imported, r.rejected.len()), (1, 0));
+        let r = app
+            .import_residents(&sec, &c, &fixed, &actor)
+            .await
+            .unwrap();
+        assert_eq!((r.imported, r.unchanged), (0, 1));
+    }
+);
+
+db_test!(bad_files_are_refused_whole, |db: Db| async move {
+    let app = seeded(db, ring()).await;
+    let sec = secretary();
+    let c = code(COMMUNITY);
+    let a = Actor::cli();
+    for junk in [
+        b"not a spreadsheet".to_vec(),
+        vec![0x50, 0x4b, 3, 4, 0, 0],
+        Vec::new(),
+    ] {
+        let e = app.import_residents(&sec, &c, &junk, &a).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+    let e = app
+        .import_residents(
+            &sec,
+            &c,
+            &xlsx(&["姓名", "电话"], &[vec!["张三".into(), "1".into()]]),
+            &a,
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("缺少必需的列"), "{e}");
+    // nothing was written
+    assert_eq!(
+        app.list_residents(&sec, &ResidentQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    // a grid worker may not bulk-import; without a key nothing is stored
+    let worker = who(Role::GridWorker, &grid(1));
+    assert!(matches!(
+        app.import_residents(&worker, &c, b"x", &a).await,
+        Err(AppError::Forbidden)
+    ));
+});
+
+/// Imports `n` residents spread over the buildings; returns their ids by building name.
+async fn some_residents(app: &App) -> BTreeMap<String, Vec<i64>> {
+    let addrs = addresses(app).await;
+    let rows: Vec<Vec<String>> = (0..addrs.len())
+        .step_by(15)
+        .map(|i| person_row(i, &addrs[i]))
+        .collect();
+    let r = app
+        .import_residents(
+            &secretary(),
+            &code(COMMUNITY),
+            &xlsx(&HEADERS, &rows),
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let mut by_building: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut q = ResidentQuery {
+        limit: Some(500),
+        ..Default::default()
+    };
+    loop {
+        let page = app.list_residents(&secretary(), &q).await.unwrap();
+        for v in &page.rows {
+            let b = v.address.split(' ').nth(1).unwrap().to_owned();
+            by_building.entry(b).or_default().push(v.id);
+        }
+        match page.next_after {
+            Some(a) => q.after = Some(a),
+            None => break,
+        }
+    }
+    by_building
+}
+
+db_test!(
+    the_access_matrix_holds_for_residents_and_follows_a_move,
+    |db: Db| async move {
+        let app = seeded(db, ring()).await;
+        let ids = some_residents(&app).await;
+        let a = Actor::cli();
+        let in_grid1 = ids["1号楼"][0];
+        let in_grid2 = ids["2号楼"][0];
+        let worker1 = who(Role::GridWorker, &grid(1));
+        let worker2 = who(Role::GridWorker, &grid(2));
+        let street = who(Role::StreetAdmin, "220103008");
+        let other_street = who(Role::StreetAdmin, "220103009");
+        let other_community = who(Role::CommunitySecretary, "220103008004");
+        let staff = who(Role::CommunityStaff, COMMUNITY);
+        let sysadmin = who(Role::SystemAdmin, "000000000000");
+        let auditor = who(Role::Auditor, "000000000000");
+        let total: i64 = ids.values().map(|v| v.len() as i64).sum();
+        let count = |p: Principal| {
+            let app = app.clone();
+            async move {
+                app.list_residents(&p, &ResidentQuery::default())
+                    .await
+                    .map(|x| x.total)
+            }
+        };
+        assert_eq!(count(secretary()).await.unwrap(), total);
+        assert_eq!(count(street.clone()).await.unwrap(), total);
+        assert_eq!(
+            count(worker1.clone()).await.unwrap(),
+            ids["1号楼"].len() as i64
+        );
+        assert_eq!(count(other_street.clone()).await.unwrap(), 0);
+        assert_eq!(count(other_community.clone()).await.unwrap(), 0);
+        for p in [
+            sysadmin.clone(),
+            auditor.clone(),
+            who(Role::Resident, COMMUNITY),
+        ] {
+            assert!(matches!(count(p).await, Err(AppError::Forbidden)));
+        }
+        // object by object: (caller, resident, may view, may reveal)
+        let cases = [
+            (&worker1, in_grid1, true, true),
+            (&worker1, in_grid2, false, false),
+            (&worker2, in_grid2, true, true),
+            (&staff, in_grid1, true, true),
+            (&street, in_grid1, true, false),
+            (&other_community, in_grid1, false, false),
+            (&sysadmin, in_grid1, false, false),
+            (&auditor, in_grid1, false, false),
+        ];
+        for (p, id, view, reveal) in cases {
+            let got = app.resident(p, id).await;
+            assert_eq!(got.is_ok(), view, "{} view {id}: {got:?}", p.username);
+            let r = app
+                .reveal(p, id, RevealField::Phone, "入户走访核实", &a)
+                .await;
+            assert_eq!(r.is_ok(), reveal, "{} reveal {id}: {r:?}", p.username);
+            if !view {
+                assert!(matches!(got, Err(AppError::NotFound)));
+            }
+        }
+        // street sees names masked; the grid worker sees them whole
+        assert!(
+            app.resident(&street, in_grid1)
+                .await
+                .unwrap()
+                .name
+                .ends_with('*')
+        );
+        assert!(
+            !app.resident(&worker1, in_grid1)
+                .await
+                .unwrap()
+                .name
+                .contains('*')
+        );
+        // the masked export needs the bulk permission; unmasked the secretary's
+        let c = code(COMMUNITY);
+        assert!(matches!(
+            app.export_residents(&worker1, &c, false, &a).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            app.export_residents(&staff, &c, true, &a).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(app.export_residents(&staff, &c, false, &a).await.is_ok());
+
+        // the resident of grid 1 moves into building 2 (grid 2)
+        let target = {
+            let mut conn = app.db().conn().await.unwrap();
+            let keys = dwelling_keys(&mut conn, &c).await.unwrap();
+            keys.iter()
+                .find(|(k, _)| k.1 == "2号楼")
+                .map(|(_, v)| v.0)
+                .unwrap()
+        };
+        // worker1 cannot move someone into a grid they do not hold
+        assert!(matches!(
+            app.move_resident(&worker1, in_grid1, target, &a).await,
+            Err(AppError::Forbidden)
+        ));
+        app.move_resident(&secretary(), in_grid1, target, &a)
+            .await
+            .unwrap();
+        assert!(matches!(
+            app.resident(&worker1, in_grid1).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            app.reveal(&worker1, in_grid1, RevealField::Phone, "入户走访核实", &a)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        assert!(app.resident(&worker2, in_grid1).await.is_ok());
+        assert_eq!(count(worker1).await.unwrap(), ids["1号楼"].len() as i64 - 1);
+    }
+);
+
+db_test!(
+    personal_fields_are_sealed_revealed_with_a_reason_and_rotated,
+    |db: Db| async move {
+        let k1 = [3u8; 32];
+        let app = seeded(
+            db.clone(),
+            Keyring::new(vec![("k1".into(), k1)], CipherKind::Sm4Gcm).unwrap(),
+        )
+        .await;
+        let addrs = addresses(&app).await;
+        let planted_id = id_of(777);
+        let planted_phone = "13900000777";
+        let row = person_row(777, &addrs[0]);
+        assert_eq!(
+            (row[1].as_str(), row[6].as_str()),
+            (planted_id.as_str(), planted_phone)
+        );
+        let sec = secretary();
+        let a = Actor {
+            id: Some(9),
+            name: "shuji".into(),
+            source: "10.0.0.9".into(),
+        };
+        app.import_residents(&sec, &code(COMMUNITY), &xlsx(&HEADERS, &[row]), &a)
+            .await
+            .unwrap();
+        let id = app
+            .list_residents(&sec, &ResidentQuery::default())
+            .await
+            .unwrap()
+            .rows[0]
+            .id;
+        app.set_health_note(&sec, id, Some("高血压,需定期随访"), &a)
+            .await
+            .unwrap();
+
+        // nothing in the table in clear: not the ID, not its digits' middle, not the phone, not the note
+        let text = testing::table_text(&db, "residents").await;
+        for planted in [
+            planted_id.as_str(),
+            &planted_id[6..14],
+            planted_phone,
+            "高血压",
+        ] {
+            assert!(!text.contains(planted), "{planted} stored in clear");
+        }
+        assert!(
+            text.contains("139****0777"),
+            "the masked phone is kept for display"
+        );
+
+        // masked by default; found by exact ID, exact phone and the last four digits
+        let v = app.resident(&sec, id).await.unwrap();
+        assert_eq!(
+            v.doc_masked,
+            format!("{}********{}", &planted_id[..6], &planted_id[14..])
+        );
+        assert_eq!(v.phone_masked.as_deref(), Some("139****0777"));
+        for q in [planted_id.as_str(), planted_phone, "0777", "居民777"] {
+            let page = app
+                .list_residents(
+                    &sec,
+                    &ResidentQuery {
+                        q: Some(q.into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total, 1, "search {q}");
+        }
+
+        // a reveal needs a reason and is audited with it
+        assert!(matches!(
+            app.reveal(&sec, id, RevealField::IdNumber, " ", &a).await,
+            Err(AppError::Invalid(_))
+        ));
+        let clear = app
+            .reveal(&sec, id, RevealField::IdNumber, "办理高龄补贴", &a)
+            .await
+            .unwrap();
+        assert_eq!(clear.as_deref(), Some(planted_id.as_str()));
+        let health = app
+            .reveal(&sec, id, RevealField::Health, "家庭医生签约", &a)
+            .await
+            .unwrap();
+        assert_eq!(health.as_deref(), Some("高血压,需定期随访"));
+        let auditor = who(Role::Auditor, "000000000000");
+        let log = app
+            .audit_log_page(&auditor, None, 50, "test")
+            .await
+            .unwrap();
+        let reveals: Vec<_> = log
+            .iter()
+            .filter(|r| r.event.action == "resident.reveal")
+            .collect();
+        assert_eq!(reveals.len(), 2);
+        assert!(
+            reveals
+                .iter()
+                .any(|r| r.event.detail.contains("办理高龄补贴") && r.event.actor_name == "shuji")
+        );
+        assert!(
+            reveals
+                .iter()
+                .all(|r| !r.event.detail.contains(&planted_id))
+        );
+
+        // rotation: a second key seals; the first can then be dropped
+        let k2 = [4u8; 32];
+        let both = App::new(db.clone(), AppConfig::default()).with_crypto(Arc::new(
+            Keyring::new(
+                vec![("k1".into(), k1), ("k2".into(), k2)],
+                CipherKind::Aes256Gcm,
+            )
+            .unwrap(),
+        ));
+        // before rotating, search still finds the old index
+        let q = ResidentQuery {
+            q: Some(planted_id.clone()),
+            ..Default::default()
+        };
+        assert_eq!(both.list_residents(&sec, &q).await.unwrap().total, 1);
+        assert_eq!(both.rotate_keys(&a).await.unwrap(), 1);
+        assert_eq!(both.rotate_keys(&a).await.unwrap(), 0);
+        let only_k2 = App::new(db, AppConfig::default()).with_crypto(Arc::new(
+            Keyring::new(vec![("k2".into(), k2)], CipherKind::Aes256Gcm).unwrap(),
+        ));
+        assert_eq!(only_k2.list_residents(&sec, &q).await.unwrap().total, 1);
+        let again = only_k2
+            .reveal(&sec, id, RevealField::Phone, "核实联系方式", &a)
+            .await
+            .unwrap();
+        assert_eq!(again.as_deref(), Some(planted_phone));
+        assert!(
+            app.reveal(&sec, id, RevealField::Phone, "旧密钥", &a)
+                .await
+                .is_err()
+        );
+    }
+);
+
+db_test!(search_filters_by_tag_age_and_address, |db: Db| async move {
+    let app = seeded(db, ring()).await;
+    let ids = some_residents(&app).await;
+    let sec = secretary();
+    let total: i64 = ids.values().map(|v| v.len() as i64).sum();
+    let q = |f: fn(&mut ResidentQuery)| {
+        let mut q = ResidentQuery::default();
+        f(&mut q);
+        q
+    };
+    let tagged = app
+        .list_residents(&sec, &q(|q| q.tag = Some("独居老人".into())))
+        .await
+        .unwrap();
+    assert!(tagged.total > 0 && tagged.total < total);
+    assert!(
+        tagged
+            .rows
+            .iter()
+            .all(|r| r.tags.iter().any(|t| t.name == "独居老人"))
+    );
+    let unknown = app
+        .list_residents(&sec, &q(|q| q.tag = Some("不存在".into())))
+        .await
+        .unwrap();
+    assert_eq!(unknown.total, 0);
+    let old = app
+        .list_residents(&sec, &q(|q| q.age_min = Some(80)))
+        .await
+        .unwrap();
+    assert!(old.rows.iter().all(|r| r.age >= 80));
+    let mid = app
+        .list_residents(
+            &sec,
+            &q(|q| {
+                q.age_min = Some(40);
+                q.age_max = Some(60)
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(mid.total > 0 && mid.rows.iter().all(|r| (40..=60).contains(&r.age)));
+    let b3 = app
+        .list_residents(&sec, &q(|q| q.address = Some("3号楼".into())))
+        .await
+        .unwrap();
+    assert_eq!(b3.total, ids["3号楼"].len() as i64);
+    // keyset pages cover everyone exactly once
+    let mut seen = Vec::new();
+    let mut page_q = ResidentQuery {
+        limit: Some(37),
+        ..Default::default()
+    };
+    loop {
+        let p = app.list_residents(&sec, &page_q).await.unwrap();
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.next_after {
+            Some(a) => page_q.after = Some(a),
+            None => break,
+        }
+    }
+    let n = seen.len();
+    seen.dedup();
+    assert_eq!((n, seen.len() as i64), (total as usize, total));
+});
+
+db_test!(
+    the_demo_has_7000_residents_mostly_elderly,
+    |db: Db| async move {
+        let app = seeded(db, ring()).await;
+        let n = app
+            .seed_demo_residents()
+            .await
+            .unwrap()
+            .expect("first seed");
+        assert_eq!(n, 7000);
+        assert!(app.seed_demo_residents().await.unwrap().is_none());
+        let sec = secretary();
+        let all = app
+            .list_residents(&sec, &ResidentQuery::default())
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(all, 7000);
+        let old = app
+            .list_residents(
+                &sec,
+                &ResidentQuery {
+                    age_min: Some(60),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .total;
+        let share = old as f64 / all as f64;
+        assert!((0.55..0.70).contains(&share), "elderly share {share}");
+        let alone_in_5 = app
+            .list_residents(
+                &sec,
+                &ResidentQuery {
+                    tag: Some("独居老人".into()),
+                    address: Some("5号楼".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(alone_in_5, 7);
+    }
+);
+
+db_test!(
+    tags_are_configurable_and_carry_a_carer,
+    |db: Db| async move {
+        let app = seeded(db, ring()).await;
+        let ids = some_residents(&app).await;
+        let a = Actor::cli();
+        let sec = secretary();
+        let worker = who(Role::GridWorker, &grid(1));
+        // only community staff and the secretary extend the list, with checks
+        assert!(matches!(
+            app.add_care_tag(&worker, "失独家庭", "red", Some(7), &a)
+                .await,
+            Err(AppError::Forbidden)
+        ));
+        for (name, color, days) in [
+            ("", "red", None),
+            ("失独、家庭", "red", None),
+            ("失独家庭", "pink", None),
+            ("失独家庭", "red", Some(0)),
+        ] {
+            assert!(
+                matches!(
+                    app.add_care_tag(&sec, name, color, days, &a).await,
+                    Err(AppError::Invalid(_))
+                ),
+                "{name}"
+            );
+        }
+        let id = app
+            .add_care_tag(&sec, "失独家庭", "red", Some(7), &a)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.add_care_tag(&sec, "失独家庭", "red", Some(7), &a)
+                .await
+                .unwrap(),
+            id,
+            "adding twice is one tag"
+        );
+        assert!(
+            app.care_tags()
+                .await
+                .unwrap()
+                .iter()
+                .any(|t| t.name == "失独家庭")
+        );
+        // the grid worker tags a person of their grid and names the carer
+        let person = ids["1号楼"][0];
+        app.set_resident_tags(&worker, person, &["失独家庭".into()], &a)
+            .await
+            .unwrap();
+        assert!(matches!(
+            app.set_carer(&worker, person, "低保", Some("张楼长"), None, &a)
+                .await,
+            Err(AppError::Invalid(_))
+        ));
+        app.set_carer(&worker, person, "失独家庭", Some("张楼长"), Some(3), &a)
+            .await
+            .unwrap();
+        let v = app.resident(&sec, person).await.unwrap();
+        let t = v.tags.iter().find(|t| t.name == "失独家庭").unwrap();
+        assert_eq!(
+            (t.carer.as_deref(), t.visit_days),
+            (Some("张楼长"), Some(3))
+        );
+        // not in another grid
+        let other = ids["2号楼"][0];
+        assert!(matches!(
+            app.set_carer(&worker, other, "失独家庭", None, None, &a)
+                .await,
+            Err(AppError::NotFound)
+        ));
+    }
+);

@@ -1,0 +1,6 @@
+//! Property tests of the domain's parsers, one binary for the crate.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod parsers;
+mod registry;

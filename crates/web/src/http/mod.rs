@@ -1,0 +1,15 @@
+//! HTTP plumbing every capability uses: authentication extractors, CSRF,
+//! security headers and limits, errors and rendering, uploads, metrics,
+//! health and the static assets.
+
+pub(crate) mod assets;
+pub(crate) mod auth;
+pub(crate) mod csrf;
+pub(crate) mod error;
+pub(crate) mod health;
+pub(crate) mod metrics;
+pub(crate) mod ratelimit;
+pub(crate) mod render;
+pub(crate) mod security;
+pub(crate) mod upload;
+pub(crate) mod util;

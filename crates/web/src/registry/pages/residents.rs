@@ -1,0 +1,276 @@
+//! 居民 — the resident list (filter bar, table, keyset pages, Excel in and
+//! out) and one resident's page, where a masked field is revealed with a
+//! reason (audited).
+
+use crate::AppState;
+use crate::http::auth::CurrentUser;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::WebError;
+use crate::http::render::page;
+use crate::http::util::ClientIp;
+use crate::registry::api::residents::ResidentParams;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Form, Router};
+use linli_app::registry::{ResidentView, RevealField};
+use linli_domain::access::{Permission, RegionCode, allowed};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/residents", get(list_page))
+        .route("/residents/corrections", get(corrections_page))
+        .route(
+            "/residents/corrections/{id}",
+            axum::routing::post(resolve_correction),
+        )
+        .route("/residents/{id}", get(one_page).post(reveal))
+}
+
+#[derive(Template)]
+#[template(path = "registry/residents.html")]
+struct ListPage {
+    csrf: String,
+    nav_user: Option<String>,
+    p: ResidentParams,
+    tags: Vec<String>,
+    rows: Vec<ResidentView>,
+    total: i64,
+    next: Option<String>,
+    /// the community for Excel in/out, when the caller works on one
+    community: Option<RegionCode>,
+    can_bulk: bool,
+}
+
+fn text(o: &Option<String>) -> &str {
+    o.as_deref().unwrap_or("")
+}
+
+fn num<T: ToString>(o: &Option<T>) -> String {
+    o.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// The query string of `p` with `after` replaced.
+fn next_link(p: &ResidentParams, after: i64) -> String {
+    let pairs = [
+        ("q", text(&p.q).to_owned()),
+        ("community", text(&p.community).to_owned()),
+        ("tag", text(&p.tag).to_owned()),
+        ("address", text(&p.address).to_owned()),
+        ("age_min", num(&p.age_min)),
+        ("age_max", num(&p.age_max)),
+        ("after", after.to_string()),
+    ];
+    let kept: Vec<(&str, String)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    format!(
+        "/residents?{}",
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    )
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Query(p): Query<ResidentParams>,
+) -> Result<Response, WebError> {
+    let result = state.app.list_residents(&user, &p.query()?).await?;
+    let tags = state
+        .app
+        .care_tags()
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let community = match p.query()?.community {
+        Some(c) => Some(c),
+        None => user.grants.iter().find_map(|g| g.scope.community()),
+    };
+    let can_bulk = community
+        .as_ref()
+        .is_some_and(|c| allowed(&user.grants, Permission::BulkResidents, c));
+    let page_ = ListPage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name),
+        next: result.next_after.map(|a| next_link(&p, a)),
+        p,
+        tags,
+        rows: result.rows,
+        total: result.total,
+        community,
+        can_bulk,
+    };
+    page(StatusCode::OK, &page_)
+}
+
+#[derive(Template)]
+#[template(path = "registry/resident.html")]
+struct OnePage {
+    csrf: String,
+    nav_user: Option<String>,
+    r: ResidentView,
+    can_reveal: bool,
+    can_edit: bool,
+    has_active_card: bool,
+    /// (issued, guardian, masked phone, active)
+    cards: Vec<(String, String, String, bool)>,
+    /// (when, whether the guardian's phone was shown, place)
+    scans: Vec<(String, bool, String)>,
+    revealed: Option<(String, String)>,
+    error: Option<String>,
+}
+
+fn shanghai(ms: linli_domain::time::UnixMs) -> String {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    time::OffsetDateTime::from_unix_timestamp(ms.0 / 1000)
+        .ok()
+        .and_then(|t| t.to_offset(offset).format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// One resident's page, with what the caller may do and the card history.
+async fn one_view(
+    state: &AppState,
+    user: &linli_app::accounts::auth::Principal,
+    csrf: String,
+    id: i64,
+) -> Result<OnePage, WebError> {
+    let r = state.app.resident(user, id).await?;
+    let (cards, scans) = state.app.card_history(user, id).await?;
+    Ok(OnePage {
+        has_active_card: cards.iter().any(|c| c.revoked_at.is_none()),
+        csrf,
+        nav_user: Some(user.display_name.clone()),
+        can_reveal: allowed(&user.grants, Permission::RevealPersonal, &r.scope),
+        can_edit: allowed(&user.grants, Permission::EditResidents, &r.scope),
+        cards: cards
+            .into_iter()
+            .map(|c| {
+                (
+                    shanghai(c.issued_at),
+                    c.guardian_name,
+                    c.guardian_phone_masked,
+                    c.revoked_at.is_none(),
+                )
+            })
+            .collect(),
+        scans: scans
+            .into_iter()
+            .map(|s| {
+                let place = s
+                    .lng_lat
+                    .map_or_else(|| "未提供".to_owned(), |(x, y)| format!("{x},{y}"));
+                (shanghai(s.at), s.revealed, place)
+            })
+            .collect(),
+        r,
+        revealed: None,
+        error: None,
+    })
+}
+
+async fn one_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let p = one_view(&state, &user, csrf.0, id).await?;
+    page(StatusCode::OK, &p)
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    field: String,
+    reason: String,
+}
+
+fn field_label(f: RevealField) -> &'static str {
+    match f {
+        RevealField::IdNumber => "证件号码",
+        RevealField::Phone => "联系电话",
+        RevealField::Health => "健康备注",
+    }
+}
+
+async fn reveal(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> Result<Response, WebError> {
+    let field = RevealField::parse(&f.field)?;
+    let outcome = state
+        .app
+        .reveal(&user, id, field, &f.reason, &user.actor(&ip))
+        .await;
+    let (revealed, error, status) = match outcome {
+        Ok(v) => (
+            Some((
+                field_label(field).to_owned(),
+                v.unwrap_or_else(|| "(未登记)".into()),
+            )),
+            None,
+            StatusCode::OK,
+        ),
+        Err(linli_app::AppError::Invalid(msg)) => {
+            (None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let p = OnePage {
+        revealed,
+        error,
+        ..one_view(&state, &user, csrf.0, id).await?
+    };
+    page(status, &p)
+}
+
+#[derive(Template)]
+#[template(path = "registry/corrections.html")]
+struct CorrectionsPage {
+    csrf: String,
+    nav_user: Option<String>,
+    rows: Vec<linli_app::registry::pipl::CorrectionView>,
+}
+
+/// 更正申请: the open requests of residents in the caller's scope.
+async fn corrections_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, WebError> {
+    let rows = state.app.open_corrections(&user).await?;
+    let p = CorrectionsPage {
+        csrf: csrf.0,
+        nav_user: Some(user.display_name),
+        rows,
+    };
+    page(StatusCode::OK, &p)
+}
+
+#[derive(Deserialize)]
+struct ResolveForm {
+    done: String,
+    resolution: String,
+}
+
+async fn resolve_correction(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ResolveForm>,
+) -> Result<Response, WebError> {
+    state
+        .app
+        .resolve_correction(&user, id, f.done == "1", &f.resolution, &user.actor(&ip))
+        .await?;
+    Ok(crate::http::render::see_other("/residents/corrections"))
+}

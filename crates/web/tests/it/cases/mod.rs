@@ -1,0 +1,6 @@
+mod dashboard;
+mod flow;
+mod open311;
+mod photos;
+mod setup;
+mod whistle;

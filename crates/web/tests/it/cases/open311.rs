@@ -1,0 +1,299 @@
+//! Open311 GeoReport v2 on both databases, from the spec: discovery,
+//! services and a definition in JSON and XML, POST with and without a
+//! valid api_key (form-encoded, attribute[...]), GET requests with its
+//! filters and 90-day window, one request, tokens, the spec's error bodies,
+//! and no reporter data ever in the public output.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+use crate::common::Client;
+use axum::http::Method;
+use linli_app::Actor;
+use linli_store::{Db, db_test};
+
+db_test!(georeport_v2, |db: Db| async move {
+    let mut c = Client::new(db).await;
+    c.app.seed_demo_community().await.unwrap().unwrap();
+    let key = c
+        .app
+        .open311_key_add("城管系统", &Actor::cli())
+        .await
+        .unwrap();
+    let p = common::grid1_point(&c).await;
+
+    // discovery and services, both formats
+    let d = c.get("/open311/v2/discovery.json").await;
+    assert_eq!(d.status, 200);
+    assert_eq!(
+        d.json()["endpoints"][0]["url"],
+        "http://localhost/open311/v2"
+    );
+    let x = c.get("/open311/v2/discovery.xml").await;
+    assert!(
+        x.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
+    assert!(
+        x.body
+            .starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+    );
+    assert!(x.body.contains("<format>application/json</format>"));
+    let s = c.get("/open311/v2/services.json").await.json();
+    let road = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["service_code"] == "0104")
+        .unwrap();
+    assert_eq!(
+        (road["service_name"].as_str(), road["group"].as_str()),
+        (Some("道路不洁"), Some("市容环境"))
+    );
+    let xs = c.get("/open311/v2/services.xml").await.body;
+    assert!(xs.contains("<services><service>") && xs.contains("<service_code>0104</service_code>"));
+    let def = c.get("/open311/v2/services/0104.json").await.json();
+    assert_eq!(def["attributes"][0]["code"], "kind");
+    let defx = c.get("/open311/v2/services/0104.xml").await.body;
+    assert!(defx.contains("<attributes><attribute>") && defx.contains("<values><value>"));
+    let r = c.get("/open311/v2/services/9999.xml").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("<errors><error><code>404</code>"));
+    assert_eq!(c.get("/open311/v2/services.csv").await.status, 404);
+
+    // POST: a key is required; a bad one is 403 with the spec's body
+    let form = |k: &str, extra: &str| {
+        format!(
+            "api_key={k}&service_code=0104&lat={}&long={}&first_name=%E4%B8%89&last_name=%E5%BC%A0\
+             &phone=13812345678&description=%E8%B7%AF%E9%9D%A2%E6%B2%B9%E6%B1%A1&attribute[kind]=snapshot{extra}",
+            p.lat, p.lng
+        )
+    };
+    let ctype = "application/x-www-form-urlencoded; charset=utf-8";
+    let r = c
+        .post_raw("/open311/v2/requests.json", ctype, form("wrong", ""))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.json()[0]["code"], 403);
+    let r = c
+        .post_raw("/open311/v2/requests.xml", ctype, form("", ""))
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("<errors>"));
+    let r = c
+        .post_raw("/open311/v2/requests.json", ctype, form(key.expose(), ""))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 13);
+    // bad input: the spec's 400 and 404
+    let bad = format!("api_key={}&service_code=0104&lat=abc&long=1", key.expose());
+    let r = c.post_raw("/open311/v2/requests.json", ctype, bad).await;
+    assert_eq!(r.status, 400);
+    let r = c
+        .post_raw(
+            "/open311/v2/requests.json",
+            ctype,
+            format!("api_key={}&service_code=9999&lat=1&long=1", key.expose()),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = c
+        .post_raw(
+            "/open311/v2/requests.json",
+            ctype,
+            format!("api_key={}&service_code=0104&description=x", key.expose()),
+        )
+        .await;
+    assert_eq!(r.status, 400, "no location");
+    let r = c
+        .post_raw(
+            "/open311/v2/requests.json",
+            ctype,
+            form(key.expose(), "&attribute[kind]=fax"),
+        )
+        .await;
+    assert_eq!(r.status, 201, "the first attribute[kind] wins: {}", r.body);
+
+    // media_url: a plain web link is kept and echoed (never fetched); a
+    // script or data URL is the spec's 400
+    let media = "https://img.example.cn/12345/photo-1.jpg";
+    let r = c
+        .post_raw(
+            "/open311/v2/requests.json",
+            ctype,
+            form(
+                key.expose(),
+                &format!(
+                    "&media_url={}",
+                    media.replace(':', "%3A").replace('/', "%2F")
+                ),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let with_media = r.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = c
+        .get(&format!("/open311/v2/requests/{with_media}.json"))
+        .await;
+    assert_eq!(one.json()[0]["media_url"], media, "{}", one.body);
+    let onex = c
+        .get(&format!("/open311/v2/requests/{with_media}.xml"))
+        .await;
+    assert!(
+        onex.body
+            .contains(&format!("<media_url>{media}</media_url>")),
+        "{}",
+        onex.body
+    );
+    for bad in [
+        "javascript%3Aalert(1)",
+        "data%3Aimage%2Fpng%3Bbase64%2CAAAA",
+    ] {
+        let r = c
+            .post_raw(
+                "/open311/v2/requests.json",
+                ctype,
+                form(key.expose(), &format!("&media_url={bad}")),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(
+            r.json()[0]["description"]
+                .as_str()
+                .unwrap()
+                .contains("附件链接")
+        );
+    }
+
+    // the case landed in grid 1, filed by the key; staff see it in the loop
+    let case = c.app.open311_request(&id).await.unwrap();
+    assert!(case.open && case.status_notes.starts_with("已上报"));
+    // GET requests: public fields only
+    let all = c.get("/open311/v2/requests.json").await;
+    assert_eq!(all.status, 200);
+    let rows = all.json();
+    let mine = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["service_request_id"] == id.as_str())
+        .unwrap();
+    assert_eq!(mine["status"], "open");
+    assert_eq!(mine["service_code"], "0104");
+    assert!(
+        mine["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+08:00")
+    );
+    assert!((mine["lat"].as_f64().unwrap() - p.lat).abs() < 1e-6);
+    assert!(
+        !all.body.contains("13812345678")
+            && !all.body.contains("张三")
+            && !all.body.contains("138****")
+    );
+    let one = c.get(&format!("/open311/v2/requests/{id}.xml")).await;
+    assert!(
+        one.body
+            .contains(&format!("<service_request_id>{id}</service_request_id>"))
+    );
+    assert!(one.body.contains("<status>open</status>"));
+    assert_eq!(
+        c.get("/open311/v2/requests/0000000000000.json")
+            .await
+            .status,
+        404
+    );
+    let t = c.get(&format!("/open311/v2/tokens/{id}.json")).await.json();
+    assert_eq!(t[0]["service_request_id"], id.as_str());
+    assert_eq!(c.get("/open311/v2/tokens/nope.xml").await.status, 404);
+    // filters
+    let closed = c
+        .get("/open311/v2/requests.json?status=closed")
+        .await
+        .json();
+    assert!(closed.as_array().unwrap().is_empty());
+    let other = c
+        .get("/open311/v2/requests.json?service_code=0101")
+        .await
+        .json();
+    assert!(other.as_array().unwrap().is_empty());
+    let by_id = c
+        .get(&format!(
+            "/open311/v2/requests.json?service_request_id={id},0000000000000"
+        ))
+        .await
+        .json();
+    assert_eq!(by_id.as_array().unwrap().len(), 1);
+    let r = c
+        .get("/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z")
+        .await;
+    assert_eq!(r.status, 400, "over 90 days");
+    let r = c
+        .get("/open311/v2/requests.json?start_date=yesterday")
+        .await;
+    assert_eq!(r.status, 400);
+    let r = c.get("/open311/v2/requests.json?status=pending").await;
+    assert_eq!(r.status, 400);
+
+    // staff close it; Open311 shows closed with the note
+    let shuji = c
+        .app
+        .create_token("shuji", "t", &Actor::cli())
+        .await
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned();
+    let list = c
+        .api(Method::GET, "/api/v1/cases?limit=5", &shuji, None)
+        .await
+        .json();
+    let case_id = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["number"] == id.as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(list["rows"][0]["channel"], "open311");
+    for s in ["close_on_spot"] {
+        let body = format!(r#"{{"step":"{s}","note":"已现场处理"}}"#);
+        let r = c
+            .api(
+                Method::POST,
+                &format!("/api/v1/cases/{case_id}/steps"),
+                &shuji,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{s}: {}", r.body);
+    }
+    let one = c
+        .get(&format!("/open311/v2/requests/{id}.json"))
+        .await
+        .json();
+    assert_eq!(one[0]["status"], "closed");
+    assert_eq!(one[0]["status_notes"], "已结案:已现场处理");
+
+    // a revoked key files nothing more
+    assert!(
+        c.app
+            .open311_key_revoke("城管系统", &Actor::cli())
+            .await
+            .unwrap()
+    );
+    let r = c
+        .post_raw("/open311/v2/requests.json", ctype, form(key.expose(), ""))
+        .await;
+    assert_eq!(r.status, 403);
+});
