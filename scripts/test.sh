@@ -2,9 +2,16 @@
 # The whole test suite: Rust tests on SQLite and PostgreSQL, then the
 # browser tests in headless Chromium. Fails when the PostgreSQL or the
 # browser suite did not run, and ends with one summary line.
+#
+# Build cost: clippy checks the tree once (metadata only); `cargo test`
+# builds it once more and, because crates/linli has an integration test,
+# also builds target/debug/linli with the same features — the binary the
+# browser tests start. No third build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
+# a clean checkout gains nothing from incremental state; skip writing it
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 scripts/ensure-npm.sh
 scripts/ensure-browser.sh
@@ -20,7 +27,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # the Rust suites (CI=true makes a missing PostgreSQL a failure, never a skip)
 CI=${CI:-true} cargo test --workspace --locked 2>&1 | tee "$out/cargo.log"
-cargo build -p linli --locked
+if [ ! -x target/debug/linli ]; then
+  echo "FAIL: cargo test did not build target/debug/linli for the browser suite"; exit 1
+fi
 
 # the browser suite against the real binary
 (cd web && node --test --test-concurrency=1 tests/) 2>&1 | tee "$out/browser.log"
