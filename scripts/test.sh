@@ -10,8 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-# a clean checkout gains nothing from incremental state; skip writing it
-if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 scripts/ensure-npm.sh
 scripts/ensure-browser.sh

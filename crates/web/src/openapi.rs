@@ -53,7 +53,7 @@ pub fn routes() -> Router<AppState> {
         registry::api::residents::CarerRequest, registry::api::residents::HealthNote, registry::api::pipl::CorrectionOut, registry::api::pipl::MyDataOut,
         registry::api::pipl::CorrectionRequest, registry::api::pipl::Created, registry::api::pipl::OpenCorrection, registry::api::pipl::Resolution, registry::api::pipl::AccountLink,
         cases::api::cases::NewCaseIn, cases::api::cases::CaseOut, cases::api::cases::EventOut, cases::api::cases::CaseDetail, cases::api::cases::CaseList, cases::api::cases::StepIn,
-        cases::api::cases::RatingIn, cases::api::photos::PhotoOut, cases::api::suggest::SuggestOut, cases::api::setup::CategoryOut, cases::api::dashboard::IndicatorsOut, cases::api::dashboard::SliceOut, cases::api::dashboard::DashboardOut,
+        cases::api::cases::RatingIn, cases::api::photos::PhotoOut, cases::api::suggest::SuggestOut, cases::api::setup::CategoryOut, cases::api::dashboard::IndicatorsOut, cases::api::dashboard::SliceOut, cases::api::dashboard::FigureOut, cases::api::dashboard::DashboardOut,
         cases::api::whistle::DepartmentOut, cases::api::whistle::CallOut, cases::api::whistle::WhistleIn, cases::api::whistle::ReportInIn,
         cases::api::setup::RouteIo, cases::api::setup::DayIo, cases::api::setup::NewCategoryIn, cases::api::setup::CategoryPatch)),
     modifiers(&BearerAuth),

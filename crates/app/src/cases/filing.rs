@@ -177,6 +177,7 @@ async fn write_around(
             note: f.note.clone(),
             public: true,
             at: c.created_at,
+            due_at: c.due_at,
         })
         .collect();
     let event_ids = store::insert_events(&mut *conn, &events).await?;
@@ -200,7 +201,7 @@ async fn write_around(
                 day: rules::day_key(c.created_at),
                 category_id: c.category_id,
                 channel: &c.channel,
-                handler: "",
+                handler: c.handler_name.as_deref().unwrap_or(""),
             };
             (key, &received[..])
         })

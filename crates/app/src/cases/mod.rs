@@ -26,6 +26,7 @@ use linli_store::cases::stats::{self, StatKey};
 use linli_store::cases::{self as store, CaseReach};
 pub use linli_store::cases::{CaseFilter, CaseRow, Event};
 
+mod backdated;
 pub mod dashboard;
 pub mod deadlines;
 pub mod export;
@@ -163,6 +164,7 @@ impl App {
                 note: note.to_owned(),
                 public,
                 at: now,
+                due_at: c.due_at,
             },
         )
         .await?;
@@ -363,26 +365,76 @@ pub fn is_overdue(c: &CaseRow, state: CaseState, now: UnixMs) -> bool {
     state.is_open() && state != CaseState::Postponed && c.due_at.is_some_and(|d| d < now)
 }
 
-/// Adds a step's counts to the roll-ups of every node above the case.
+/// Adds a step's counts to the roll-ups of every node above the case, in
+/// the case's cohort (the day it was received) and under its key after the
+/// step (`after`: scope, category, channel, handler). When the step changed
+/// that key, the counts the case had added so far move with it, so that
+/// every breakdown holds each case's counts together.
 async fn count(
     conn: &mut Conn,
-    c: &CaseRow,
-    now: UnixMs,
+    before: &CaseRow,
+    after: &CaseRow,
     deltas: &[(rules::Counter, i64)],
 ) -> Result<(), AppError> {
-    let scope: RegionCode = c
-        .scope
-        .parse()
-        .map_err(|_| AppError::Internal("stored case scope".into()))?;
-    let scopes = rules::rollup_scopes(&scope);
-    let key = StatKey {
-        scopes: &scopes,
-        day: rules::day_key(now),
-        category_id: c.category_id,
-        channel: &c.channel,
-        handler: c.handler_name.as_deref().unwrap_or(""),
+    let key_of = |c: &CaseRow| {
+        (
+            c.scope.clone(),
+            c.category_id,
+            c.channel.clone(),
+            c.handler_name.clone().unwrap_or_default(),
+        )
     };
-    Ok(stats::bump(conn, &key, deltas).await?)
+    let moved = key_of(before) != key_of(after);
+    if deltas.is_empty() && !moved {
+        return Ok(());
+    }
+    // a case no step has counted yet holds what intake counted
+    let so_far = match stats::tally_of(&mut *conn, after.id).await? {
+        Some(s) => rules::Counts::decode(&s),
+        None => {
+            let mut c = rules::Counts::default();
+            c.add(rules::Counter::Received, 1);
+            c
+        }
+    };
+    let mut total = so_far;
+    for (k, n) in deltas {
+        total.add(*k, *n);
+    }
+    let day = rules::day_key(after.created_at);
+    let scopes = |c: &CaseRow| -> Result<Vec<String>, AppError> {
+        let scope: RegionCode = c
+            .scope
+            .parse()
+            .map_err(|_| AppError::Internal("stored case scope".into()))?;
+        Ok(rules::rollup_scopes(&scope))
+    };
+    let (old_scopes, new_scopes) = (scopes(before)?, scopes(after)?);
+    let old_key = StatKey {
+        scopes: &old_scopes,
+        day,
+        category_id: before.category_id,
+        channel: &before.channel,
+        handler: before.handler_name.as_deref().unwrap_or(""),
+    };
+    let new_key = StatKey {
+        scopes: &new_scopes,
+        day,
+        category_id: after.category_id,
+        channel: &after.channel,
+        handler: after.handler_name.as_deref().unwrap_or(""),
+    };
+    let out: Vec<(rules::Counter, i64)> = so_far.deltas().iter().map(|(k, n)| (*k, -n)).collect();
+    let moved_in = so_far.deltas();
+    let mut bumps: Vec<(StatKey<'_>, &[(rules::Counter, i64)])> = Vec::new();
+    if moved {
+        bumps.push((old_key, &out));
+        bumps.push((new_key.clone(), &moved_in));
+    }
+    bumps.push((new_key, deltas));
+    stats::bump_all(&mut *conn, &bumps).await?;
+    stats::set_tally(&mut *conn, after.id, &total.encode()).await?;
+    Ok(())
 }
 
 /// A reporter's name as staff lists show it.

@@ -44,6 +44,7 @@ impl App {
         let mut c = store::case_by_id(&mut *tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let original = c.clone();
         let reach = self.reach_of(who, &c)?;
         let step = authorise(who, &reach, &c, step)?;
         if matches!(
@@ -122,7 +123,7 @@ impl App {
             .await?;
         crate::cases::photos::attach_photos(&mut *tx, (c.id, ev), PhotoStage::Handle, photos, now)
             .await?;
-        count(&mut *tx, &c, now, &counts).await?;
+        count(&mut *tx, &original, &c, &counts).await?;
         self.notify_step(&mut *tx, &c, step, notify_handler, now)
             .await?;
         audit::append(
@@ -311,10 +312,12 @@ impl App {
             return Err(bad("已评价过"));
         }
         let before = facts(&c)?;
+        let original = c.clone();
+        let previous = c.rating.as_deref().and_then(|r| r.parse::<Rating>().ok());
         c.rating = Some(rating.as_str().to_owned());
         c.rating_comment = Some(comment.to_owned()).filter(|s| !s.is_empty());
         c.rated_at = Some(now);
-        let mut counts = vec![(rules::tally_rating(rating), 1)];
+        let mut counts = rules::tally_ratings(previous, rating);
         let reopen = c
             .closed_at
             .is_some_and(|closed| rules::reopens(rating, closed.0, now.0));
@@ -361,7 +364,7 @@ impl App {
                     .await?;
             }
         }
-        count(&mut *tx, &c, now, &counts).await?;
+        count(&mut *tx, &original, &c, &counts).await?;
         audit::append(
             &mut *tx,
             event(

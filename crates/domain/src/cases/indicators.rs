@@ -1,6 +1,11 @@
 //! The indicators of `references/indicators.md`, from counted facts. A
-//! ratio with nothing to divide by is `None` ("—" on a dashboard), never
-//! 0 % or 100 %. Weights are configuration.
+//! ratio with nothing to divide by is `None` ("—" on a dashboard, with the
+//! reason), never 0 % or 100 %. Weights are configuration.
+//!
+//! Every rate is a share of one set of cases: those **received in the
+//! period** (the cohort, see `tally`) that entered the rate's set, and its
+//! numerator counts a subset of them, each case once. So a rate lies in
+//! [0, 1] for every node, breakdown and period.
 
 /// What was counted for one territory subtree and period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,6 +47,9 @@ pub struct Counts {
     pub reopened: u64,
     /// 简易问题自行处置: closed on the spot by a grid worker
     pub on_spot: u64,
+    /// closed (and closed on time) after a postponement: excused from 结案率
+    pub excused_closed: u64,
+    pub excused_closed_on_time: u64,
 }
 
 /// How much a 基本满意 counts toward 满意率 (1.0 = fully; some cities 0.8).
@@ -94,8 +102,11 @@ impl Indicators {
             handling_rate: ratio(c.handled, c.to_handle),
             on_time_handling_rate: ratio(c.handled_on_time, c.to_handle),
             rework_rate: ratio(c.reworked, c.handled),
-            closure_rate: ratio(c.closed, closable),
-            on_time_closure_rate: ratio(c.closed_on_time, closable),
+            closure_rate: ratio(c.closed.saturating_sub(c.excused_closed), closable),
+            on_time_closure_rate: ratio(
+                c.closed_on_time.saturating_sub(c.excused_closed_on_time),
+                closable,
+            ),
             response_rate: ratio(c.responded_in_time, c.received),
             resolution_rate: ratio(c.resolved, c.closed),
             satisfaction_rate: (rated > 0).then(|| {
@@ -106,6 +117,23 @@ impl Indicators {
     }
 }
 
+/// One indicator as a dashboard shows it: its name, the set of cases it
+/// is about and the event that counts, the two counts a reader can
+/// recompute it from, the value, and why there is none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure {
+    pub name: &'static str,
+    /// numerator / denominator in words
+    pub formula: &'static str,
+    /// which cases, and what counts
+    pub definition: &'static str,
+    pub numerator: f64,
+    pub denominator: u64,
+    pub value: Option<f64>,
+    /// shown instead of a value when the denominator is zero
+    pub empty: &'static str,
+}
+
 /// An indicator's Chinese name, its formula as the dashboard explains it
 /// (references/indicators.md), and its value.
 pub type Labelled = (&'static str, &'static str, Option<f64>);
@@ -113,58 +141,160 @@ pub type Labelled = (&'static str, &'static str, Option<f64>);
 impl Indicators {
     /// Every indicator in the order the dashboard and its export show them.
     pub fn labelled(&self) -> [Labelled; 13] {
-        [
-            (
-                "响应率",
-                "按时签收并联系上报人的案件 / 受理数",
-                self.response_rate,
-            ),
-            (
-                "解决率",
-                "办结且未被评为未解决的案件 / 结案数",
-                self.resolution_rate,
-            ),
-            (
-                "满意率",
-                "(满意 + 基本满意) / 评价数",
-                self.satisfaction_rate,
-            ),
-            ("有效上报率", "有效上报数 / 上报数", self.valid_report_rate),
-            (
-                "准确立案率",
-                "(立案数 − 作废数) / 立案数",
-                self.accurate_registration_rate,
-            ),
-            (
-                "按时派遣率",
-                "按时派遣数 / 应派遣数",
-                self.on_time_dispatch_rate,
-            ),
-            (
-                "准确派遣率",
-                "(派遣数 − 返工数) / 应派遣数",
-                self.accurate_dispatch_rate,
-            ),
-            ("处置率", "处置数 / 应处置数", self.handling_rate),
-            (
-                "按期处置率",
-                "按期处置数 / 应处置数",
-                self.on_time_handling_rate,
-            ),
-            ("返工率", "返工数 / 处置数", self.rework_rate),
-            ("结案率", "结案数 / (应结案数 − 缓办数)", self.closure_rate),
-            (
-                "按期结案率",
-                "按期结案数 / (应结案数 − 缓办数)",
-                self.on_time_closure_rate,
-            ),
-            (
-                "一次办结率",
-                "未经返工和重办的结案 / 结案数",
-                self.first_time_rate,
-            ),
-        ]
+        let c = Counts::default();
+        let f = figures(&c, SatisfactionWeights::default());
+        let v = [
+            self.response_rate,
+            self.resolution_rate,
+            self.satisfaction_rate,
+            self.valid_report_rate,
+            self.accurate_registration_rate,
+            self.on_time_dispatch_rate,
+            self.accurate_dispatch_rate,
+            self.handling_rate,
+            self.on_time_handling_rate,
+            self.rework_rate,
+            self.closure_rate,
+            self.on_time_closure_rate,
+            self.first_time_rate,
+        ];
+        std::array::from_fn(|i| (f[i].name, f[i].formula, v[i]))
     }
+}
+
+/// Every indicator with its counts, in the dashboard's order.
+pub fn figures(c: &Counts, w: SatisfactionWeights) -> [Figure; 13] {
+    let i = Indicators::compute(c, w);
+    let closable = c.to_close.saturating_sub(c.postponed);
+    let rated = c.satisfied + c.fairly_satisfied + c.dissatisfied;
+    let fig = |name, formula, definition, numerator: u64, denominator, value, empty| Figure {
+        name,
+        formula,
+        definition,
+        numerator: numerator as f64,
+        denominator,
+        value,
+        empty,
+    };
+    [
+        fig(
+            "响应率",
+            "按时签收的案件 / 受理数",
+            "本期收到的案件中,在响应时限内签收(受理或当场办结)的比例",
+            c.responded_in_time,
+            c.received,
+            i.response_rate,
+            "本期未收到案件",
+        ),
+        fig(
+            "解决率",
+            "已解决的案件 / 结案数",
+            "本期收到并已结案的案件中,核查通过或当场解决、且未因不满意重办的比例",
+            c.resolved,
+            c.closed,
+            i.resolution_rate,
+            "本期收到的案件尚无结案",
+        ),
+        Figure {
+            name: "满意率",
+            formula: "(满意 + 基本满意) / 评价数",
+            definition: "本期收到并已评价的案件中,最近一次评价为满意或基本满意的比例(基本满意可按配置折算)",
+            numerator: c.satisfied as f64 + w.fairly * c.fairly_satisfied as f64,
+            denominator: rated,
+            value: i.satisfaction_rate,
+            empty: "本期收到的案件尚无评价",
+        },
+        fig(
+            "有效上报率",
+            "有效上报数 / 上报数",
+            "本期收到的案件中,被受理或当场办结(未被退回)的比例",
+            c.valid,
+            c.received,
+            i.valid_report_rate,
+            "本期未收到案件",
+        ),
+        fig(
+            "准确立案率",
+            "(立案数 − 作废数) / 立案数",
+            "本期收到并立案的案件中,立案后未被作废的比例",
+            c.registered.saturating_sub(c.cancelled),
+            c.registered,
+            i.accurate_registration_rate,
+            "本期无立案案件",
+        ),
+        fig(
+            "按时派遣率",
+            "按时派遣数 / 应派遣数",
+            "本期收到并立案的案件中,在派遣时限内首次派遣的比例",
+            c.dispatched_on_time,
+            c.to_dispatch,
+            i.on_time_dispatch_rate,
+            "本期无应派遣案件",
+        ),
+        fig(
+            "准确派遣率",
+            "(派遣数 − 返工数) / 应派遣数",
+            "本期收到并立案的案件中,已派遣且未被返工的比例(每件只计一次)",
+            c.dispatched.saturating_sub(c.reworked),
+            c.to_dispatch,
+            i.accurate_dispatch_rate,
+            "本期无应派遣案件",
+        ),
+        fig(
+            "处置率",
+            "处置数 / 应处置数",
+            "本期收到并已派遣的案件中,至少处置过一次的比例(返工再处置不重复计)",
+            c.handled,
+            c.to_handle,
+            i.handling_rate,
+            "本期无应处置案件",
+        ),
+        fig(
+            "按期处置率",
+            "按期处置数 / 应处置数",
+            "本期收到并已派遣的案件中,首次处置在期限内的比例",
+            c.handled_on_time,
+            c.to_handle,
+            i.on_time_handling_rate,
+            "本期无应处置案件",
+        ),
+        fig(
+            "返工率",
+            "返工数 / 处置数",
+            "本期收到并已处置的案件中,核查不通过被返工至少一次的比例",
+            c.reworked,
+            c.handled,
+            i.rework_rate,
+            "本期收到的案件尚无处置",
+        ),
+        fig(
+            "结案率",
+            "结案数 / (应结案数 − 缓办数)",
+            "本期收到并立案、且结案前未缓办的案件中,已结案的比例",
+            c.closed.saturating_sub(c.excused_closed),
+            closable,
+            i.closure_rate,
+            "本期无应结案件",
+        ),
+        fig(
+            "按期结案率",
+            "按期结案数 / (应结案数 − 缓办数)",
+            "本期收到并立案、且结案前未缓办的案件中,在期限内首次结案的比例",
+            c.closed_on_time.saturating_sub(c.excused_closed_on_time),
+            closable,
+            i.on_time_closure_rate,
+            "本期无应结案件",
+        ),
+        fig(
+            "一次办结率",
+            "未经返工和重办的结案 / 结案数",
+            "本期收到并已结案的案件中,未经返工、也未重办的比例",
+            c.first_time,
+            c.closed,
+            i.first_time_rate,
+            "本期收到的案件尚无结案",
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@ pub mod whistle;
 
 pub use calendar::{Calendar, DayKind, Sla, china_date, date_key, day_key, due_at, time_left};
 pub use deadline::{DueFlag, NEAR_DUE_PERCENT, due_flag, near_due_at};
-pub use indicators::{Counts, Indicators, SatisfactionWeights, ratio};
+pub use indicators::{Counts, Figure, Indicators, SatisfactionWeights, figures, ratio};
 pub use kinds::{CaseKind, Channel, HandlerKind, Priority, case_number};
 pub use state::{CaseError, CaseState, Rating, Step, apply, reopens};
-pub use tally::{CaseFacts, Counter, LoopPolicy, child_depth, rollup_scopes, tally, tally_rating};
+pub use tally::{
+    CaseFacts, Counter, LoopPolicy, child_depth, rollup_scopes, tally, tally_rating, tally_ratings,
+};

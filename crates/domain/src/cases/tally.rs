@@ -1,8 +1,16 @@
 //! What each step adds to the roll-ups. Dashboards sum these counters over
 //! a territory subtree and a period instead of scanning cases, so the rule
-//! for every counter lives here, once: a count belongs to the day its
-//! event happened, and a correction (a reopen undoing "resolved") is a
-//! negative count on the day of the correction.
+//! for every counter lives here, once.
+//!
+//! Every count of a case belongs to its **cohort**: the China day the case
+//! was received, under the case's current category, channel and handler
+//! (the service moves a case's counts when those change). A rate over a
+//! period is then a share of one set of cases — those received in the
+//! period — and each counter counts a case at most once (a case reworked
+//! twice is one reworked case), so every numerator is a subset of its
+//! denominator and no rate can pass 100 %. A correction (a reopen undoing
+//! "resolved", a second rating replacing the first) is a negative count in
+//! the same cohort.
 
 use super::{CaseState, Counts, Rating, Step};
 use crate::access::RegionCode;
@@ -34,10 +42,12 @@ pub enum Counter {
     FirstTime,
     Reopened,
     OnSpot,
+    ExcusedClosed,
+    ExcusedClosedOnTime,
 }
 
 impl Counter {
-    pub const ALL: [Counter; 23] = [
+    pub const ALL: [Counter; 25] = [
         Counter::Received,
         Counter::Valid,
         Counter::Registered,
@@ -61,6 +71,8 @@ impl Counter {
         Counter::FirstTime,
         Counter::Reopened,
         Counter::OnSpot,
+        Counter::ExcusedClosed,
+        Counter::ExcusedClosedOnTime,
     ];
 
     pub const fn column(self) -> &'static str {
@@ -88,6 +100,8 @@ impl Counter {
             Counter::FirstTime => "first_time",
             Counter::Reopened => "reopened",
             Counter::OnSpot => "on_spot",
+            Counter::ExcusedClosed => "excused_closed",
+            Counter::ExcusedClosedOnTime => "excused_closed_on_time",
         }
     }
 
@@ -116,6 +130,8 @@ impl Counter {
             Counter::FirstTime => &mut c.first_time,
             Counter::Reopened => &mut c.reopened,
             Counter::OnSpot => &mut c.on_spot,
+            Counter::ExcusedClosed => &mut c.excused_closed,
+            Counter::ExcusedClosedOnTime => &mut c.excused_closed_on_time,
         }
     }
 }
@@ -131,6 +147,42 @@ impl Counts {
     pub fn get(&self, counter: Counter) -> u64 {
         let mut c = *self;
         *counter.slot(&mut c)
+    }
+
+    /// The counters that are not zero, as deltas (a case's counts, moved
+    /// from one roll-up key to another).
+    pub fn deltas(&self) -> Vec<(Counter, i64)> {
+        Counter::ALL
+            .iter()
+            .filter_map(|k| {
+                let n = i64::try_from(self.get(*k)).unwrap_or(i64::MAX);
+                (n != 0).then_some((*k, n))
+            })
+            .collect()
+    }
+
+    /// `received=1;valid=1;…`: a case's counts as stored beside it.
+    pub fn encode(&self) -> String {
+        self.deltas()
+            .iter()
+            .map(|(k, n)| format!("{}={n}", k.column()))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// The inverse of [`Counts::encode`]; unknown names are ignored (a
+    /// counter retired by a later version).
+    pub fn decode(s: &str) -> Counts {
+        let mut c = Counts::default();
+        for part in s.split(';') {
+            if let Some((name, n)) = part.split_once('=')
+                && let Some(k) = Counter::ALL.iter().find(|k| k.column() == name)
+                && let Ok(n) = n.parse::<i64>()
+            {
+                c.add(*k, n);
+            }
+        }
+        c
     }
 }
 
@@ -170,7 +222,27 @@ fn on_time(now: UnixMs, due: Option<UnixMs>) -> bool {
     due.is_some_and(|d| now <= d)
 }
 
-/// The counters a valid `step` adds at `now`.
+/// A case's first closing: closed, on time or not, first time or not;
+/// excused when the case was postponed before it (结案率 leaves those out).
+fn first_closing(f: &CaseFacts, add: &mut dyn FnMut(Counter), on_time: bool, first_time: bool) {
+    add(Counter::Closed);
+    if on_time {
+        add(Counter::ClosedOnTime);
+    }
+    if first_time {
+        add(Counter::FirstTime);
+    }
+    if f.postponements > 0 {
+        add(Counter::ExcusedClosed);
+        if on_time {
+            add(Counter::ExcusedClosedOnTime);
+        }
+    }
+}
+
+/// The counters a valid `step` adds at `now`. Each counts a case once:
+/// the first dispatch, handling and closing, the first rework, the first
+/// reopen, a postponement before the first closing.
 pub fn tally(f: &CaseFacts, step: Step, now: UnixMs, p: &LoopPolicy) -> Vec<(Counter, i64)> {
     use Counter as C;
     let mut out = Vec::new();
@@ -188,53 +260,53 @@ pub fn tally(f: &CaseFacts, step: Step, now: UnixMs, p: &LoopPolicy) -> Vec<(Cou
         }
         Step::Cancel if f.state == CaseState::Accepted => add(C::Cancelled),
         Step::Dispatch if f.dispatches == 0 => {
-            add(C::Dispatched);
-            add(C::ToHandle);
-            if f.accepted_at
-                .is_some_and(|a| now.secs_since(a) <= p.dispatch_secs)
-            {
-                add(C::DispatchedOnTime);
+            // up for handling from now on (unless a reopen put it there)
+            if f.reopens == 0 {
+                add(C::ToHandle);
+            }
+            // 派遣 counts against 应派遣 (accepted cases); a case closed on
+            // the spot and reopened is dispatched without having been due
+            if f.accepted_at.is_some() {
+                add(C::Dispatched);
+                if f.accepted_at
+                    .is_some_and(|a| now.secs_since(a) <= p.dispatch_secs)
+                {
+                    add(C::DispatchedOnTime);
+                }
             }
         }
-        Step::Postpone { .. } if f.postponements == 0 => add(C::Postponed),
+        Step::Postpone { .. } if f.postponements == 0 && f.closings == 0 => add(C::Postponed),
         Step::Handle if f.handlings == 0 => {
             add(C::Handled);
             if on_time(now, f.due_at) {
                 add(C::HandledOnTime);
             }
         }
-        Step::VerifyFail => add(C::Reworked),
+        Step::VerifyFail if f.reworks == 0 => add(C::Reworked),
         Step::VerifyPass => {
             add(C::Resolved);
             if f.closings == 0 {
-                add(C::Closed);
-                if on_time(now, f.due_at) {
-                    add(C::ClosedOnTime);
-                }
-                if first_time {
-                    add(C::FirstTime);
-                }
+                first_closing(f, &mut add, on_time(now, f.due_at), first_time);
             }
         }
         Step::CloseOnSpot => {
-            for c in [
-                C::Valid,
-                C::Registered,
-                C::ToClose,
-                C::Closed,
-                C::ClosedOnTime,
-                C::Resolved,
-                C::FirstTime,
-                C::OnSpot,
-            ] {
+            for c in [C::Valid, C::Registered, C::ToClose, C::Resolved, C::OnSpot] {
                 add(c);
             }
+            first_closing(f, &mut add, true, true);
             if responded {
                 add(C::RespondedInTime);
             }
         }
         Step::Reopen => {
-            add(C::Reopened);
+            if f.reopens == 0 {
+                add(C::Reopened);
+                // a case closed on the spot comes back to be handled
+                // without a dispatch: from now on it is up for handling
+                if f.dispatches == 0 {
+                    add(C::ToHandle);
+                }
+            }
             out.push((C::Resolved, -1));
             if first_time {
                 out.push((C::FirstTime, -1));
@@ -278,6 +350,16 @@ pub const fn child_depth(len: usize) -> usize {
     }
 }
 
+/// The counts a rating adds: a case is counted once, by its latest rating
+/// (a second rating, after a reopen, takes the first one's count back).
+pub fn tally_ratings(previous: Option<Rating>, r: Rating) -> Vec<(Counter, i64)> {
+    let mut out = vec![(tally_rating(r), 1)];
+    if let Some(p) = previous {
+        out.push((tally_rating(p), -1));
+    }
+    out
+}
+
 /// The counter a rating adds.
 pub fn tally_rating(r: Rating) -> Counter {
     match r {
@@ -290,7 +372,8 @@ pub fn tally_rating(r: Rating) -> Counter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::apply;
+    use crate::cases::{Indicators, SatisfactionWeights, apply};
+    use Step::*;
 
     const H: i64 = 3600;
 
@@ -374,6 +457,94 @@ mod tests {
         // a reopen of a first-time case takes its first-time count back
         let c = run(&[Accept, Dispatch, Handle, VerifyPass, Reopen], 100);
         assert_eq!((c.first_time, c.resolved, c.closed), (0, 0, 1));
+    }
+
+    #[test]
+    fn a_case_reworked_twice_is_one_reworked_case() {
+        use Step::*;
+        let c = run(
+            &[
+                Accept, Dispatch, Handle, VerifyFail, Handle, VerifyFail, Handle, VerifyPass,
+            ],
+            100,
+        );
+        // 处置率 and 返工率 count the case once however often it was handled
+        assert_eq!((c.to_handle, c.handled, c.reworked), (1, 1, 1));
+        let i = Indicators::compute(&c, SatisfactionWeights::default());
+        assert_eq!(i.handling_rate, Some(1.0));
+        assert_eq!(i.rework_rate, Some(1.0));
+        assert_eq!(i.first_time_rate, Some(0.0));
+    }
+
+    #[test]
+    fn a_case_postponed_before_closing_leaves_the_closure_rate() {
+        use Step::*;
+        let postponed = run(
+            &[
+                Accept,
+                Dispatch,
+                Postpone { approved: true },
+                Resume,
+                Handle,
+                VerifyPass,
+            ],
+            100,
+        );
+        assert_eq!((postponed.postponed, postponed.excused_closed), (1, 1));
+        let plain = run(&[Accept, Dispatch, Handle, VerifyPass], 100);
+        let open = run(&[Accept, Dispatch], 100);
+        let mut sum = Counts::default();
+        for c in [postponed, plain, open] {
+            for (k, n) in c.deltas() {
+                sum.add(k, n);
+            }
+        }
+        // of the two accepted cases that were not postponed, one is closed
+        let i = Indicators::compute(&sum, SatisfactionWeights::default());
+        assert_eq!(i.closure_rate, Some(0.5));
+        // a postponement after a reopen does not excuse the first closing
+        let late = run(
+            &[
+                Accept,
+                Dispatch,
+                Handle,
+                VerifyPass,
+                Reopen,
+                Postpone { approved: true },
+            ],
+            100,
+        );
+        assert_eq!(
+            (late.postponed, late.excused_closed, late.closed),
+            (0, 0, 1)
+        );
+    }
+
+    #[test]
+    fn a_second_rating_replaces_the_first() {
+        let first = tally_ratings(None, Rating::Dissatisfied);
+        let second = tally_ratings(Some(Rating::Dissatisfied), Rating::Satisfied);
+        let mut c = Counts::default();
+        for (k, n) in first.into_iter().chain(second) {
+            c.add(k, n);
+        }
+        assert_eq!((c.satisfied, c.dissatisfied), (1, 0));
+    }
+
+    #[test]
+    fn counts_survive_their_text_form() {
+        let c = run(
+            &[Accept, Dispatch, Handle, VerifyFail, Handle, VerifyPass],
+            1,
+        );
+        assert_eq!(Counts::decode(&c.encode()), c);
+        assert_eq!(
+            Counts::decode("received=2;retired_counter=5;closed=x"),
+            Counts {
+                received: 2,
+                ..Counts::default()
+            }
+        );
     }
 
     #[test]

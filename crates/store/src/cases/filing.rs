@@ -136,8 +136,8 @@ async fn insert_event_rows(
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     let sql = format!(
         "INSERT INTO case_events (case_id, step, from_state, to_state, actor_id, actor_name, note,
-            public, at) VALUES {} RETURNING id, case_id",
-        placeholders(events.len(), 9)
+            public, at, due_at) VALUES {} RETURNING id, case_id",
+        placeholders(events.len(), 10)
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for e in events {
@@ -150,7 +150,8 @@ async fn insert_event_rows(
             .bind(&e.actor_name)
             .bind(&e.note)
             .bind(crate::flag(e.public))
-            .bind(e.at.0);
+            .bind(e.at.0)
+            .bind(e.due_at.map(|d| d.0));
     }
     let rows = q.fetch_all(&mut *conn).await?;
     rows.iter()

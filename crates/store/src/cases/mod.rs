@@ -332,11 +332,14 @@ pub struct Event {
     /// shown to the reporter
     pub public: bool,
     pub at: UnixMs,
+    /// the deadline in force after the step
+    pub due_at: Option<UnixMs>,
 }
 
 pub async fn events_of(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, case_id, step, from_state, to_state, actor_id, actor_name, note, public, at
+        "SELECT id, case_id, step, from_state, to_state, actor_id, actor_name, note, public, at,
+                due_at
          FROM case_events WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
@@ -355,6 +358,7 @@ pub async fn events_of(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, Stor
                 note: r.try_get(7)?,
                 public: r.try_get::<i64, _>(8)? != 0,
                 at: UnixMs(r.try_get(9)?),
+                due_at: r.try_get::<Option<i64>, _>(10)?.map(UnixMs),
             })
         })
         .collect()

@@ -177,3 +177,26 @@ pub async fn sum(
     }
     Ok(out)
 }
+
+/// The counts a case has added to the roll-ups so far (`Counts::encode`);
+/// `None` for a case no step has counted since intake.
+pub async fn tally_of(conn: &mut Conn, case_id: i64) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT counts FROM case_tallies WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Keeps the counts a case has added to the roll-ups.
+pub async fn set_tally(conn: &mut Conn, case_id: i64, counts: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_tallies (case_id, counts) VALUES ($1, $2)
+         ON CONFLICT (case_id) DO UPDATE SET counts = excluded.counts",
+    )
+    .bind(case_id)
+    .bind(counts)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

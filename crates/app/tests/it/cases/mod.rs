@@ -1,4 +1,5 @@
 mod flow;
+mod indicators;
 mod intake;
 mod photos;
 mod setup;

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use linli_app::cases::dashboard::{Dashboard, Slice};
+use linli_domain::cases::SatisfactionWeights;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -73,12 +74,43 @@ pub struct SliceOut {
     pub fairly_satisfied: u64,
     pub dissatisfied: u64,
     pub indicators: IndicatorsOut,
+    /// every indicator with its definition and the two counts behind it
+    pub figures: Vec<FigureOut>,
+}
+
+/// One indicator as the dashboard explains it.
+#[derive(Serialize, ToSchema)]
+pub struct FigureOut {
+    #[schema(example = "结案率")]
+    pub name: String,
+    pub formula: String,
+    /// which cases the rate is about, and what counts
+    pub definition: String,
+    pub numerator: f64,
+    pub denominator: u64,
+    /// numerator / denominator; null when the denominator is 0
+    pub value: Option<f64>,
+    /// why there is no value (e.g. 本期无应结案件)
+    pub empty_reason: Option<String>,
 }
 
 impl From<Slice> for SliceOut {
     fn from(s: Slice) -> Self {
         let (c, i) = (s.counts, s.indicators);
+        let figures = linli_domain::cases::figures(&c, SatisfactionWeights::default())
+            .into_iter()
+            .map(|f| FigureOut {
+                name: f.name.to_owned(),
+                formula: f.formula.to_owned(),
+                definition: f.definition.to_owned(),
+                numerator: f.numerator,
+                denominator: f.denominator,
+                value: f.value,
+                empty_reason: f.value.is_none().then(|| f.empty.to_owned()),
+            })
+            .collect();
         SliceOut {
+            figures,
             key: s.key,
             label: s.label,
             received: c.received,

@@ -18,17 +18,22 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use linli_app::cases::dashboard::{Dashboard, Slice};
 use linli_domain::access::Permission;
+use linli_domain::cases::SatisfactionWeights;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/dashboard", get(dashboard_page))
 }
 
-/// An indicator with its formula, as the dashboard explains it.
+/// An indicator as the dashboard explains it: what it is about, its
+/// formula, the counts behind it, and why there is no value.
 struct Figure {
     name: &'static str,
     formula: &'static str,
+    definition: &'static str,
     value: String,
+    /// "911 / 972", so a reader can recompute the rate
+    counts: String,
     /// 0–100 for the bar
     bar: u32,
 }
@@ -43,15 +48,29 @@ fn pct(x: Option<f64>) -> (String, u32) {
     }
 }
 
+fn count_text(n: f64) -> String {
+    if n.fract() == 0.0 {
+        format!("{n:.0}")
+    } else {
+        format!("{n:.1}")
+    }
+}
+
 fn figures(s: &Slice) -> Vec<Figure> {
-    let rows = s.indicators.labelled();
-    rows.into_iter()
-        .map(|(name, formula, v)| {
-            let (value, bar) = pct(v);
+    linli_domain::cases::figures(&s.counts, SatisfactionWeights::default())
+        .into_iter()
+        .map(|f| {
+            let (value, bar) = pct(f.value);
             Figure {
-                name,
-                formula,
-                value,
+                name: f.name,
+                formula: f.formula,
+                definition: f.definition,
+                value: if f.value.is_some() {
+                    value
+                } else {
+                    format!("—({})", f.empty)
+                },
+                counts: format!("{} / {}", count_text(f.numerator), f.denominator),
                 bar,
             }
         })

@@ -187,6 +187,32 @@ db_test!(cases_over_the_api, |db: Db| async move {
     assert_eq!(d["total"]["closed"], 1);
     assert_eq!(d["total"]["indicators"]["satisfaction_rate"], 1.0);
     assert!(d["total"]["indicators"]["rework_rate"].as_f64() == Some(0.0));
+    // each figure comes with the counts it is computed from, or a reason
+    let figures = d["total"]["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), 13);
+    for f in figures {
+        let (num, den) = (
+            f["numerator"].as_f64().unwrap(),
+            f["denominator"].as_u64().unwrap(),
+        );
+        assert!(num <= den as f64, "{f}");
+        if den == 0 {
+            assert!(
+                f["value"].is_null() && f["empty_reason"].as_str().is_some(),
+                "{f}"
+            );
+        } else {
+            assert_eq!(f["value"].as_f64(), Some(num / den as f64), "{f}");
+        }
+    }
+    let closure = figures.iter().find(|f| f["name"] == "结案率").unwrap();
+    assert_eq!(
+        (
+            closure["numerator"].as_f64(),
+            closure["denominator"].as_u64()
+        ),
+        (Some(1.0), Some(1))
+    );
     // the same figures as a workbook: the indicator sheet holds the counts
     // and the rates in percent, computed from the roll-ups like the JSON
     let x = c
