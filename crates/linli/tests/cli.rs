@@ -45,7 +45,6 @@ fn text(o: &Output) -> String {
 
 async fn verbs_end_to_end(backend: Backend) {
     let Some(t) = TestDb::create(backend).await else {
-        eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         return;
     };
     let url = t.url.clone();
@@ -175,7 +174,6 @@ async fn verbs_end_to_end(backend: Backend) {
 async fn places_in_excel(backend: Backend) {
     use linli_app::infra::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
     let Some(t) = TestDb::create(backend).await else {
-        eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         return;
     };
     let app = linli_app::App::new(t.db.clone(), linli_app::AppConfig::default());
@@ -258,7 +256,6 @@ async fn places_in_excel(backend: Backend) {
 async fn residents_in_excel(backend: Backend) {
     use linli_app::infra::xlsx::{Cell, SheetOut, read_first_sheet, write_book};
     let Some(t) = TestDb::create(backend).await else {
-        eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         return;
     };
     let app = linli_app::App::new(t.db.clone(), linli_app::AppConfig::default());

@@ -68,7 +68,6 @@ fn migrations_are_in_lock_step() {
 async fn schemas_match_across_backends() {
     let sqlite = TestDb::create(Backend::Sqlite).await.unwrap();
     let Some(pg) = TestDb::create(Backend::Postgres).await else {
-        eprintln!("skipped: LINLI_TEST_POSTGRES_URL is not set");
         sqlite.cleanup().await;
         return;
     };

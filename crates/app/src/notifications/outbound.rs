@@ -67,4 +67,19 @@ mod tests {
         assert_ne!(a, sign(b"k2", b"{}").unwrap());
         assert_ne!(a, sign(b"k", b"[]").unwrap());
     }
+
+    #[test]
+    fn the_signature_is_hmac_sm3_as_others_compute_it() {
+        // known answers from an independent implementation: OpenSSL 3
+        // (Python `hmac.new(key, msg, "sm3")`), whose SM3 of "abc" is the
+        // GB/T 32905 vector 66c7f0f4…8f4ba8e0
+        assert_eq!(
+            sign(b"k", b"{}").unwrap(),
+            "9647532c00bd06d31edc230cd31fe7021f2a5bdf22ace87a6c4fdbd4156ce86d"
+        );
+        assert_eq!(
+            sign(b"gateway-secret", br#"{"notifications":[]}"#).unwrap(),
+            "41ae28931745e136f3fa187baf44bb41c4c18c5e6c4d83c443151fbc2506117c"
+        );
+    }
 }

@@ -389,6 +389,22 @@ db_test!(
             .api(Method::GET, "/api/v1/me/household.xlsx", &mine, None)
             .await;
         assert_eq!(xlsx.status, 200);
+        // the download holds their own numbers in full, never a mask
+        let (sheet, _) = linli_app::infra::xlsx::read_first_sheet(&xlsx.bytes).unwrap();
+        let cells: Vec<&String> = sheet.rows.iter().flat_map(|(_, r)| r).collect();
+        assert!(cells.iter().any(|v| v.as_str() == PLANTED_ID), "{cells:?}");
+        assert!(
+            cells.iter().any(|v| v.as_str() == PLANTED_PHONE),
+            "{cells:?}"
+        );
+        let own_row = sheet
+            .rows
+            .iter()
+            .find(|(_, r)| r.iter().any(|v| v == PLANTED_ID));
+        assert!(
+            own_row.is_some_and(|(_, r)| r.iter().all(|v| !v.contains('*'))),
+            "{own_row:?}"
+        );
         // the resident cannot reach the staff views
         assert_eq!(
             c.api(Method::GET, "/api/v1/residents", &mine, None)

@@ -9,7 +9,7 @@ use crate::common::who_as as who;
 use linli_app::accounts::NewAccount;
 use linli_app::demo::COMMUNITY;
 use linli_app::infra::crypto::{CipherKind, Keyring};
-use linli_app::registry::ResidentQuery;
+use linli_app::registry::{ResidentQuery, RevealField};
 use linli_app::{Actor, App, AppConfig, AppError};
 use linli_domain::access::{Grant, Role};
 use linli_domain::secret::Secret;
@@ -85,11 +85,14 @@ db_test!(
 
         let data = app.my_data(&resident, &a).await.unwrap();
         assert_eq!(data.me.id, me.id);
-        assert_eq!(data.id_number.len(), 18);
-        assert!(
-            data.id_number.starts_with(&me.doc_masked[..6])
-                && data.id_number.ends_with(&me.doc_masked[14..])
-        );
+        // their own number in full: what staff see when they reveal it
+        let planted = app
+            .reveal(&sec, me.id, RevealField::IdNumber, "核对本人信息", &a)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(data.id_number, planted);
+        assert!(!data.id_number.contains('*'), "{}", data.id_number);
         assert!(!data.members.is_empty());
         assert!(
             data.members
@@ -105,7 +108,12 @@ db_test!(
         let book = App::my_data_xlsx(&data).unwrap();
         let (sheet, _) = linli_app::infra::xlsx::read_first_sheet(&book).unwrap();
         assert_eq!(sheet.rows.len(), 1 + data.members.len());
-        assert!(sheet.rows[0].1.contains(&data.id_number));
+        assert!(sheet.rows[0].1.contains(&planted), "{:?}", sheet.rows[0].1);
+        assert!(
+            !sheet.rows[0].1.iter().any(|cell| cell.contains('*')),
+            "{:?}",
+            sheet.rows[0].1
+        );
 
         // a correction request: sealed at rest, seen and resolved by staff in scope
         assert!(matches!(
