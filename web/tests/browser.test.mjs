@@ -560,6 +560,28 @@ test('the community secretary walks the grid tree, the map and the validation re
   assert.ok(Number(overlap[2]) > 1500 && Number(overlap[2]) < 2000, `overlap area ${overlap[2]} m²`);
   assert.deepEqual(await page.locator('#misplaced tr.misplaced td').allTextContents(), ['长山花园小区 12号楼', '0', '不在任何网格内']);
   await shot(page, '13-report-planted');
+
+  // a name that looks like markup stays text on the map: the tooltip shows
+  // the characters and no element is made from them
+  const markup = '<img src=x onerror="window.__pwned=1">网格';
+  await page.click('.tabs >> text=网格与房屋');
+  await page.click('#new-grid summary');
+  await page.fill('#new-grid input[name=name]', markup);
+  await page.fill('#boundary-new', JSON.stringify({ type: 'Polygon', coordinates: [[[125.3320, 43.9200], [125.3330, 43.9200], [125.3330, 43.9206], [125.3320, 43.9206], [125.3320, 43.9200]]] }));
+  await page.click('#new-grid button[type=submit]');
+  assert.match(await page.textContent('#flash'), /已新建网格/);
+  await page.click('.tabs >> text=地图');
+  await page.waitForSelector('#map[data-features]');
+  const grids = page.locator('#map path.grid');
+  const tips = [];
+  for (let i = 0; i < await grids.count(); i++) {
+    await grids.nth(i).hover({ force: true });
+    tips.push(...await page.evaluate(() => [...document.querySelectorAll('.leaflet-tooltip')]
+      .map((t) => ({ text: t.textContent, elements: t.querySelectorAll('img, script').length }))));
+  }
+  assert.ok(tips.some((t) => t.text.includes(markup)), `the name shows as typed: ${JSON.stringify(tips)}`);
+  assert.ok(tips.every((t) => t.elements === 0), `no element from a name: ${JSON.stringify(tips)}`);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
   await page.context().close();
 });
 

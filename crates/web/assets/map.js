@@ -16,6 +16,12 @@
     }
     return { className: "grid level-" + p.level, color: colours[p.level] || "#555", weight: 2, fillOpacity: 0.25 };
   }
+  // names come from people: shown as text, never read as HTML
+  function text(s) {
+    var span = document.createElement("span");
+    span.textContent = s;
+    return span;
+  }
   function label(p) {
     if (p.kind === "building") return p.estate + " " + p.name + " · " + p.dwellings + " 户";
     if (p.kind === "grid") return p.name + "(" + p.code + ")· " + p.buildings + " 栋 " + p.dwellings + " 户";
@@ -34,7 +40,7 @@
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
-          l.bindTooltip(label(p), { sticky: true });
+          l.bindTooltip(text(label(p)), { sticky: true });
           // a click opens the grid or building in the tree
           if (p.kind === "grid" || p.kind === "building") {
             l.on("click", function () {

@@ -162,10 +162,15 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         users::set_disabled(&mut tx, id, disabled).await?;
-        let ended = if disabled {
-            sessions::delete_for_user(&mut tx, id, None).await?
+        // disabling ends the sessions and revokes the tokens: enabling the
+        // account again brings neither back
+        let (ended, revoked) = if disabled {
+            (
+                sessions::delete_for_user(&mut tx, id, None).await?,
+                tokens::revoke_all(&mut tx, id, now).await?,
+            )
         } else {
-            0
+            (0, 0)
         };
         let action = if disabled {
             "user.disable"
@@ -178,7 +183,7 @@ impl App {
                 actor,
                 action,
                 format!("user:{id}"),
-                format!("sessions_ended={ended}"),
+                format!("sessions_ended={ended} tokens_revoked={revoked}"),
             ),
             now,
         )
@@ -188,12 +193,27 @@ impl App {
     }
 
     /// Changes the caller's own password after checking the current one.
-    /// Every other session of the account ends; the caller's stays.
+    /// Every other session of the account ends, and its personal access
+    /// tokens are revoked; the caller's session stays.
     pub async fn change_password(
         &self,
         who: &Principal,
         current: &Secret,
         new: &Secret,
+        source: &str,
+    ) -> Result<(), AppError> {
+        self.change_password_with(who, current, new, true, source)
+            .await
+    }
+
+    /// [`App::change_password`], revoking the account's tokens only when
+    /// `revoke_tokens` (the password page offers it, checked by default).
+    pub async fn change_password_with(
+        &self,
+        who: &Principal,
+        current: &Secret,
+        new: &Secret,
+        revoke_tokens: bool,
         source: &str,
     ) -> Result<(), AppError> {
         let username: Username = who.username.parse()?;
@@ -214,8 +234,13 @@ impl App {
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, who.user_id, &hash, false, now).await?;
         let ended = sessions::delete_for_user(&mut tx, who.user_id, keep).await?;
+        let revoked = if revoke_tokens {
+            tokens::revoke_all(&mut tx, who.user_id, now).await?
+        } else {
+            0
+        };
         let actor = who.actor(source);
-        let detail = format!("other_sessions_ended={ended}");
+        let detail = format!("other_sessions_ended={ended} tokens_revoked={revoked}");
         audit::append(
             &mut tx,
             event(

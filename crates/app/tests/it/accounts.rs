@@ -425,3 +425,63 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    tokens_die_with_a_disabled_account_and_on_a_password_change,
+    |db: Db| async move {
+        let app = app_with_user(db.clone(), "liwg").await;
+        let cli = Actor::cli();
+        let alive = async |t: &str| app.principal_from_token(t).await.unwrap().is_some();
+        // disabling revokes every token; enabling brings none back
+        let t1 = app.create_token("liwg", "脚本一", &cli).await.unwrap();
+        let t2 = app.create_token("liwg", "脚本二", &cli).await.unwrap();
+        assert!(alive(t1.secret.expose()).await && alive(t2.secret.expose()).await);
+        app.set_disabled("liwg", true, &cli).await.unwrap();
+        app.set_disabled("liwg", false, &cli).await.unwrap();
+        assert!(!alive(t1.secret.expose()).await && !alive(t2.secret.expose()).await);
+
+        // one's own change revokes them when asked (the page's default) …
+        let session = app
+            .login("liwg", &Secret::new(PW), "ip")
+            .await
+            .unwrap()
+            .session_secret;
+        let me = app
+            .principal_from_session(session.expose())
+            .await
+            .unwrap()
+            .unwrap();
+        let t3 = app.create_token("liwg", "脚本三", &cli).await.unwrap();
+        app.change_password_with(
+            &me,
+            &Secret::new(PW),
+            &Secret::new("Another-2026x"),
+            false,
+            "ip",
+        )
+        .await
+        .unwrap();
+        assert!(alive(t3.secret.expose()).await, "kept when not asked");
+        app.change_password_with(
+            &me,
+            &Secret::new("Another-2026x"),
+            &Secret::new("Third-Pass-2026"),
+            true,
+            "ip",
+        )
+        .await
+        .unwrap();
+        assert!(!alive(t3.secret.expose()).await, "revoked when asked");
+        // … and the plain change always does
+        let t4 = app.create_token("liwg", "脚本四", &cli).await.unwrap();
+        app.change_password(
+            &me,
+            &Secret::new("Third-Pass-2026"),
+            &Secret::new("Fourth-Pass-2026"),
+            "ip",
+        )
+        .await
+        .unwrap();
+        assert!(!alive(t4.secret.expose()).await);
+    }
+);

@@ -111,3 +111,15 @@ pub async fn revoke(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Revokes every active token of `user_id`; returns how many.
+pub async fn revoke_all(conn: &mut Conn, user_id: i64, now: UnixMs) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -54,7 +54,10 @@
         },
         onEachFeature: function (f, l) {
           var n = h.counts[f.properties.code] || 0;
-          l.bindTooltip(f.properties.name + ":" + n + " 件", { sticky: true });
+          // a grid's name comes from people: text, never HTML
+          var tip = document.createElement("span");
+          tip.textContent = f.properties.name + ":" + n + " 件";
+          l.bindTooltip(tip, { sticky: true });
         }
       }).addTo(map);
       if (grids.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });

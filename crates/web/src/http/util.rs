@@ -22,7 +22,17 @@ pub fn beijing_time(ms: i64) -> String {
 /// this site (no open redirects).
 pub fn local_path(next: Option<&str>) -> Option<String> {
     let n = next?;
-    let ok = n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://");
+    // Browsers drop tabs and newlines from a Location and read `\` as `/`:
+    // `/\t/evil.example` would become `//evil.example`. A path here is one
+    // `/`, then no second `/` or `\`, and no control character, space or
+    // backslash anywhere.
+    let mut chars = n.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !n
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !n.contains("://");
     ok.then(|| n.to_owned())
 }
 

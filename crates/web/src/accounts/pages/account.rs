@@ -54,6 +54,8 @@ struct PasswordForm {
     current: String,
     new: String,
     confirm: String,
+    /// the checkbox "同时撤销全部访问令牌": present (checked) by default
+    revoke_tokens: Option<String>,
 }
 
 async fn change_password(
@@ -68,7 +70,13 @@ async fn change_password(
     } else {
         state
             .app
-            .change_password(&user, &Secret::new(f.current), &Secret::new(f.new), &ip)
+            .change_password_with(
+                &user,
+                &Secret::new(f.current),
+                &Secret::new(f.new),
+                f.revoke_tokens.is_some(),
+                &ip,
+            )
             .await
     };
     match result {

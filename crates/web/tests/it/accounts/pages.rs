@@ -457,3 +457,36 @@ db_test!(only_the_auditor_reads_the_audit_log, |db: Db| async move {
     );
     assert!(page.body.contains("user.create") && page.body.contains("role.grant"));
 });
+
+db_test!(
+    login_never_sends_anyone_to_another_site,
+    |db: Db| async move {
+        let mut c = Client::with_user(db, "liwg").await;
+        c.get("/login").await;
+        // a tab (URL-decoded from %09) would be dropped by the browser,
+        // leaving //evil.example; a backslash reads as a slash
+        for next in [
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\n/evil.example",
+            "//evil.example",
+        ] {
+            let ok = c
+                .post_form(
+                    "/login",
+                    &[("username", "liwg"), ("password", PW), ("next", next)],
+                )
+                .await;
+            assert_eq!(
+                (ok.status.as_u16(), ok.location()),
+                (303, "/home"),
+                "{next:?}"
+            );
+            c.post_form("/logout", &[]).await;
+            c.get("/login").await;
+        }
+        // and the login page does not carry it into its form either
+        let page = c.get("/login?next=/%09/evil.example").await;
+        assert!(!page.body.contains("evil.example"), "{}", page.body);
+    }
+);
