@@ -39,7 +39,7 @@ cargo_rc=${PIPESTATUS[0]}
 node_rc=${PIPESTATUS[0]}
 set -e
 
-sum() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+sum() { { grep -oE "$1" "$2" || true; } | { grep -oE '[0-9]+' || true; } | awk '{s+=$1} END {print s+0}'; }
 rust_passed=$(sum 'test result: [a-zA-Z]+\. [0-9]+ passed' "$out/cargo.log")
 rust_failed=$(sum '; [0-9]+ failed' "$out/cargo.log")
 rust_ignored=$(sum '; [0-9]+ ignored' "$out/cargo.log")

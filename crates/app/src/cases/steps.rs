@@ -41,7 +41,7 @@ impl App {
         if note.chars().count() > DESCRIPTION_MAX {
             return Err(bad("说明不超过 2000 字"));
         }
-        let mut c = store::case_by_id(&mut *tx, id)
+        let mut c = store::case_for_step(&mut *tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
         let original = c.clone();
@@ -291,7 +291,7 @@ impl App {
         if comment.chars().count() > 500 {
             return Err(bad("评价内容不超过 500 字"));
         }
-        let mut c = store::case_by_id(&mut *tx, id)
+        let mut c = store::case_for_step(&mut *tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
         if c.reporter_id != Some(who.user_id) {

@@ -170,6 +170,24 @@ pub async fn case_by_id(conn: &mut Conn, id: i64) -> Result<Option<CaseRow>, Sto
     row.as_ref().map(case).transpose()
 }
 
+/// [`case_by_id`] for a step: on PostgreSQL the row stays locked until the
+/// transaction ends (`FOR UPDATE`), so two steps on one case take turns and
+/// each counts from what the other wrote. SQLite's write transactions
+/// (`BEGIN IMMEDIATE`) already take turns.
+pub async fn case_for_step(conn: &mut Conn, id: i64) -> Result<Option<CaseRow>, StoreError> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {CASE_COLS} FROM cases WHERE id = $1{lock}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(case).transpose()
+}
+
 /// Whose cases a list shows; the conditions are OR-ed (a grid worker sees
 /// their grid's cases and the ones dispatched to them).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -448,3 +448,79 @@ db_test!(
         assert!(seen > 1000, "{seen}");
     }
 );
+
+db_test!(
+    two_steps_at_once_leave_each_count_in_one_place,
+    |db: Db| async move {
+        let w = world(db.clone()).await;
+        let now = linli_app::now();
+        let c = w
+            .app
+            .submit_case_at(
+                &w.resident,
+                &report(Some(gcj(w.spot)), None),
+                &actor(&w.resident),
+                now,
+            )
+            .await
+            .unwrap();
+        let staff = &w.secretary;
+        let input = |handler: Option<&str>| StepInput {
+            note: "测试".into(),
+            handler_kind: handler.map(|_| HandlerKind::CommunityTeam),
+            handler_name: handler.map(str::to_owned),
+            ..StepInput::default()
+        };
+        let app = &w.app;
+        app.case_step_at(staff, c.id, Step::Accept, &input(None), &actor(staff), now)
+            .await
+            .unwrap();
+        app.case_step_at(
+            staff,
+            c.id,
+            Step::Dispatch,
+            &input(Some("甲组")),
+            &actor(staff),
+            now,
+        )
+        .await
+        .unwrap();
+        // two people re-dispatch it at the same moment, to different teams
+        for round in 0..6 {
+            let (x, y) = (format!("乙组{round}"), format!("丙组{round}"));
+            let (ix, iy) = (input(Some(&x)), input(Some(&y)));
+            let who = actor(staff);
+            let (a, b) = tokio::join!(
+                app.case_step_at(staff, c.id, Step::Dispatch, &ix, &who, now),
+                app.case_step_at(staff, c.id, Step::Dispatch, &iy, &who, now),
+            );
+            a.unwrap();
+            b.unwrap();
+        }
+        let last = store::case_by_id(&mut db.conn().await.unwrap(), c.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let today = linli_domain::cases::china_date(now);
+        let code: RegionCode = COMMUNITY.parse().unwrap();
+        let d = w
+            .app
+            .dashboard(&w.street, &code, today, today)
+            .await
+            .unwrap();
+        // the case is counted once, under the team that has it now
+        let holders: Vec<(&str, u64)> = d
+            .by_handler
+            .iter()
+            .filter(|s| s.counts.received > 0)
+            .map(|s| (s.key.as_str(), s.counts.received))
+            .collect();
+        assert_eq!(
+            holders,
+            [(last.handler_name.as_deref().unwrap(), 1)],
+            "{:?}",
+            d.by_handler
+        );
+        assert_eq!(d.total.counts.received, 1);
+    }
+);
