@@ -4,7 +4,6 @@
 
 // plumbing every capability uses
 mod http;
-mod openapi;
 
 // one folder per capability
 mod accounts;
@@ -19,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use http::error::WebError;
-pub use openapi::ApiDoc;
+pub use http::openapi::ApiDoc;
 
 /// HTTP settings.
 #[derive(Debug, Clone)]
@@ -88,7 +87,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(registry::routes())
         .merge(cases::routes())
         .merge(notifications::routes())
-        .merge(openapi::routes())
+        .merge(http::openapi::routes())
         .merge(http::health::routes())
         .merge(http::assets::routes())
         .fallback(http::error::not_found);

@@ -376,15 +376,17 @@ async fn count(
     after: &CaseRow,
     deltas: &[(rules::Counter, i64)],
 ) -> Result<(), AppError> {
-    let key_of = |c: &CaseRow| {
-        (
-            c.scope.clone(),
-            c.category_id,
-            c.channel.clone(),
-            c.handler_name.clone().unwrap_or_default(),
-        )
-    };
-    let moved = key_of(before) != key_of(after);
+    let moved = (
+        &before.scope,
+        before.category_id,
+        &before.channel,
+        &before.handler_name,
+    ) != (
+        &after.scope,
+        after.category_id,
+        &after.channel,
+        &after.handler_name,
+    );
     if deltas.is_empty() && !moved {
         return Ok(());
     }
@@ -424,8 +426,8 @@ async fn count(
         channel: &after.channel,
         handler: after.handler_name.as_deref().unwrap_or(""),
     };
-    let out: Vec<(rules::Counter, i64)> = so_far.deltas().iter().map(|(k, n)| (*k, -n)).collect();
     let moved_in = so_far.deltas();
+    let out: Vec<(rules::Counter, i64)> = moved_in.iter().map(|(k, n)| (*k, -n)).collect();
     let mut bumps: Vec<(StatKey<'_>, &[(rules::Counter, i64)])> = Vec::new();
     if moved {
         bumps.push((old_key, &out));
