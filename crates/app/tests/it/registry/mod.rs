@@ -1,4 +1,5 @@
 mod care_cards;
+mod import;
 mod pipl;
 mod residents;
 mod xlsx_fuzz;
