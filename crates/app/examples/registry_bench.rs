@@ -192,7 +192,7 @@ fn run(file: &str, url: Option<&str>) {
             let sec = sec.clone();
             async move {
                 let id = id_of((i * 7919) % n);
-                let page = app.list_residents(&sec, &q(ResidentQuery { q: Some(id), ..Default::default() })).await.unwrap();
+                let page = app.list_residents(&sec, &q(ResidentQuery { q: Some(id), ..Default::default() }), &Actor::cli()).await.unwrap();
                 assert_eq!(page.total, 1);
             }
         })
@@ -201,7 +201,7 @@ fn run(file: &str, url: Option<&str>) {
             let app = app.clone();
             let sec = sec.clone();
             async move {
-                let page = app.list_residents(&sec, &ResidentQuery::default()).await.unwrap();
+                let page = app.list_residents(&sec, &ResidentQuery::default(), &Actor::cli()).await.unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -211,7 +211,7 @@ fn run(file: &str, url: Option<&str>) {
             let sec = sec.clone();
             async move {
                 let after = Some((n / 2 + i * 97) as i64);
-                let page = app.list_residents(&sec, &ResidentQuery { after, ..Default::default() }).await.unwrap();
+                let page = app.list_residents(&sec, &ResidentQuery { after, ..Default::default() }, &Actor::cli()).await.unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -220,7 +220,7 @@ fn run(file: &str, url: Option<&str>) {
             let app = app.clone();
             let sec = sec.clone();
             async move {
-                let page = app.list_residents(&sec, &ResidentQuery { tag: Some("独居老人".into()), ..Default::default() }).await.unwrap();
+                let page = app.list_residents(&sec, &ResidentQuery { tag: Some("独居老人".into()), ..Default::default() }, &Actor::cli()).await.unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -230,7 +230,7 @@ fn run(file: &str, url: Option<&str>) {
             let sec = sec.clone();
             async move {
                 let name = name_of((i * 7919) % n);
-                let page = app.list_residents(&sec, &ResidentQuery { q: Some(name), ..Default::default() }).await.unwrap();
+                let page = app.list_residents(&sec, &ResidentQuery { q: Some(name), ..Default::default() }, &Actor::cli()).await.unwrap();
                 assert!(!page.rows.is_empty());
             }
         })

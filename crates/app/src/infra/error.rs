@@ -16,6 +16,9 @@ pub enum AppError {
     BadCredentials,
     #[error("登录失败次数过多,账号已锁定,请 {minutes} 分钟后再试")]
     Locked { minutes: i64 },
+    /// a per-user limit was reached (number searches, reveals)
+    #[error("{0}")]
+    TooMany(String),
     #[error("账号已停用,请联系管理员")]
     Disabled,
     #[error("没有权限")]

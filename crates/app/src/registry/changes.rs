@@ -29,7 +29,19 @@ impl App {
         require(who, Permission::EditResidents, &scope)?;
         let indexes = crypto.index_all(Field::IdNumber, &row.document.index_text());
         if !store::doc_matches(&mut tx, &indexes).await?.is_empty() {
-            return Err(AppError::Conflict("该证件号码已登记(一人一档)".into()));
+            // one person, one record — but the answer says only that, never
+            // where, and every such answer is on record (it tells whether a
+            // number is registered in the deployment)
+            let mut refused = event(
+                actor,
+                "resident.create",
+                format!("dwelling:{dwelling_id}"),
+                "already_registered".to_owned(),
+            );
+            refused.outcome = linli_domain::audit::Outcome::Denied;
+            audit::append(&mut tx, refused, now).await?;
+            tx.commit().await?;
+            return Err(AppError::Conflict("已登记,请联系社区办理迁入".into()));
         }
         let household = store::household_for(&mut tx, &community, dwelling_id, now).await?;
         let rec = record_of(crypto, row, (community, household, dwelling_id, building))?;

@@ -13,7 +13,8 @@ use crate::infra::crypto::{Field, FieldCrypto};
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
 use linli_domain::registry::{
-    CnId, DocKind, Gender, Phone, Residency, ResidentRow, age_on, mask_name,
+    DocKind, Gender, NUMBER_SEARCHES_PER_HOUR, Phone, Residency, ResidentRow, SearchText, age_on,
+    mask_name,
 };
 use linli_store::registry::{self as store, PersonTag, Resident, ResidentFilter, ResidentRecord};
 use linli_store::{Conn, audit};
@@ -28,7 +29,10 @@ pub struct ResidentView {
     /// in full for staff who work with the person; `张*` for the levels above
     pub name: String,
     pub gender: &'static str,
-    pub birth_date: String,
+    /// in full only for those who may reveal personal fields: digits 7–14
+    /// of an ID number are the birth date, so beside a masked number a
+    /// full date would rebuild it; others see the age
+    pub birth_date: Option<String>,
     pub age: i32,
     pub doc_kind: &'static str,
     pub doc_masked: String,
@@ -152,16 +156,24 @@ pub(crate) fn record_of(
 
 fn view(who: &Principal, r: Resident, tags: Vec<PersonTag>, today: Date) -> ResidentView {
     let full_name = allowed(&who.grants, Permission::EditResidents, &r.scope);
-    build_view(r, tags, today, full_name)
+    let reveal = allowed(&who.grants, Permission::RevealPersonal, &r.scope);
+    build_view(r, tags, today, full_name, reveal)
 }
 
 /// A household member as the household's own account sees them: names in
-/// full, numbers masked (the caller opens their own separately).
-pub(crate) fn view_for_owner(r: Resident, tags: Vec<PersonTag>) -> ResidentView {
-    build_view(r, tags, crate::today(), true)
+/// full, numbers masked, the birth date only on the account's own record
+/// (the caller opens their own numbers separately).
+pub(crate) fn view_for_owner(r: Resident, tags: Vec<PersonTag>, own: bool) -> ResidentView {
+    build_view(r, tags, crate::today(), true, own)
 }
 
-fn build_view(r: Resident, tags: Vec<PersonTag>, today: Date, full_name: bool) -> ResidentView {
+fn build_view(
+    r: Resident,
+    tags: Vec<PersonTag>,
+    today: Date,
+    full_name: bool,
+    birth_date: bool,
+) -> ResidentView {
     let birth = linli_domain::registry::parse_date(&r.record.birth_date);
     let rec = r.record;
     ResidentView {
@@ -173,7 +185,7 @@ fn build_view(r: Resident, tags: Vec<PersonTag>, today: Date, full_name: bool) -
         },
         gender: Gender::from_code(&rec.gender).map_or("", Gender::label),
         age: birth.map_or(0, |b| age_on(b, today)),
-        birth_date: rec.birth_date,
+        birth_date: birth_date.then_some(rec.birth_date),
         doc_kind: DocKind::from_code(&rec.doc_kind).map_or("其他", DocKind::label),
         doc_masked: rec.doc_masked,
         phone_masked: rec.phone_masked,
@@ -239,8 +251,15 @@ impl App {
             .collect())
     }
 
-    /// Turns the free-text box into exact or prefix filters.
-    fn filter_of(&self, q: &ResidentQuery, today: Date) -> Result<ResidentFilter, AppError> {
+    /// Turns the free-text box into exact or prefix filters. `reveals`:
+    /// whether the caller may reveal numbers everywhere they can look
+    /// (otherwise numbers are refused and names match whole).
+    fn filter_of(
+        &self,
+        q: &ResidentQuery,
+        today: Date,
+        reveals: bool,
+    ) -> Result<(ResidentFilter, Option<SearchText>), AppError> {
         let mut f = ResidentFilter {
             community: q.community.clone(),
             building_id: q.building_id,
@@ -256,44 +275,103 @@ impl App {
                 .map(linli_domain::territory::places::normalise_cell)
                 .unwrap_or_default();
         if text.is_empty() {
-            return Ok(f);
+            return Ok((f, None));
         }
-        let digits = text.chars().filter(char::is_ascii_digit).count();
-        if let Ok(id) = CnId::parse(&text, today) {
-            let crypto = self.crypto()?;
-            f.doc_index =
-                crypto.index_all(Field::IdNumber, &DocKind::IdCard.index_text(id.expose()));
-        } else if let Ok(p) = Phone::parse(&text) {
-            f.phone_index = self.crypto()?.index_all(Field::Phone, p.expose());
-        } else if (3..=4).contains(&digits) && digits == text.chars().count() {
-            f.phone_part = Some(text);
-        } else if digits >= 5 {
-            // a passport or another document number, exactly
-            let crypto = self.crypto()?;
-            let upper = text.to_ascii_uppercase();
-            f.doc_index = DocKind::ALL
+        let search = SearchText::classify(&text, today);
+        if search.is_number() && !reveals {
+            return Err(AppError::Invalid(
+                "按证件号码或电话查找须有查看完整信息的权限;请按姓名(全名)查找".into(),
+            ));
+        }
+        match &search {
+            SearchText::IdCard(id) => {
+                f.doc_index = self
+                    .crypto()?
+                    .index_all(Field::IdNumber, &DocKind::IdCard.index_text(id));
+            }
+            SearchText::Phone(p) => f.phone_index = self.crypto()?.index_all(Field::Phone, p),
+            SearchText::PhonePart(part) => f.phone_part = Some(part.clone()),
+            SearchText::OtherDocument(upper) => {
+                // a passport or another document number, exactly
+                let crypto = self.crypto()?;
+                f.doc_index = DocKind::ALL
+                    .iter()
+                    .filter(|k| !k.is_gb11643())
+                    .flat_map(|k| crypto.index_all(Field::IdNumber, &k.index_text(upper)))
+                    .collect();
+            }
+            SearchText::Name(n) if reveals => f.name_prefix = Some(n.clone()),
+            SearchText::Name(n) => f.name_exact = Some(n.clone()),
+        }
+        Ok((f, Some(search)))
+    }
+
+    /// Whether `who` may reveal personal fields everywhere they may see
+    /// residents.
+    fn reveals_everywhere(who: &Principal) -> bool {
+        let view = scope_prefixes(&who.grants, Permission::ViewResidents);
+        let reveal = scope_prefixes(&who.grants, Permission::RevealPersonal);
+        !view.is_empty()
+            && view
                 .iter()
-                .filter(|k| !k.is_gb11643())
-                .flat_map(|k| crypto.index_all(Field::IdNumber, &k.index_text(&upper)))
-                .collect();
-        } else {
-            f.name_prefix = Some(text);
+                .all(|v| reveal.iter().any(|r| v.starts_with(r.as_str())))
+    }
+
+    /// Audits a search by number, refusing it past the hourly limit.
+    async fn audit_number_search(
+        &self,
+        actor: &Actor,
+        search: &SearchText,
+    ) -> Result<(), AppError> {
+        const ACTION: &str = "residents.search_number";
+        let now = crate::now();
+        let hour_ago = linli_domain::time::UnixMs(now.0 - 3_600_000);
+        let mut tx = self.db.begin().await?;
+        // the server's own command line (no account) is not limited
+        let used = match actor.id {
+            Some(id) => audit::count_since(&mut tx, Some(id), ACTION, None, hour_ago).await?,
+            None => 0,
+        };
+        if used >= NUMBER_SEARCHES_PER_HOUR {
+            return Err(AppError::TooMany(format!(
+                "一小时内按证件号码或电话查找已达 {NUMBER_SEARCHES_PER_HOUR} 次,请稍后再试"
+            )));
         }
-        Ok(f)
+        audit::append(
+            &mut tx,
+            event(
+                actor,
+                ACTION,
+                "residents".to_owned(),
+                format!("kind={}", search.kind()),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Residents in the caller's scope matching `q`, 50 a page by id.
+    /// A search by a whole ID or phone number needs the reveal permission
+    /// over the caller's whole reach, is audited, and is limited to
+    /// [`NUMBER_SEARCHES_PER_HOUR`]; without that permission names match
+    /// whole, not by prefix.
     pub async fn list_residents(
         &self,
         who: &Principal,
         q: &ResidentQuery,
+        actor: &Actor,
     ) -> Result<ResidentPage, AppError> {
         let scopes = scope_prefixes(&who.grants, Permission::ViewResidents);
         if scopes.is_empty() {
             return Err(AppError::Forbidden);
         }
         let today = crate::today();
-        let mut f = self.filter_of(q, today)?;
+        let (mut f, search) = self.filter_of(q, today, Self::reveals_everywhere(who))?;
+        if let Some(s) = search.as_ref().filter(|s| s.is_number()) {
+            self.audit_number_search(actor, s).await?;
+        }
         let mut conn = self.db.conn().await?;
         if let Some(name) = q.tag.as_deref().filter(|t| !t.is_empty()) {
             let tags = store::tags(&mut conn).await?;

@@ -9,7 +9,7 @@ use crate::infra::crypto::Field;
 use crate::infra::xlsx::{Cell, SheetOut, write_book};
 use crate::registry::ResidentView;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, scope_prefixes};
+use linli_domain::access::{Permission, Role, scope_prefixes};
 use linli_store::registry::pipl::{self as store, Correction};
 use linli_store::{accounts::users, audit, registry};
 
@@ -59,11 +59,28 @@ impl App {
     ) -> Result<(), AppError> {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
-        self.visible(&mut tx, who, resident_id, Permission::EditResidents)
+        let r = self
+            .visible(&mut tx, who, resident_id, Permission::EditResidents)
             .await?;
         let user = users::id_by_username(&mut tx, username)
             .await?
             .ok_or_else(|| AppError::Invalid(format!("没有账号“{username}”")))?;
+        // the account will read this person's numbers in full at /me: it
+        // must be a resident's own account, of this community, and not
+        // already someone else's
+        let grants = users::grants(&mut tx, user).await?;
+        let resident_here = grants
+            .iter()
+            .any(|g| g.role == Role::Resident && g.scope.related(&r.record.community));
+        if !resident_here || grants.iter().any(|g| g.role != Role::Resident) {
+            return Err(AppError::Invalid(
+                "只能绑定本社区居民本人的账号(角色为“居民”)".into(),
+            ));
+        }
+        let previous = store::resident_of_user(&mut tx, user).await?;
+        if previous.is_some_and(|p| p != resident_id) {
+            return Err(AppError::Invalid("该账号已绑定其他居民".into()));
+        }
         store::link_account(&mut tx, user, resident_id, now).await?;
         audit::append(
             &mut tx,
@@ -113,7 +130,7 @@ impl App {
                 ));
             }
             let tags = registry::tags_of(&mut tx, &[id]).await?;
-            views.push(crate::registry::view_for_owner(r, tags));
+            views.push(crate::registry::view_for_owner(r, tags, id == me_id));
         }
         let corrections = store::corrections_of(&mut tx, me_id).await?;
         audit::append(
@@ -147,7 +164,7 @@ impl App {
             vec![
                 t(&v.name),
                 t(v.gender),
-                t(&v.birth_date),
+                t(v.birth_date.as_deref().unwrap_or_default()),
                 t(v.doc_kind),
                 t(doc),
                 t(phone),

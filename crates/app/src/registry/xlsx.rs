@@ -437,7 +437,13 @@ impl App {
                 rows.push(vec![
                     text(&rec.name),
                     text(Gender::from_code(&rec.gender).map_or("", Gender::label)),
-                    text(&rec.birth_date),
+                    // masked: the year only (the full date is the ID's
+                    // hidden digits)
+                    if crypto.is_some() {
+                        text(&rec.birth_date)
+                    } else {
+                        text(rec.birth_date.get(..4).unwrap_or_default())
+                    },
                     text(DocKind::from_code(&rec.doc_kind).map_or("其他", DocKind::label)),
                     Cell::Text(doc),
                     Cell::Text(phone),

@@ -5,10 +5,12 @@
 mod id_number;
 mod phone;
 mod row;
+mod search;
 
 pub use id_number::{CnId, CnIdKind, IdError, with_check_char};
 pub use phone::{Phone, PhoneError};
 pub use row::{REQUIRED_COLUMNS, RESIDENT_COLUMNS, ResidentRow, parse_date, split_tags};
+pub use search::{NUMBER_SEARCHES_PER_HOUR, SearchText};
 
 use crate::territory::places::normalise_cell;
 use std::fmt;

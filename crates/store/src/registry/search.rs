@@ -11,6 +11,8 @@ use sqlx::Row;
 pub struct ResidentFilter {
     /// 姓名 starting with this
     pub name_prefix: Option<String>,
+    /// 姓名 exactly this (for viewers a prefix would give an oracle to)
+    pub name_exact: Option<String>,
     /// exact document, as blind indexes under every key
     pub doc_index: Vec<String>,
     /// exact phone, as blind indexes under every key
@@ -117,6 +119,10 @@ fn filter_sql(f: &ResidentFilter, scope: &Scope) -> (String, Vec<Bind>) {
             let hi = push(Bind::Text(format!("{n}{}", char::MAX)), &mut binds);
             conds.push(format!("r.name >= {lo} AND r.name < {hi}"));
         }
+    }
+    if let Some(n) = &f.name_exact {
+        let p = push(Bind::Text(n.clone()), &mut binds);
+        conds.push(format!("r.name = {p}"));
     }
     if let Some(part) = &f.phone_part {
         let a = push(Bind::Text(format!("%{part}")), &mut binds);

@@ -78,6 +78,7 @@ impl WebError {
                 }
                 AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
                 AppError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "locked"),
+                AppError::TooMany(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many"),
                 AppError::Disabled => (StatusCode::FORBIDDEN, "disabled"),
                 AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
                 AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),

@@ -59,7 +59,7 @@ db_test!(
             ..Default::default()
         };
         let elder = app
-            .list_residents(&worker1, &q)
+            .list_residents(&worker1, &q, &Actor::cli())
             .await
             .unwrap()
             .rows

@@ -114,6 +114,7 @@ db_test!(
                     q: Some(upgraded.expose().into()),
                     ..Default::default()
                 },
+                &Actor::cli(),
             )
             .await
             .unwrap();
@@ -128,7 +129,7 @@ db_test!(
         );
         assert_eq!(again.rejected.len(), 20);
         let all = app
-            .list_residents(&sec, &ResidentQuery::default())
+            .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
             .await
             .unwrap();
         assert_eq!(all.total, 2980);
@@ -179,7 +180,7 @@ db_test!(bad_files_are_refused_whole, |db: Db| async move {
     assert!(e.to_string().contains("缺少必需的列"), "{e}");
     // nothing was written
     assert_eq!(
-        app.list_residents(&sec, &ResidentQuery::default())
+        app.list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
             .await
             .unwrap()
             .total,

@@ -1,4 +1,5 @@
 mod care_cards;
+mod hostile_files;
 mod import;
 mod pipl;
 mod residents;

@@ -33,6 +33,7 @@ db_test!(
                     limit: Some(200),
                     ..Default::default()
                 },
+                &Actor::cli(),
             )
             .await
             .unwrap();
@@ -101,7 +102,7 @@ db_test!(
         );
         // the resident still cannot use the staff list
         assert!(matches!(
-            app.list_residents(&resident, &ResidentQuery::default())
+            app.list_residents(&resident, &ResidentQuery::default(), &Actor::cli())
                 .await,
             Err(AppError::Forbidden)
         ));

@@ -133,7 +133,10 @@ async fn some_residents(app: &App) -> BTreeMap<String, Vec<i64>> {
         ..Default::default()
     };
     loop {
-        let page = app.list_residents(&secretary(), &q).await.unwrap();
+        let page = app
+            .list_residents(&secretary(), &q, &Actor::cli())
+            .await
+            .unwrap();
         for v in &page.rows {
             let b = v.address.split(' ').nth(1).unwrap().to_owned();
             by_building.entry(b).or_default().push(v.id);
@@ -166,7 +169,7 @@ db_test!(
         let count = |p: Principal| {
             let app = app.clone();
             async move {
-                app.list_residents(&p, &ResidentQuery::default())
+                app.list_residents(&p, &ResidentQuery::default(), &Actor::cli())
                     .await
                     .map(|x| x.total)
             }
@@ -293,7 +296,7 @@ db_test!(
             .await
             .unwrap();
         let id = app
-            .list_residents(&sec, &ResidentQuery::default())
+            .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
             .await
             .unwrap()
             .rows[0]
@@ -332,6 +335,7 @@ db_test!(
                         q: Some(q.into()),
                         ..Default::default()
                     },
+                    &Actor::cli(),
                 )
                 .await
                 .unwrap();
@@ -388,13 +392,26 @@ db_test!(
             q: Some(planted_id.clone()),
             ..Default::default()
         };
-        assert_eq!(both.list_residents(&sec, &q).await.unwrap().total, 1);
+        assert_eq!(
+            both.list_residents(&sec, &q, &Actor::cli())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         assert_eq!(both.rotate_keys(&a).await.unwrap(), 1);
         assert_eq!(both.rotate_keys(&a).await.unwrap(), 0);
         let only_k2 = App::new(db, AppConfig::default()).with_crypto(Arc::new(
             Keyring::new(vec![("k2".into(), k2)], CipherKind::Aes256Gcm).unwrap(),
         ));
-        assert_eq!(only_k2.list_residents(&sec, &q).await.unwrap().total, 1);
+        assert_eq!(
+            only_k2
+                .list_residents(&sec, &q, &Actor::cli())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         let again = only_k2
             .reveal(&sec, id, RevealField::Phone, "核实联系方式", &a)
             .await
@@ -419,7 +436,7 @@ db_test!(search_filters_by_tag_age_and_address, |db: Db| async move {
         q
     };
     let tagged = app
-        .list_residents(&sec, &q(|q| q.tag = Some("独居老人".into())))
+        .list_residents(&sec, &q(|q| q.tag = Some("独居老人".into())), &Actor::cli())
         .await
         .unwrap();
     assert!(tagged.total > 0 && tagged.total < total);
@@ -430,12 +447,12 @@ db_test!(search_filters_by_tag_age_and_address, |db: Db| async move {
             .all(|r| r.tags.iter().any(|t| t.name == "独居老人"))
     );
     let unknown = app
-        .list_residents(&sec, &q(|q| q.tag = Some("不存在".into())))
+        .list_residents(&sec, &q(|q| q.tag = Some("不存在".into())), &Actor::cli())
         .await
         .unwrap();
     assert_eq!(unknown.total, 0);
     let old = app
-        .list_residents(&sec, &q(|q| q.age_min = Some(80)))
+        .list_residents(&sec, &q(|q| q.age_min = Some(80)), &Actor::cli())
         .await
         .unwrap();
     assert!(old.rows.iter().all(|r| r.age >= 80));
@@ -446,12 +463,17 @@ db_test!(search_filters_by_tag_age_and_address, |db: Db| async move {
                 q.age_min = Some(40);
                 q.age_max = Some(60)
             }),
+            &Actor::cli(),
         )
         .await
         .unwrap();
     assert!(mid.total > 0 && mid.rows.iter().all(|r| (40..=60).contains(&r.age)));
     let b3 = app
-        .list_residents(&sec, &q(|q| q.address = Some("3号楼".into())))
+        .list_residents(
+            &sec,
+            &q(|q| q.address = Some("3号楼".into())),
+            &Actor::cli(),
+        )
         .await
         .unwrap();
     assert_eq!(b3.total, ids["3号楼"].len() as i64);
@@ -462,7 +484,10 @@ db_test!(search_filters_by_tag_age_and_address, |db: Db| async move {
         ..Default::default()
     };
     loop {
-        let p = app.list_residents(&sec, &page_q).await.unwrap();
+        let p = app
+            .list_residents(&sec, &page_q, &Actor::cli())
+            .await
+            .unwrap();
         seen.extend(p.rows.iter().map(|r| r.id));
         match p.next_after {
             Some(a) => page_q.after = Some(a),
@@ -487,7 +512,7 @@ db_test!(
         assert!(app.seed_demo_residents().await.unwrap().is_none());
         let sec = secretary();
         let all = app
-            .list_residents(&sec, &ResidentQuery::default())
+            .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
             .await
             .unwrap()
             .total;
@@ -499,6 +524,7 @@ db_test!(
                     age_min: Some(60),
                     ..Default::default()
                 },
+                &Actor::cli(),
             )
             .await
             .unwrap()
@@ -513,6 +539,7 @@ db_test!(
                     address: Some("5号楼".into()),
                     ..Default::default()
                 },
+                &Actor::cli(),
             )
             .await
             .unwrap()

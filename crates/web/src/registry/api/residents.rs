@@ -23,6 +23,7 @@ const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/residents", get(list).post(create))
+        .route("/api/v1/residents/search", post(search))
         .route("/api/v1/residents/template.xlsx", get(template))
         .route("/api/v1/residents/{id}", get(one))
         .route("/api/v1/residents/{id}/reveal", post(reveal))
@@ -61,7 +62,9 @@ pub struct ResidentOut {
     pub id: i64,
     pub name: String,
     pub gender: String,
-    pub birth_date: String,
+    /// only for callers who may reveal personal fields (with the ID's
+    /// hidden digits it would rebuild the number); others get `age`
+    pub birth_date: Option<String>,
     pub age: i32,
     pub doc_kind: String,
     #[schema(example = "110105********002X")]
@@ -161,6 +164,18 @@ where
 }
 
 impl ResidentParams {
+    /// Whether `q` is a whole ID or phone number (which must not travel in
+    /// a URL).
+    pub fn is_number_search(&self) -> bool {
+        let text = self
+            .q
+            .as_deref()
+            .map(linli_domain::territory::places::normalise_cell)
+            .unwrap_or_default();
+        !text.is_empty()
+            && linli_domain::registry::SearchText::classify(&text, linli_app::today()).is_number()
+    }
+
     pub fn query(&self) -> Result<ResidentQuery, WebError> {
         Ok(ResidentQuery {
             q: self.q.clone(),
@@ -195,14 +210,67 @@ pub struct ResidentList {
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(u): CurrentUser,
+    ClientIp(ip): ClientIp,
     Query(p): Query<ResidentParams>,
 ) -> Result<Json<ResidentList>, WebError> {
-    let page = state.app.list_residents(&u, &p.query()?).await?;
-    Ok(Json(ResidentList {
-        total: page.total,
-        next_after: page.next_after,
-        rows: page.rows.into_iter().map(ResidentOut::from).collect(),
-    }))
+    if p.is_number_search() {
+        return Err(WebError::bad_request(
+            "number_in_url",
+            "按证件号码或电话查找请用 POST /api/v1/residents/search,号码不放在网址里",
+        ));
+    }
+    let page = state
+        .app
+        .list_residents(&u, &p.query()?, &u.actor(&ip))
+        .await?;
+    Ok(Json(ResidentList::from(page)))
+}
+
+impl From<linli_app::registry::ResidentPage> for ResidentList {
+    fn from(page: linli_app::registry::ResidentPage) -> Self {
+        ResidentList {
+            total: page.total,
+            next_after: page.next_after,
+            rows: page.rows.into_iter().map(ResidentOut::from).collect(),
+        }
+    }
+}
+
+/// A search whose text may be a whole ID or phone number: in the body, so
+/// the number stays out of URLs, logs and history.
+#[derive(Deserialize, ToSchema)]
+pub struct SearchRequest {
+    /// a name, an ID number, a phone or its first 3 / last 4 digits
+    pub q: String,
+    /// 12-digit community code
+    pub community: Option<String>,
+    pub after: Option<i64>,
+    /// 1–500, default 50
+    pub limit: Option<i64>,
+}
+
+/// Searching by a whole ID or phone number needs the reveal permission
+/// over the caller's whole reach, is audited and limited per hour.
+#[utoipa::path(post, path = "/api/v1/residents/search", tag = "registry", request_body = SearchRequest,
+    responses((status = 200, body = ResidentList), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Json(b): Json<SearchRequest>,
+) -> Result<Json<ResidentList>, WebError> {
+    let p = ResidentParams {
+        q: Some(b.q),
+        community: b.community,
+        after: b.after,
+        limit: b.limit,
+        ..ResidentParams::default()
+    };
+    let page = state
+        .app
+        .list_residents(&u, &p.query()?, &u.actor(&ip))
+        .await?;
+    Ok(Json(ResidentList::from(page)))
 }
 
 #[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "registry",

@@ -22,6 +22,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/residents", get(list_page))
+        .route("/residents/search", axum::routing::post(search_page))
         .route("/residents/corrections", get(corrections_page))
         .route(
             "/residents/corrections/{id}",
@@ -43,6 +44,7 @@ struct ListPage {
     /// the community for Excel in/out, when the caller works on one
     community: Option<RegionCode>,
     can_bulk: bool,
+    error: Option<String>,
 }
 
 fn text(o: &Option<String>) -> &str {
@@ -53,8 +55,8 @@ fn num<T: ToString>(o: &Option<T>) -> String {
     o.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-/// The query string of `p` with `after` replaced.
-fn next_link(p: &ResidentParams, after: i64) -> String {
+/// The list's address for `p`, from `after` when given.
+fn list_link(p: &ResidentParams, after: Option<i64>) -> String {
     let pairs = [
         ("q", text(&p.q).to_owned()),
         ("community", text(&p.community).to_owned()),
@@ -62,7 +64,7 @@ fn next_link(p: &ResidentParams, after: i64) -> String {
         ("address", text(&p.address).to_owned()),
         ("age_min", num(&p.age_min)),
         ("age_max", num(&p.age_max)),
-        ("after", after.to_string()),
+        ("after", num(&after)),
     ];
     let kept: Vec<(&str, String)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     format!(
@@ -75,9 +77,62 @@ async fn list_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
     Query(p): Query<ResidentParams>,
 ) -> Result<Response, WebError> {
-    let result = state.app.list_residents(&user, &p.query()?).await?;
+    // a number in the address bar would sit in history and proxy logs:
+    // the search form posts it instead, and this answers nothing
+    let error = p
+        .is_number_search()
+        .then(|| "证件号码和电话请在查询框中输入后点“查询”,不要放在网址里".to_owned());
+    list_view(&state, csrf.0, &user, &ip, p, error).await
+}
+
+/// The search form posts here. Names, tags and ages go back to the
+/// address bar (a list one can page and share); a whole ID or phone
+/// number is answered here, so it never enters a URL.
+async fn search_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Form(p): Form<ResidentParams>,
+) -> Result<Response, WebError> {
+    if !p.is_number_search() {
+        return Ok(crate::http::render::see_other(&list_link(&p, None)));
+    }
+    list_view(&state, csrf.0, &user, &ip, p, None).await
+}
+
+async fn list_view(
+    state: &AppState,
+    csrf: String,
+    user: &linli_app::accounts::auth::Principal,
+    ip: &str,
+    p: ResidentParams,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let number = p.is_number_search();
+    let empty = || linli_app::registry::ResidentPage {
+        rows: Vec::new(),
+        total: 0,
+        next_after: None,
+    };
+    let searched = match error {
+        Some(e) => Err(e),
+        None => Ok(state
+            .app
+            .list_residents(user, &p.query()?, &user.actor(ip))
+            .await),
+    };
+    let (result, error) = match searched {
+        Err(e) => (empty(), Some(e)),
+        Ok(Ok(r)) => (r, None),
+        Ok(Err(e @ (linli_app::AppError::Invalid(_) | linli_app::AppError::TooMany(_)))) => {
+            (empty(), Some(e.to_string()))
+        }
+        Ok(Err(e)) => return Err(e.into()),
+    };
     let tags = state
         .app
         .care_tags()
@@ -93,15 +148,20 @@ async fn list_page(
         .as_ref()
         .is_some_and(|c| allowed(&user.grants, Permission::BulkResidents, c));
     let page_ = ListPage {
-        csrf: csrf.0,
-        nav_user: Some(user.display_name),
-        next: result.next_after.map(|a| next_link(&p, a)),
+        csrf,
+        nav_user: Some(user.display_name.clone()),
+        // an exact number finds one person: no further pages, no link
+        next: result
+            .next_after
+            .filter(|_| !number)
+            .map(|a| list_link(&p, Some(a))),
         p,
         tags,
         rows: result.rows,
         total: result.total,
         community,
         can_bulk,
+        error,
     };
     page(StatusCode::OK, &page_)
 }

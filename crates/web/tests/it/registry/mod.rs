@@ -12,10 +12,10 @@ use linli_app::infra::xlsx::{Cell, SheetOut, write_book};
 use linli_store::{Db, db_test};
 use std::collections::HashMap;
 
-const PLANTED_ID: &str = "11010519491231002X";
-const PLANTED_PHONE: &str = "13812345678";
+pub(crate) const PLANTED_ID: &str = "11010519491231002X";
+pub(crate) const PLANTED_PHONE: &str = "13812345678";
 
-fn people() -> Vec<u8> {
+pub(crate) fn people() -> Vec<u8> {
     let t = |s: &str| Cell::Text(s.to_owned());
     let rows = vec![
         vec![
@@ -67,7 +67,7 @@ fn people() -> Vec<u8> {
     .unwrap()
 }
 
-async fn seeded(db: Db) -> (Client, HashMap<String, String>) {
+pub(crate) async fn seeded(db: Db) -> (Client, HashMap<String, String>) {
     let c = Client::new(db).await;
     let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
     let pw = accounts
@@ -152,10 +152,10 @@ db_test!(residents_over_the_api_and_pages, |db: Db| async move {
     }
     let list = c
         .api(
-            Method::GET,
-            &format!("/api/v1/residents?q={PLANTED_ID}"),
+            Method::POST,
+            "/api/v1/residents/search",
             &shuji,
-            None,
+            Some(&format!(r#"{{"q":"{PLANTED_ID}"}}"#)),
         )
         .await;
     let id = list.json()["rows"][0]["id"].as_i64().unwrap();
@@ -461,7 +461,7 @@ db_test!(
 
 /// Imports the three-row sheet as the secretary (by token, no cookies) and
 /// returns the id of the resident with the planted numbers.
-async fn import_people(c: &mut Client, token: &str) -> i64 {
+pub(crate) async fn import_people(c: &mut Client, token: &str) -> i64 {
     let saved = std::mem::take(&mut c.cookies);
     let r = c
         .send(
@@ -477,11 +477,13 @@ async fn import_people(c: &mut Client, token: &str) -> i64 {
     c.cookies = saved;
     let list = c
         .api(
-            Method::GET,
-            &format!("/api/v1/residents?q={PLANTED_ID}"),
+            Method::POST,
+            "/api/v1/residents/search",
             token,
-            None,
+            Some(&format!(r#"{{"q":"{PLANTED_ID}"}}"#)),
         )
         .await;
     list.json()["rows"][0]["id"].as_i64().unwrap()
 }
+mod hostile_files;
+mod masking;

@@ -2,8 +2,12 @@
 //! text cells matched by header name, and simple workbooks written with
 //! rust_xlsxwriter.
 
+pub mod guard;
+pub mod hostile;
+
 use crate::AppError;
 use calamine::{Data, Reader};
+use guard::{Reading, check_package};
 use std::io::Cursor;
 
 /// A sheet read as text: the header row and the data rows with their
@@ -53,6 +57,7 @@ fn guarded<T>(read: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError>
 /// Reads the first worksheet of an xlsx/xls/ods file held in memory.
 /// Cells that hold an Excel error make that row's error, not the file's.
 pub fn read_first_sheet(bytes: &[u8]) -> Result<(Sheet, Vec<(usize, String)>), AppError> {
+    check_package(bytes, Reading::Whole)?;
     guarded(|| read_sheet(bytes))
 }
 
@@ -169,7 +174,8 @@ pub fn stream_first_sheet(
     std::thread::spawn(move || {
         let chunk = chunk.max(1);
         let outcome = if bytes.starts_with(b"PK") {
-            guarded(|| stream_xlsx(bytes, chunk, &tx))
+            check_package(&bytes, Reading::Streamed)
+                .and_then(|()| guarded(|| stream_xlsx(bytes, chunk, &tx)))
         } else {
             whole_sheet(&bytes, chunk, &tx)
         };
