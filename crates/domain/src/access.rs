@@ -328,11 +328,12 @@ impl Permission {
             ],
             Permission::BulkResidents => &[Role::CommunityStaff, Role::CommunitySecretary],
             Permission::ExportUnmasked => &[Role::CommunitySecretary],
+            // a department reaches only the cases dispatched or whistled
+            // to it (by its account, not its grant's territory)
             Permission::ViewCases | Permission::ViewDashboard => &[
                 Role::GridWorker,
                 Role::CommunityStaff,
                 Role::CommunitySecretary,
-                Role::DepartmentHandler,
                 Role::StreetAdmin,
                 Role::DistrictAdmin,
             ],
@@ -346,7 +347,6 @@ impl Permission {
                 Role::GridWorker,
                 Role::CommunityStaff,
                 Role::CommunitySecretary,
-                Role::DepartmentHandler,
             ],
             Permission::ConfigureLoop => &[Role::DistrictAdmin, Role::SystemAdmin],
         }

@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// (maps draw on a plain background without one)
     #[arg(long, env = "LINLI_TILE_URL")]
     pub tile_url: Option<String>,
+    /// Hosts whose https media links (Open311 media_url) staff see as links,
+    /// comma-separated; other links are shown as text
+    #[arg(long, env = "LINLI_MEDIA_HOSTS", value_delimiter = ',')]
+    pub media_hosts: Vec<String>,
     /// Largest request body in bytes
     #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,

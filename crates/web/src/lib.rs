@@ -41,6 +41,9 @@ pub struct WebConfig {
     pub scans_per_minute: u32,
     /// Open311 POST requests allowed per client address and minute.
     pub open311_per_minute: u32,
+    /// Hosts whose `https` media links (Open311 `media_url`) staff see as
+    /// links; any other link is shown as text.
+    pub media_hosts: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             tile_url: None,
             scans_per_minute: 30,
             open311_per_minute: 60,
+            media_hosts: Vec::new(),
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::cases::whistle::CallView;
 use crate::infra::crypto::Field;
 use crate::territory::places::Location;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
+use linli_domain::access::{Permission, RegionCode, Role, allowed, scope_prefixes};
 use linli_domain::cases::photo::PhotoStage;
 use linli_domain::cases::{
     self as rules, CaseFacts, CaseKind, CaseState, Channel, DueFlag, HandlerKind, LoopPolicy,
@@ -43,7 +43,7 @@ mod steps;
 use linli_store::{
     Conn, accounts::users, audit, notifications, registry::care_cards, territory::places,
 };
-pub(crate) use reach::{Holders, Reach, authorise, bad, parse_state};
+pub(crate) use reach::{Holders, Reach, authorise, bad, parse_state, reach_given, reach_of};
 
 /// A new request as its reporter or the staff entering it give it.
 #[derive(Debug, Clone)]
@@ -171,31 +171,13 @@ impl App {
         Ok(id)
     }
 
-    /// How `who` reaches `c`: staff in scope, the handler, the reporter.
-    pub(crate) fn reach_of(&self, who: &Principal, c: &CaseRow) -> Result<Reach, AppError> {
-        let scope: RegionCode = c
-            .scope
-            .parse()
-            .map_err(|_| AppError::Internal("stored case scope".into()))?;
-        if allowed(&who.grants, Permission::ViewCases, &scope) {
-            return Ok(Reach::Staff(scope));
-        }
-        if c.handler_user_id == Some(who.user_id) {
-            return Ok(Reach::Handler(scope));
-        }
-        if c.reporter_id == Some(who.user_id) {
-            return Ok(Reach::Reporter);
-        }
-        Err(AppError::NotFound)
-    }
-
     /// One case with its timeline as `who` may see it.
     pub async fn case_view(&self, who: &Principal, id: i64) -> Result<CaseView, AppError> {
         let mut conn = self.db.conn().await?;
         let c = store::case_by_id(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let reach = self.reach_of(who, &c)?;
+        let reach = reach_of(&mut conn, who, &c).await?;
         let mut timeline = store::events_of(&mut conn, id).await?;
         if matches!(reach, Reach::Reporter) {
             timeline.retain(|e| e.public);
@@ -228,7 +210,8 @@ impl App {
 
     /// The steps `who` may take on a case now, for the page's action form.
     pub fn steps_for(&self, who: &Principal, v: &CaseView) -> Vec<Step> {
-        let Ok(reach) = self.reach_of(who, &v.case) else {
+        let called = v.calls.iter().any(|c| c.call.dept_user_id == who.user_id);
+        let Ok(reach) = reach_given(who, &v.case, called) else {
             return Vec::new();
         };
         Step::ALL
@@ -251,10 +234,13 @@ impl App {
         who: &Principal,
         filter: &CaseFilter,
     ) -> Result<(Vec<CaseRow>, i64), AppError> {
+        let prefixes = scope_prefixes(&who.grants, Permission::ViewCases);
         let reach = CaseReach {
-            prefixes: scope_prefixes(&who.grants, Permission::ViewCases),
             handler_user_id: Some(who.user_id).filter(|id| *id > 0),
             reporter_id: Some(who.user_id).filter(|id| *id > 0),
+            // a department (no territory of cases) sees those it was called to
+            called_user_id: Some(who.user_id).filter(|id| *id > 0 && prefixes.is_empty()),
+            prefixes,
         };
         let mut conn = self.db.conn().await?;
         let rows = store::list_cases(&mut conn, &reach, filter).await?;
@@ -282,7 +268,7 @@ impl App {
         let c = store::case_by_id(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let Reach::Staff(_) = self.reach_of(who, &c)? else {
+        let Reach::Staff(_) = reach_of(&mut conn, who, &c).await? else {
             return Err(AppError::Forbidden);
         };
         let (Some(lng), Some(lat)) = (c.lng_e7, c.lat_e7) else {
@@ -310,7 +296,7 @@ impl App {
                     _ => false,
                 },
             )
-            .filter(|o| self.reach_of(who, o).is_ok())
+            .filter(|o| reach_given(who, o, false).is_ok_and(|r| matches!(r, Reach::Staff(_))))
             .collect())
     }
 }

@@ -52,8 +52,50 @@ impl Holders {
 /// How a caller reaches a case.
 pub(crate) enum Reach {
     Staff(RegionCode),
+    /// the case was dispatched to the caller (a department, a worker)
     Handler(RegionCode),
+    /// the caller's department was whistled to it (吹哨): it sees the case
+    /// and reports in
+    Called,
     Reporter,
+}
+
+/// How `who` reaches `c`, given whether their department was called to
+/// it: staff in scope, the handler, a called department, the reporter.
+pub(crate) fn reach_given(who: &Principal, c: &CaseRow, called: bool) -> Result<Reach, AppError> {
+    let scope: RegionCode = c
+        .scope
+        .parse()
+        .map_err(|_| AppError::Internal("stored case scope".into()))?;
+    if allowed(&who.grants, Permission::ViewCases, &scope) {
+        return Ok(Reach::Staff(scope));
+    }
+    if c.handler_user_id == Some(who.user_id) {
+        return Ok(Reach::Handler(scope));
+    }
+    if called {
+        return Ok(Reach::Called);
+    }
+    if c.reporter_id == Some(who.user_id) {
+        return Ok(Reach::Reporter);
+    }
+    Err(AppError::NotFound)
+}
+
+/// [`reach_given`], looking up whether the caller was called.
+pub(crate) async fn reach_of(
+    conn: &mut Conn,
+    who: &Principal,
+    c: &CaseRow,
+) -> Result<Reach, AppError> {
+    match reach_given(who, c, false) {
+        Ok(Reach::Reporter) | Err(_)
+            if linli_store::cases::whistles::called(conn, c.id, who.user_id).await? =>
+        {
+            reach_given(who, c, true)
+        }
+        other => other,
+    }
 }
 
 /// Whether `who` may take `step` on `c`; a postpone comes back approved
@@ -66,6 +108,8 @@ pub(crate) fn authorise(
 ) -> Result<Step, AppError> {
     let scope = match reach {
         Reach::Staff(s) | Reach::Handler(s) => s,
+        // a called department reports in (its own step, not one of these)
+        Reach::Called => return Err(AppError::Forbidden),
         Reach::Reporter => {
             // a reporter may only withdraw what nobody has accepted yet
             return match step {
@@ -79,6 +123,8 @@ pub(crate) fn authorise(
         || c.handler_user_id == Some(who.user_id);
     let ok = match step {
         Step::Start | Step::Handle | Step::Resume => manage || handle,
+        // closing on the spot is the case's own grid and community staff's:
+        // a handler from outside (a department) never closes it
         Step::CloseOnSpot => manage || allowed(&who.grants, Permission::HandleCases, scope),
         Step::Postpone { .. } => return Ok(Step::Postpone { approved: manage }),
         _ => manage,

@@ -45,7 +45,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let original = c.clone();
-        let reach = self.reach_of(who, &c)?;
+        let reach = reach_of(&mut *tx, who, &c).await?;
         let step = authorise(who, &reach, &c, step)?;
         if matches!(
             step,
@@ -77,7 +77,13 @@ impl App {
                     .await?
                     .filter(|t| t.id != c.id && parse_state(&t.state).is_ok_and(CaseState::is_open))
                     .ok_or_else(|| bad("合并目标须为另一件未办结的案件"))?;
-                self.reach_of(who, &t)?;
+                // merging moves the case's people onto the target: the
+                // caller manages both
+                match reach_given(who, &t, false) {
+                    Ok(Reach::Staff(scope))
+                        if allowed(&who.grants, Permission::ManageCases, &scope) => {}
+                    _ => return Err(bad("合并目标须为您可受理的另一件案件")),
+                }
                 c.merged_into = Some(t.id);
             }
             Step::Dispatch => {
@@ -181,11 +187,25 @@ impl App {
         input: &StepInput,
     ) -> Result<(), AppError> {
         let user_id = match input.handler_username.as_deref().filter(|u| !u.is_empty()) {
-            Some(u) => Some(
-                users::id_by_username(conn, u)
+            Some(u) => {
+                let id = users::id_by_username(conn, u)
                     .await?
-                    .ok_or_else(|| AppError::Invalid(format!("没有账号“{u}”")))?,
-            ),
+                    .ok_or_else(|| AppError::Invalid(format!("没有账号“{u}”")))?;
+                // the handler gains the case: only a department of the
+                // case's street or staff who handle cases where it is
+                let scope: RegionCode = c
+                    .scope
+                    .parse()
+                    .map_err(|_| AppError::Internal("stored case scope".into()))?;
+                let grants = users::grants(conn, id).await?;
+                let department = grants
+                    .iter()
+                    .any(|g| g.role == Role::DepartmentHandler && g.scope.covers(&scope));
+                if !department && !allowed(&grants, Permission::HandleCases, &scope) {
+                    return Err(bad("只能派给本案件所在街道的部门或本辖区的工作人员"));
+                }
+                Some(id)
+            }
             None => None,
         };
         let (kind, name) = match (input.handler_kind, input.handler_name.as_deref()) {
@@ -296,7 +316,7 @@ impl App {
             .ok_or(AppError::NotFound)?;
         if c.reporter_id != Some(who.user_id) {
             // someone else's case: as if it were not there
-            return Err(if self.reach_of(who, &c).is_ok() {
+            return Err(if reach_of(&mut *tx, who, &c).await.is_ok() {
                 bad("只有上报人可以评价")
             } else {
                 AppError::NotFound

@@ -6,7 +6,7 @@
 //! [`linli_domain::cases::whistle`].
 
 use crate::accounts::auth::Principal;
-use crate::cases::reach::{Holders, Reach, bad, parse_state};
+use crate::cases::reach::{Holders, Reach, bad, parse_state, reach_of};
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, Role, allowed};
 use linli_domain::cases::whistle::{self as rules, AckState, WhistleError};
@@ -67,7 +67,7 @@ impl App {
         let c = cases_store::case_by_id(conn, case_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        match self.reach_of(who, &c)? {
+        match reach_of(conn, who, &c).await? {
             Reach::Staff(scope) if allowed(&who.grants, Permission::ManageCases, &scope) => Ok(c),
             _ => Err(AppError::Forbidden),
         }
@@ -192,7 +192,7 @@ impl App {
         let c = cases_store::case_by_id(&mut tx, case_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.reach_of(who, &c)?;
+        reach_of(&mut tx, who, &c).await?;
         let mine: Vec<Whistle> = store::of_case(&mut tx, c.id)
             .await?
             .into_iter()

@@ -32,9 +32,43 @@ pub fn media_url(s: &str) -> Result<Option<String>, CaseError> {
     Ok(Some(s.to_owned()))
 }
 
+/// Whether a kept link is shown as a link: `https://` to one of the
+/// `hosts` the deployment trusts (exactly, case-insensitive). Any other is
+/// shown as text, so a reporter cannot plant a phishing link staff click.
+pub fn linkable(url: &str, hosts: &[String]) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = authority.split(':').next().unwrap_or_default();
+    hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_https_to_a_trusted_host_is_a_link() {
+        let hosts = vec!["img.partner.cn".to_owned()];
+        assert!(linkable("https://img.partner.cn/a.jpg", &hosts));
+        assert!(linkable("HTTPS://IMG.partner.cn:443/a.jpg", &hosts));
+        assert!(!linkable("http://img.partner.cn/a.jpg", &hosts));
+        assert!(!linkable(
+            "https://img.partner.cn.evil.example/a.jpg",
+            &hosts
+        ));
+        assert!(!linkable(
+            "https://img.partner.cn@evil.example/a.jpg",
+            &hosts
+        ));
+        assert!(!linkable("https://evil.example/a.jpg", &hosts));
+        assert!(!linkable("https://img.partner.cn/a.jpg", &[]));
+    }
 
     #[test]
     fn only_plain_web_links_are_kept() {

@@ -10,6 +10,7 @@ mod indicators;
 mod kinds;
 pub mod media;
 pub mod photo;
+pub mod publish;
 pub mod setup;
 mod state;
 pub mod suggest;

@@ -116,6 +116,7 @@ async fn serve_on(
         body_limit: s.body_limit,
         login_per_minute: s.login_per_minute,
         tile_url: s.tile_url.clone().filter(|t| !t.is_empty()),
+        media_hosts: s.media_hosts.clone(),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

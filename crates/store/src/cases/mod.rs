@@ -196,6 +196,8 @@ pub struct CaseReach {
     pub prefixes: Vec<String>,
     pub handler_user_id: Option<i64>,
     pub reporter_id: Option<i64>,
+    /// cases this account's department was whistled to (吹哨)
+    pub called_user_id: Option<i64>,
 }
 
 /// What a case list is filtered by, beside the reach.
@@ -230,6 +232,12 @@ fn where_clause(reach: &CaseReach, f: &CaseFilter, binds: &mut Vec<Bind>) -> Str
     }
     if let Some(id) = reach.handler_user_id {
         any.push(format!("handler_user_id = {}", push(Bind::Int(id), binds)));
+    }
+    if let Some(id) = reach.called_user_id {
+        any.push(format!(
+            "id IN (SELECT case_id FROM case_whistles WHERE dept_user_id = {})",
+            push(Bind::Int(id), binds)
+        ));
     }
     if let Some(id) = reach.reporter_id {
         any.push(format!("reporter_id = {}", push(Bind::Int(id), binds)));

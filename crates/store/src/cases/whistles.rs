@@ -74,6 +74,17 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Whistle>, Stor
     rows.iter().map(whistle).collect()
 }
 
+/// Whether the account `dept_user_id` was ever called to the case.
+pub async fn called(conn: &mut Conn, case_id: i64, dept_user_id: i64) -> Result<bool, StoreError> {
+    let row =
+        sqlx::query("SELECT 1 FROM case_whistles WHERE case_id = $1 AND dept_user_id = $2 LIMIT 1")
+            .bind(case_id)
+            .bind(dept_user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// 报到: sets the ack of a call not yet answered; false when it was.
 pub async fn ack(
     conn: &mut Conn,

@@ -68,7 +68,8 @@ pub struct NewCaseIn {
     /// consult, help, complaint, report, suggestion, snapshot (随手拍)
     #[schema(example = "snapshot")]
     pub kind: String,
-    /// resident (default), patrol, phone, meeting_day, api
+    /// resident (the default in a browser), patrol, phone or meeting_day;
+    /// a request with a personal access token is `api` unless it names one
     pub channel: Option<String>,
     /// normal (default) or urgent
     pub priority: Option<String>,
@@ -94,7 +95,9 @@ pub struct NewCaseIn {
 }
 
 impl NewCaseIn {
-    pub fn into_case(self, key: Option<String>) -> Result<NewCase, WebError> {
+    /// `via_token`: the request came with a personal access token (a
+    /// partner system), which is the `api` channel unless it names another.
+    pub fn into_case(self, key: Option<String>, via_token: bool) -> Result<NewCase, WebError> {
         let location = match (self.lng, self.lat) {
             (Some(lng), Some(lat)) => Some(Location {
                 lng,
@@ -109,9 +112,20 @@ impl NewCaseIn {
         };
         Ok(NewCase {
             kind: parse::<CaseKind>(&self.kind, "kind")?,
+            // how the case came in is the server's to say: `api` and
+            // `open311` are set from the route and the credential
             channel: match self.channel.as_deref() {
+                None | Some("") if via_token => Channel::Api,
                 None | Some("") => Channel::Resident,
-                Some(s) => parse(s, "channel")?,
+                Some(s) => match parse(s, "channel")? {
+                    Channel::Api | Channel::Open311 => {
+                        return Err(WebError::bad_request(
+                            "channel",
+                            "渠道由系统按来源设定;可填 resident、patrol、phone、meeting_day",
+                        ));
+                    }
+                    other => other,
+                },
             },
             priority: match self.priority.as_deref() {
                 None | Some("") => Priority::Normal,
@@ -290,7 +304,11 @@ pub async fn submit(
                 })
         })
         .transpose()?;
-    let mut input = body.into_case(key)?;
+    let via_token = matches!(
+        u.credential,
+        linli_app::accounts::auth::Credential::Token { .. }
+    );
+    let mut input = body.into_case(key, via_token)?;
     input.photos = photos;
     let (c, created) = state
         .app

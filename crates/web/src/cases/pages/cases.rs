@@ -199,6 +199,8 @@ struct OnePage {
     whistle: super::whistle::WhistleBox,
     /// a partner's media link (Open311 `media_url`), shown as a link only
     media_url: Option<String>,
+    /// whether it is shown as a link (https to a trusted host)
+    media_link: bool,
     flash: Option<String>,
     flash_error: bool,
 }
@@ -240,70 +242,74 @@ async fn one_page(
     };
     let whistle = super::whistle::section(&state, &user, &v, staff).await?;
     let c = &v.case;
-    let p = OnePage {
-        whistle,
-        media_url: v.case.media_url.clone(),
-        csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
-        c: line(c, &cats),
-        state_key: c.state.clone(),
-        category: v.category.name.clone(),
-        channel: label(&c.channel, Channel::label_zh),
-        priority: label(&c.priority, Priority::label_zh),
-        address: c.address.clone(),
-        coords: match (c.lng_e7, c.lat_e7) {
-            (Some(x), Some(y)) => format!("{:.6}, {:.6}", x as f64 / 1e7, y as f64 / 1e7),
-            _ => String::new(),
-        },
-        full_description: c.description.clone(),
-        photos: v
-            .photos
-            .iter()
-            .map(|p| PhotoLine {
-                url: format!("/cases/{}/photos/{}", c.id, p.id),
-                stage: p
-                    .stage
-                    .parse::<PhotoStage>()
-                    .map(PhotoStage::label_zh)
-                    .unwrap_or_default(),
-                width: p.width,
-                height: p.height,
-            })
-            .collect(),
-        timeline: v
-            .timeline
-            .iter()
-            .map(|e| EventLine {
-                at: beijing_time(e.at.0),
-                step: step_label(&e.step),
-                actor: e.actor_name.clone(),
-                note: e.note.clone(),
-            })
-            .collect(),
-        steps: steps.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
-        handler_kinds: HandlerKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), k.label_zh()))
-            .collect(),
-        categories: cats
-            .iter()
-            .filter(|k| k.parent_id.is_some() && k.active)
-            .map(|k| (k.code.clone(), k.name.clone()))
-            .collect(),
-        duplicates,
-        may_rate: state.app.may_rate(&user, &v),
-        ratings: Rating::ALL
-            .iter()
-            .map(|r| (r.as_str(), r.label_zh()))
-            .collect(),
-        rating: c
-            .rating
-            .as_deref()
-            .map(|r| label(r, Rating::label_zh))
-            .unwrap_or_default(),
-        flash: flash.msg,
-        flash_error: flash.err.as_deref() == Some("1"),
-    };
+    let p =
+        OnePage {
+            whistle,
+            media_link: v.case.media_url.as_deref().is_some_and(|u| {
+                linli_domain::cases::media::linkable(u, &state.config.media_hosts)
+            }),
+            media_url: v.case.media_url.clone(),
+            csrf: csrf.0,
+            nav_user: Some(user.display_name.clone()),
+            c: line(c, &cats),
+            state_key: c.state.clone(),
+            category: v.category.name.clone(),
+            channel: label(&c.channel, Channel::label_zh),
+            priority: label(&c.priority, Priority::label_zh),
+            address: c.address.clone(),
+            coords: match (c.lng_e7, c.lat_e7) {
+                (Some(x), Some(y)) => format!("{:.6}, {:.6}", x as f64 / 1e7, y as f64 / 1e7),
+                _ => String::new(),
+            },
+            full_description: c.description.clone(),
+            photos: v
+                .photos
+                .iter()
+                .map(|p| PhotoLine {
+                    url: format!("/cases/{}/photos/{}", c.id, p.id),
+                    stage: p
+                        .stage
+                        .parse::<PhotoStage>()
+                        .map(PhotoStage::label_zh)
+                        .unwrap_or_default(),
+                    width: p.width,
+                    height: p.height,
+                })
+                .collect(),
+            timeline: v
+                .timeline
+                .iter()
+                .map(|e| EventLine {
+                    at: beijing_time(e.at.0),
+                    step: step_label(&e.step),
+                    actor: e.actor_name.clone(),
+                    note: e.note.clone(),
+                })
+                .collect(),
+            steps: steps.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
+            handler_kinds: HandlerKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label_zh()))
+                .collect(),
+            categories: cats
+                .iter()
+                .filter(|k| k.parent_id.is_some() && k.active)
+                .map(|k| (k.code.clone(), k.name.clone()))
+                .collect(),
+            duplicates,
+            may_rate: state.app.may_rate(&user, &v),
+            ratings: Rating::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label_zh()))
+                .collect(),
+            rating: c
+                .rating
+                .as_deref()
+                .map(|r| label(r, Rating::label_zh))
+                .unwrap_or_default(),
+            flash: flash.msg,
+            flash_error: flash.err.as_deref() == Some("1"),
+        };
     page(StatusCode::OK, &p)
 }
 

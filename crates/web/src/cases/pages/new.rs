@@ -200,7 +200,7 @@ async fn submit(
         None => f.to_input(),
     };
     let outcome = match input {
-        Ok(input) => match input.into_case(key) {
+        Ok(input) => match input.into_case(key, false) {
             Ok(mut input) => {
                 input.photos = photos;
                 state

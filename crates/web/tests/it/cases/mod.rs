@@ -1,4 +1,5 @@
 mod dashboard;
+mod departments;
 mod flow;
 mod open311;
 mod photos;
