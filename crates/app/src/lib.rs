@@ -26,10 +26,24 @@ use linli_domain::accounts::session::SessionPolicy;
 use linli_domain::time::UnixMs;
 
 /// Settings the services need.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct AppConfig {
     pub lockout: LockoutPolicy,
     pub session: SessionPolicy,
+    /// A case placed outside every grid goes to the intake queue of the
+    /// community whose grid is nearest, when one lies within this many
+    /// metres; farther out it is outside the deployment's area.
+    pub intake_reach_m: f64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            lockout: LockoutPolicy::default(),
+            session: SessionPolicy::default(),
+            intake_reach_m: 3000.0,
+        }
+    }
 }
 
 /// The service handle shared by the web layer and the CLI.

@@ -90,12 +90,20 @@ impl App {
             let community = code.community().ok_or(AppError::NotFound)?;
             return Ok((community, code.clone(), Some(id), Some(p)));
         }
-        // outside every grid: the community's intake queue, never lost
+        // outside every grid: the intake queue of the community named, or
+        // of the nearest grid's within reach — never lost; farther out the
+        // point is outside the deployment's area
+        let nearest = point.and_then(|p| {
+            index
+                .nearest(p, self.config.intake_reach_m)
+                .and_then(RegionCode::community)
+        });
         let community = input
             .community
             .as_ref()
             .and_then(RegionCode::community)
-            .ok_or_else(|| bad("位置不在任何网格内,请注明所属社区"))?;
+            .or(nearest)
+            .ok_or_else(|| bad("位置不在本系统的服务范围内,请注明所属社区"))?;
         if linli_store::territory::regions::get(conn, &community)
             .await?
             .is_none()
@@ -299,8 +307,14 @@ struct Checked {
 /// phone, name and the Idempotency-Key's hash.
 fn check_text(who: Option<&Principal>, input: &NewCase) -> Result<Checked, AppError> {
     let description = input.description.trim();
-    if description.is_empty() || description.chars().count() > DESCRIPTION_MAX {
-        return Err(bad("请填写诉求内容(不超过 2000 字)"));
+    // GeoReport v2 allows up to 4,000 characters (and none: the partner's
+    // submission gives the service name instead)
+    let (max, max_text) = match input.channel {
+        Channel::Open311 => (DESCRIPTION_MAX_OPEN311, "请填写诉求内容(不超过 4000 字)"),
+        _ => (DESCRIPTION_MAX, "请填写诉求内容(不超过 2000 字)"),
+    };
+    if description.is_empty() || description.chars().count() > max {
+        return Err(bad(max_text));
     }
     if description
         .chars()

@@ -108,6 +108,8 @@ pub struct CaseView {
 pub(crate) const UNSORTED: &str = "1007";
 /// Description length bounds (characters).
 const DESCRIPTION_MAX: usize = 2000;
+/// GeoReport v2's limit for a partner's description.
+const DESCRIPTION_MAX_OPEN311: usize = 4000;
 /// The window and radius of the likely-duplicate check.
 const DUPLICATE_DAYS: i64 = 7;
 const DUPLICATE_METRES: f64 = 100.0;

@@ -1,6 +1,7 @@
 //! Open311 GeoReport v2: partner systems file requests with an api_key
 //! (hashed at rest, revocable, recorded on every case it files) and anyone
-//! reads the public part of requests — never a reporter's name or contact.
+//! reads the requests that are public by nature (`publish`), blurred —
+//! never a reporter's name or contact, a dwelling, or what staff wrote.
 //! Categories are the services (`service_code` = category code); detailed
 //! states map to open/closed with the detail in `status_notes`.
 
@@ -9,7 +10,7 @@ use crate::cases::{CaseRow, NewCase};
 use crate::territory::places::Location;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::RegionCode;
-use linli_domain::cases::{CaseKind, CaseState, Channel, Priority};
+use linli_domain::cases::{CaseKind, CaseState, Channel, Priority, publish};
 use linli_domain::geo::CoordSys;
 use linli_domain::secret::{Secret, sm3_hex};
 use linli_domain::time::UnixMs;
@@ -159,14 +160,13 @@ impl App {
                 .filter(|k| !k.revoked && !api_key.trim().is_empty())
                 .ok_or(AppError::Forbidden)?
         };
-        if self
+        let service_name = self
             .open311_services()
             .await?
-            .iter()
-            .all(|x| x.code != s.service_code)
-        {
-            return Err(AppError::NotFound);
-        }
+            .into_iter()
+            .find(|x| x.code == s.service_code)
+            .ok_or(AppError::NotFound)?
+            .name;
         let location = match (s.long, s.lat) {
             (Some(lng), Some(lat)) => Some(Location {
                 lng,
@@ -201,12 +201,17 @@ impl App {
             last_login_at: None,
             credential: Credential::Token { token_id: 0 },
         };
+        // description is optional in GeoReport v2: the service names it then
+        let description = match s.description.trim() {
+            "" => service_name,
+            d => d.to_owned(),
+        };
         let input = NewCase {
             kind,
             channel: Channel::Open311,
             priority: Priority::Normal,
             category: Some(s.service_code.clone()),
-            description: s.description.clone(),
+            description,
             location,
             dwelling_id: None,
             address: s.address_string.clone(),
@@ -267,14 +272,7 @@ impl App {
             },
         )
         .await?;
-        let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
-        let mut notes = store::last_public_notes(&mut conn, &ids).await?;
-        rows.into_iter()
-            .map(|c| {
-                let note = notes.remove(&c.id);
-                public_request(c, note, &cats)
-            })
-            .collect()
+        rows.into_iter().map(|c| public_request(c, &cats)).collect()
     }
 
     /// GET requests/{id}: one request by its number.
@@ -284,38 +282,32 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let cats = setup::categories(&mut conn).await?;
-        let note = store::last_public_notes(&mut conn, &[c.id])
-            .await?
-            .remove(&c.id);
-        public_request(c, note, &cats)
+        public_request(c, &cats)
     }
 }
 
-/// The public part of a case, with its latest public note.
-fn public_request(
-    c: CaseRow,
-    last_note: Option<String>,
-    cats: &[setup::Category],
-) -> Result<PublicRequest, AppError> {
+/// The public part of a publishable case: the point blurred to about
+/// 100 m, the address without numbers, an agency rather than a person,
+/// and the state only — notes staff and residents wrote (dispatch notes,
+/// whistle reasons, rating comments) are theirs, not the public's.
+fn public_request(c: CaseRow, cats: &[setup::Category]) -> Result<PublicRequest, AppError> {
     let state = crate::cases::parse_state(&c.state)?;
     let cat = cats.iter().find(|k| k.id == c.category_id);
+    let kind = c.handler_kind.as_deref().and_then(|k| k.parse().ok());
     Ok(PublicRequest {
         number: c.number,
         open: state.is_open(),
-        status_notes: match last_note {
-            Some(n) => format!("{}:{n}", state.label_zh()),
-            None => state.label_zh().to_owned(),
-        },
+        status_notes: state.label_zh().to_owned(),
         service_code: cat.map(|k| k.code.clone()).unwrap_or_default(),
         service_name: cat.map(|k| k.name.clone()).unwrap_or_default(),
         description: c.description,
-        agency_responsible: c.handler_name,
+        agency_responsible: publish::agency(kind, c.handler_name.as_deref()),
         requested: c.created_at,
         updated: c.updated_at,
         expected: c.due_at,
-        address: c.address,
-        lat: c.lat_e7.map(|v| v as f64 / 1e7),
-        long: c.lng_e7.map(|v| v as f64 / 1e7),
+        address: publish::public_address(&c.address),
+        lat: c.lat_e7.map(|v| publish::blurred(v as f64 / 1e7)),
+        long: c.lng_e7.map(|v| publish::blurred(v as f64 / 1e7)),
         media_url: c.media_url,
     })
 }

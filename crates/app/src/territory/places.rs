@@ -43,6 +43,12 @@ impl Leaves {
             _ => None,
         }
     }
+
+    /// The code of the leaf grid nearest to `p` within `max_m` metres.
+    pub fn nearest(&self, p: LngLat, max_m: f64) -> Option<&RegionCode> {
+        let (id, _) = self.index.nearest(p, max_m)?;
+        self.codes.get(&id)
+    }
 }
 
 impl std::fmt::Debug for IndexCache {

@@ -6,10 +6,10 @@
 //! point: an R-tree over the polygons' bounding boxes narrows the search,
 //! then an exact point-in-polygon test decides.
 
-use crate::geo::{GeoError, LngLat};
-use geo::{BoundingRect, Intersects, MultiPolygon, Point, Validation};
-use rstar::RTree;
+use crate::geo::{GeoError, LngLat, distance_m};
+use geo::{BoundingRect, Closest, ClosestPoint, Intersects, MultiPolygon, Point, Validation};
 use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ShapeError {
@@ -136,6 +136,35 @@ impl GridIndex {
         hits
     }
 
+    /// The grid nearest to `p` within `max_m` metres (its edge, or 0 when
+    /// it holds the point) and that distance; on a tie the lowest id.
+    pub fn nearest(&self, p: LngLat, max_m: f64) -> Option<(i64, f64)> {
+        // a box around p at least max_m wide: 111 km to a degree of
+        // latitude, fewer metres to one of longitude away from the equator
+        let dlat = max_m / 111_000.0;
+        let dlng = max_m / (111_000.0 * p.lat.to_radians().cos().max(0.01));
+        let near = AABB::from_corners([p.lng - dlng, p.lat - dlat], [p.lng + dlng, p.lat + dlat]);
+        let point = Point::new(p.lng, p.lat);
+        self.tree
+            .locate_in_envelope_intersecting(&near)
+            .filter_map(|e| self.grids.get(e.data))
+            .filter_map(|(id, shape)| match shape.closest_point(&point) {
+                Closest::Intersection(q) | Closest::SinglePoint(q) => Some((
+                    *id,
+                    distance_m(
+                        p,
+                        LngLat {
+                            lng: q.x(),
+                            lat: q.y(),
+                        },
+                    ),
+                )),
+                Closest::Indeterminate => None,
+            })
+            .filter(|(_, d)| *d <= max_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    }
+
     /// The grid holding `p`; on a shared edge, the one with the lowest id,
     /// so the answer never depends on load order.
     pub fn locate(&self, p: LngLat) -> Option<i64> {
@@ -152,6 +181,33 @@ impl GridIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_grid_within_reach() {
+        // two 0.01° squares side by side near 43.9° N (≈ 800 m × 1.1 km)
+        let a = parse_boundary(&square(125.30, 43.90, 0.01)).unwrap();
+        let b = parse_boundary(&square(125.32, 43.90, 0.01)).unwrap();
+        let index = GridIndex::new(vec![(1, a), (2, b)]);
+        let inside = LngLat {
+            lng: 125.305,
+            lat: 43.905,
+        };
+        assert_eq!(index.nearest(inside, 3000.0), Some((1, 0.0)));
+        // 0.002° east of grid 1's edge: ≈ 160 m; grid 2 is ≈ 640 m away
+        let between = LngLat {
+            lng: 125.312,
+            lat: 43.905,
+        };
+        let (id, d) = index.nearest(between, 3000.0).unwrap();
+        assert_eq!(id, 1);
+        assert!((150.0..175.0).contains(&d), "{d}");
+        assert_eq!(index.nearest(between, 100.0), None);
+        let far = LngLat {
+            lng: 125.50,
+            lat: 43.905,
+        };
+        assert_eq!(index.nearest(far, 3000.0), None);
+    }
 
     fn square(x: f64, y: f64, d: f64) -> String {
         format!(

@@ -93,7 +93,7 @@ pub async fn public_cases(conn: &mut Conn, q: &PublicQuery) -> Result<Vec<CaseRo
         n += 1;
         format!("${n}")
     };
-    let mut conds = Vec::new();
+    let mut conds = vec![PUBLISHABLE.to_owned()];
     if !q.numbers.is_empty() {
         let m: Vec<String> = q.numbers.iter().map(|_| mark()).collect();
         conds.push(format!("number IN ({})", m.join(", ")));
@@ -135,39 +135,18 @@ pub async fn public_cases(conn: &mut Conn, q: &PublicQuery) -> Result<Vec<CaseRo
     rows.iter().map(case).collect()
 }
 
-/// A case by its number.
+/// What may be published to anyone: 随手拍 and 建议 under a category
+/// marked public, linked to no dwelling (the rule is
+/// `linli_domain::cases::publish`).
+const PUBLISHABLE: &str = "kind IN ('snapshot', 'suggestion') AND dwelling_id IS NULL
+     AND category_id IN (SELECT id FROM case_categories WHERE public = 1)";
+
+/// A publishable case by its number.
 pub async fn case_by_number(conn: &mut Conn, number: &str) -> Result<Option<CaseRow>, StoreError> {
-    let sql = format!("SELECT {CASE_COLS} FROM cases WHERE number = $1");
+    let sql = format!("SELECT {CASE_COLS} FROM cases WHERE number = $1 AND {PUBLISHABLE}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(number)
         .fetch_optional(conn)
         .await?;
     row.as_ref().map(case).transpose()
-}
-
-/// The latest public note of each of `case_ids` (cases without one are
-/// left out), in one query.
-pub async fn last_public_notes(
-    conn: &mut Conn,
-    case_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-    let mut out = std::collections::HashMap::new();
-    if case_ids.is_empty() {
-        return Ok(out);
-    }
-    let marks: Vec<String> = (1..=case_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT case_id, note FROM case_events
-         WHERE case_id IN ({}) AND public = 1 AND note <> '' ORDER BY id",
-        marks.join(", ")
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for id in case_ids {
-        q = q.bind(*id);
-    }
-    for r in q.fetch_all(conn).await? {
-        // ordered by id: the last one of a case wins
-        out.insert(r.try_get(0)?, r.try_get(1)?);
-    }
-    Ok(out)
 }

@@ -201,8 +201,21 @@ fn list(ps: &[(String, String)], key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Reads and writes share one budget per client address: the public list
+/// is no cheaper to scrape than the form is to spam.
+fn limited(state: &AppState, ip: &str, f: Format) -> Option<Response> {
+    (!crate::http::ratelimit::allow(&state.open311_limiter, ip)).then(|| {
+        error(
+            f,
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many requests, slow down",
+        )
+    })
+}
+
 async fn top(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
@@ -214,6 +227,9 @@ async fn top(
             "unknown resource or format",
         );
     };
+    if let Some(r) = limited(&state, &ip, f) {
+        return r;
+    }
     match name {
         "discovery" => {
             let host = headers
@@ -327,12 +343,8 @@ async fn post_requests(
     let Some(("requests", f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "unknown resource");
     };
-    if !crate::http::ratelimit::allow(&state.open311_limiter, &ip) {
-        return error(
-            f,
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many requests, slow down",
-        );
+    if let Some(r) = limited(&state, &ip, f) {
+        return r;
     }
     let ps: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
         Ok(p) => p,
@@ -385,10 +397,17 @@ async fn post_requests(
     }
 }
 
-async fn one_request(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+async fn one_request(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(file): Path<String>,
+) -> Response {
     let Some((id, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "unknown format");
     };
+    if let Some(r) = limited(&state, &ip, f) {
+        return r;
+    }
     match state.app.open311_request(id).await {
         Ok(r) => respond(
             StatusCode::OK,
