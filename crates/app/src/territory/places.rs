@@ -326,12 +326,14 @@ impl App {
             .community()
             .ok_or_else(|| invalid("上级须为社区或网格"))?;
         community_region(&mut tx, &community).await?;
-        let siblings: Vec<RegionCode> = store::grids_of(&mut tx, &community)
+        // retired codes count as taken: a code is never issued twice
+        let mut taken: Vec<RegionCode> = store::grids_of(&mut tx, &community)
             .await?
             .into_iter()
             .map(|g| g.code)
             .collect();
-        let code = rules::next_child_code(&parent_code, &siblings).map_err(invalid)?;
+        taken.extend(store::retired_codes(&mut tx, &community).await?);
+        let code = rules::next_child_code(&parent_code, &taken).map_err(invalid)?;
         let id = store::insert_grid(
             &mut tx,
             &code,
@@ -427,9 +429,11 @@ impl App {
         if g.parent_id == new_parent {
             return Ok(g);
         }
-        let codes: Vec<RegionCode> = all.into_iter().map(|o| o.code).collect();
+        let mut codes: Vec<RegionCode> = all.into_iter().map(|o| o.code).collect();
+        codes.extend(store::retired_codes(&mut tx, &community).await?);
         let new_code = rules::next_child_code(&parent_code, &codes).map_err(invalid)?;
         store::move_grid(&mut tx, id, new_parent, &g.code, &new_code, now).await?;
+        store::retire_code(&mut tx, &g.code, now).await?;
         let ev = event(
             actor,
             "grid.move",
@@ -466,7 +470,18 @@ impl App {
                 g.name
             )));
         }
+        // a grant naming the grid would cover whatever next has its code
+        // (codes are never reused now, but the grant would still name a
+        // grid that is gone): revoke first
+        let grants = store::grants_within(&mut tx, &g.code).await?;
+        if grants > 0 {
+            return Err(AppError::Invalid(format!(
+                "网格“{}”还有 {grants} 项账号授权,请先在账号管理中收回再删除",
+                g.name
+            )));
+        }
         store::delete_grid(&mut tx, id).await?;
+        store::retire_code(&mut tx, &g.code, now).await?;
         let ev = event(
             actor,
             "grid.delete",

@@ -119,6 +119,43 @@ pub async fn grids_of(conn: &mut Conn, community: &RegionCode) -> Result<Vec<Gri
     rows.iter().map(grid).collect()
 }
 
+/// Keeps `code` from ever being issued again.
+pub async fn retire_code(
+    conn: &mut Conn,
+    code: &RegionCode,
+    now: UnixMs,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO retired_grid_codes (code, retired_at) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code.as_str())
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The retired codes of a community's grids.
+pub async fn retired_codes(
+    conn: &mut Conn,
+    community: &RegionCode,
+) -> Result<Vec<RegionCode>, StoreError> {
+    let rows = sqlx::query("SELECT code FROM retired_grid_codes WHERE code LIKE $1")
+        .bind(format!("{community}%"))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| code(r, 0, "retired grid")).collect()
+}
+
+/// How many role grants name `code` or a code inside it.
+pub async fn grants_within(conn: &mut Conn, code: &RegionCode) -> Result<i64, StoreError> {
+    let r = sqlx::query("SELECT COUNT(*) FROM role_grants WHERE scope_code LIKE $1")
+        .bind(format!("{code}%"))
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
 pub async fn update_grid(
     conn: &mut Conn,
     id: i64,

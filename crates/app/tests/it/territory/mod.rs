@@ -1,2 +1,3 @@
+mod grid_codes;
 mod places;
 mod regions;
