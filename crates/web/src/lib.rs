@@ -61,6 +61,10 @@ impl Default for WebConfig {
     }
 }
 
+/// Photo forms read at once; more wait for a retry (each may hold up to
+/// 96 MB while its photos are checked).
+const UPLOADS_AT_ONCE: usize = 4;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -70,6 +74,8 @@ pub struct AppState {
     login_limiter: Arc<http::ratelimit::Limiter>,
     scan_limiter: Arc<http::ratelimit::Limiter>,
     open311_limiter: Arc<http::ratelimit::Limiter>,
+    /// photo uploads (multipart bodies up to 96 MB) in flight at once
+    uploads: Arc<tokio::sync::Semaphore>,
 }
 
 /// The whole application router with its middleware.
@@ -84,6 +90,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         login_limiter,
         scan_limiter,
         open311_limiter,
+        uploads: Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)),
     };
     let routes = Router::new()
         .merge(accounts::routes())

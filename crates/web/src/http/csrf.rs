@@ -67,17 +67,59 @@ fn form_token(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// The `_csrf` field of a multipart body (a photo form without script).
-async fn multipart_token(headers: &HeaderMap, body: axum::body::Bytes) -> Option<String> {
+/// How much of a multipart body is read to find its `_csrf` field, which
+/// our forms send first: the photos behind it are not held here.
+const TOKEN_WINDOW: usize = 64 * 1024;
+
+/// The `_csrf` field at the head of a multipart body (a photo form without
+/// script), and the body again, whole, for the handler: only its first
+/// `TOKEN_WINDOW` bytes are read here, the rest still streams.
+async fn multipart_token(headers: &HeaderMap, body: Body) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let mut failed = false;
+    while head.len() < TOKEN_WINDOW {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => {
+                failed = true;
+                break;
+            }
+            None => break,
+        }
+    }
+    let head = axum::body::Bytes::from(head);
+    let token = if failed {
+        None
+    } else {
+        // a chunk may run past the window: only the window is looked in
+        first_field(headers, head.slice(..head.len().min(TOKEN_WINDOW))).await
+    };
+    let whole = futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream);
+    (token, Body::from_stream(whole))
+}
+
+/// The value of `_csrf` when it is among the fields wholly inside `head`.
+async fn first_field(headers: &HeaderMap, head: axum::body::Bytes) -> Option<String> {
     let ct = headers.get(CONTENT_TYPE)?.to_str().ok()?;
     let boundary = multer::parse_boundary(ct).ok()?;
-    let mut mp = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
+    let mut mp = multer::Multipart::new(Body::from(head).into_data_stream(), boundary);
     while let Some(field) = mp.next_field().await.ok()? {
         if field.name() == Some(FIELD) {
             return field.text().await.ok();
         }
     }
     None
+}
+
+/// Whether the request carries a live session (checked before a large
+/// body is read: a stranger's upload is refused unread).
+async fn signed_in(state: &AppState, headers: &HeaderMap, names: &CookieNames) -> bool {
+    match read_cookie(headers, names.session) {
+        Some(secret) => matches!(state.app.principal_from_session(secret).await, Ok(Some(_))),
+        None => false,
+    }
 }
 
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -87,6 +129,22 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .map(str::to_owned);
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
+    // held until the response: bounds the large uploads in flight (API
+    // clients' too; their token is checked before the body is read)
+    let upload_permit = if !safe && crate::http::upload::is_multipart(req.headers()) {
+        match state.uploads.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "正在上传的照片较多,请稍后再试",
+                )
+                    .into_response();
+            }
+        }
+    } else {
+        None
+    };
     let open311 = req.uri().path().starts_with("/open311/");
     if !safe && !open311 && !req.headers().contains_key(AUTHORIZATION) {
         let Some(expected) = cookie.as_deref() else {
@@ -103,13 +161,13 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         let submitted = match header {
             Some(h) => Some(h),
             None if crate::http::upload::is_multipart(req.headers()) => {
+                // only signed-in users send photos, and only a few at once
+                if !signed_in(&state, req.headers(), &names).await {
+                    return WebError::LoginRequired.into_response();
+                }
                 let (parts, body) = req.into_parts();
-                let limit = crate::http::upload::LIMIT;
-                let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-                    return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-                };
-                let token = multipart_token(&parts.headers, bytes.clone()).await;
-                req = Request::from_parts(parts, Body::from(bytes));
+                let (token, body) = multipart_token(&parts.headers, body).await;
+                req = Request::from_parts(parts, body);
                 token
             }
             None if is_form(req.headers()) => {
@@ -134,6 +192,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
+    drop(upload_permit);
     if fresh
         && !res.headers().contains_key(SET_COOKIE)
         && let Ok(v) = HeaderValue::from_str(&names.set(names.csrf, token, None))

@@ -205,3 +205,98 @@ db_test!(photos_through_the_api, |db: Db| async move {
     let missing = format!("/api/v1/cases/{id}/photos/999999");
     assert_eq!(c.api(Method::GET, &missing, &shuji, None).await.status, 404);
 });
+
+/// A 40 MB multipart body (a CSRF field, then one "photo") that counts
+/// how much of it the server pulled.
+fn counted_upload(
+    token: &str,
+    pulled: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> (String, axum::body::Body) {
+    use std::sync::atomic::Ordering;
+    let boundary = "----linli-counted-upload";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    let chunks = (0..40).map(move |_| {
+        pulled.fetch_add(1024 * 1024, Ordering::SeqCst);
+        Ok::<_, std::io::Error>(vec![b'x'; 1024 * 1024])
+    });
+    let stream = futures_util::stream::iter(std::iter::once(Ok(head)).chain(chunks));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        axum::body::Body::from_stream(stream),
+    )
+}
+
+db_test!(a_strangers_upload_is_refused_unread, |db: Db| async move {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut c = Client::new(db).await;
+    let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
+    c.get("/login").await; // a CSRF cookie, as a browser would have
+    let token = c.csrf();
+    let pulled = std::sync::Arc::new(AtomicUsize::new(0));
+    let (ct, body) = counted_upload(&token, pulled.clone());
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/cases/new")
+        .header("content-type", ct)
+        .body(body)
+        .unwrap();
+    let r = c.send(req).await;
+    // a page's answer to "sign in first" is the login page
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+    assert!(
+        pulled.load(Ordering::SeqCst) <= 1024 * 1024,
+        "{} bytes read before the sign-in check",
+        pulled.load(Ordering::SeqCst)
+    );
+
+    // signed in, the CSRF field is found at the head of the body, and the
+    // handler still receives the body whole (here: a form without photos)
+    c.login("wangge1", &common::password_of(&accounts, "wangge1"))
+        .await;
+    let p = wgs84_to_gcj02(common::grid1_point(&c).await);
+    let (lng, lat) = (p.lng.to_string(), p.lat.to_string());
+    let r = c
+        .post_multipart(
+            "/cases/new",
+            &[
+                ("kind", "snapshot"),
+                ("category", "0104"),
+                ("description", "路面油污"),
+                ("lng", &lng),
+                ("lat", &lat),
+                ("coord_sys", "gcj02"),
+                ("nonce", "n-1"),
+            ],
+            &[],
+        )
+        .await;
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    // the CSRF field after a large file is not looked for
+    let token = c.csrf();
+    let big = vec![b'x'; 200 * 1024];
+    let (ct, mut body) = multipart(&[], &[("photos", &big)]);
+    let tail = format!(
+        "--{}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n",
+        &ct["multipart/form-data; boundary=".len()..]
+    );
+    body.truncate(
+        body.len() - format!("--{}--\r\n", &ct["multipart/form-data; boundary=".len()..]).len(),
+    );
+    body.extend_from_slice(tail.as_bytes());
+    body.extend_from_slice(
+        format!("--{}--\r\n", &ct["multipart/form-data; boundary=".len()..]).as_bytes(),
+    );
+    let r = c.post_raw("/cases/new", &ct, body).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+});
