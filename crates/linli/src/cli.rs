@@ -223,6 +223,13 @@ pub enum UserCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Clear the failed-login locks on a name, from every address
+    Unlock {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]

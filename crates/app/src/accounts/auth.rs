@@ -2,11 +2,13 @@
 
 use crate::{Actor, App, AppError, accounts::passwords, infra::secrets};
 use linli_domain::access::Grant;
-use linli_domain::accounts::Username;
 use linli_domain::accounts::session::SessionCheck;
+use linli_domain::accounts::{LockState, Username};
 use linli_domain::audit::{AuditEvent, Outcome};
 use linli_domain::secret::{Secret, sm3_hex};
-use linli_store::{accounts::sessions, accounts::tokens, accounts::users, audit};
+use linli_store::{
+    accounts::sessions, accounts::throttle, accounts::tokens, accounts::users, audit,
+};
 
 /// How a request proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,62 +115,57 @@ impl App {
         let now = crate::now();
         let policy = self.config.lockout;
         let typed: String = username.trim().chars().take(64).collect();
-        let Ok(name) = typed.parse::<Username>() else {
-            passwords::verify(password, None).await?;
-            self.audit_alone(login_event(
-                &typed,
-                None,
-                Outcome::Failed,
-                source,
-                "unknown_user",
-            ))
-            .await?;
-            return Err(AppError::BadCredentials);
-        };
-        let record = users::find_for_login(&mut *self.db.conn().await?, name.as_str()).await?;
-        let Some(record) = record else {
-            passwords::verify(password, None).await?;
-            self.audit_alone(login_event(
-                name.as_str(),
-                None,
-                Outcome::Failed,
-                source,
-                "unknown_user",
-            ))
-            .await?;
-            return Err(AppError::BadCredentials);
-        };
-        let id = Some(record.id);
-        if policy.is_locked(record.lock, now) {
-            self.audit_alone(login_event(
-                name.as_str(),
-                id,
-                Outcome::Denied,
-                source,
-                "locked",
-            ))
-            .await?;
-            return Err(locked_error(
-                record.lock.locked_until.map(|t| t.secs_since(now)),
-            ));
+        let parsed = typed.parse::<Username>().ok();
+        let name = parsed
+            .as_ref()
+            .map_or_else(|| typed.to_lowercase(), |n| n.as_str().to_owned());
+        // failures count per (name, source), for names that exist and names
+        // that do not alike: the answers never tell which, and a lock holds
+        // only the source that earned it
+        let key = sm3_hex(format!("{name}\n{source}").as_bytes());
+        let held = throttle::get(&mut *self.db.conn().await?, &key).await?;
+        if policy.is_locked(held, now) {
+            self.audit_alone(login_event(&name, None, Outcome::Denied, source, "locked"))
+                .await?;
+            return Err(locked_error(held.locked_until.map(|t| t.secs_since(now))));
         }
-        if !passwords::verify(password, Some(record.password_hash)).await? {
+        let record = match &parsed {
+            Some(n) => users::find_for_login(&mut *self.db.conn().await?, n.as_str()).await?,
+            None => None,
+        };
+        // an unknown name costs the same hashing time as a known one
+        let hash = record.as_ref().map(|r| r.password_hash.clone());
+        let verified = passwords::verify(password, hash).await? && record.is_some();
+        let Some(record) = record.filter(|_| verified) else {
             let mut tx = self.db.begin().await?;
             // re-read inside the write transaction so concurrent failures all count
-            let current = users::find_for_login(&mut tx, name.as_str())
-                .await?
-                .map(|r| r.lock)
-                .unwrap_or(record.lock);
-            let next = policy.after_failure(current, now);
-            users::set_lock_state(&mut tx, record.id, next).await?;
-            let detail = if next.locked_until.is_some() {
-                "bad_password; locked"
-            } else {
+            let next = policy.after_failure(throttle::get(&mut tx, &key).await?, now);
+            throttle::put(&mut tx, &key, &name, next, now).await?;
+            let known = match &parsed {
+                Some(n) => users::find_for_login(&mut tx, n.as_str()).await?,
+                None => None,
+            };
+            if let Some(k) = &known {
+                // shown to administrators; it locks nothing by itself
+                let seen = LockState {
+                    failed_logins: k.lock.failed_logins.saturating_add(1),
+                    ..LockState::default()
+                };
+                users::set_lock_state(&mut tx, k.id, seen).await?;
+            }
+            let why = if known.is_some() {
                 "bad_password"
+            } else {
+                "unknown_user"
+            };
+            let detail = if next.locked_until.is_some() {
+                format!("{why}; locked")
+            } else {
+                why.to_owned()
             };
             audit::append(
                 &mut tx,
-                login_event(name.as_str(), id, Outcome::Failed, source, detail),
+                login_event(&name, known.map(|k| k.id), Outcome::Failed, source, &detail),
                 now,
             )
             .await?;
@@ -177,7 +174,8 @@ impl App {
                 Some(until) => locked_error(Some(until.secs_since(now))),
                 None => AppError::BadCredentials,
             });
-        }
+        };
+        let id = Some(record.id);
         if record.disabled {
             self.audit_alone(login_event(
                 name.as_str(),

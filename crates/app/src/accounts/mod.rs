@@ -1,5 +1,6 @@
 //! 账号管理 — creating accounts, granting roles, passwords, access tokens.
 
+pub mod admin;
 pub mod auth;
 pub(crate) mod passwords;
 

@@ -141,13 +141,58 @@ db_test!(
         let e = app.login("liwg", &Secret::new(PW), "ip").await.unwrap_err();
         assert!(matches!(e, AppError::Locked { .. }), "{e:?}");
         assert!(e.to_string().contains("锁定"));
-        // an administrator's unlock is the lock running out: simulate it
-        exec(
-            &db,
-            "UPDATE users SET locked_until = 1 WHERE username = 'liwg'",
-        )
-        .await;
+        // the lock holds that source only: the owner elsewhere signs in
+        assert!(app.login("liwg", &Secret::new(PW), "office").await.is_ok());
+        // a security administrator clears it
+        assert_eq!(app.unlock_logins("liwg", &Actor::cli()).await.unwrap(), 1);
         assert!(app.login("liwg", &Secret::new(PW), "ip").await.is_ok());
+    }
+);
+
+db_test!(
+    unknown_names_get_the_same_answers_and_locks_back_off,
+    |db: Db| async move {
+        let app = app_with_user(db.clone(), "liwg").await;
+        // a name that exists and one that does not: the same answers, the
+        // same lock after five tries
+        for name in ["liwg", "nobody-here"] {
+            let mut answers = Vec::new();
+            for _ in 0..6 {
+                let e = app
+                    .login(name, &Secret::new("nope-nope-nope"), "attacker")
+                    .await
+                    .unwrap_err();
+                answers.push(e.to_string());
+            }
+            assert_eq!(
+                answers[..4],
+                [
+                    "用户名或密码错误",
+                    "用户名或密码错误",
+                    "用户名或密码错误",
+                    "用户名或密码错误"
+                ],
+                "{name}"
+            );
+            assert!(
+                answers[4].contains("15 分钟") && answers[5].contains("锁定"),
+                "{name}: {answers:?}"
+            );
+        }
+        // the next lock from that source is longer (backoff): let the first
+        // run out, fail five times more
+        exec(&db, "UPDATE login_throttle SET locked_until = 1").await;
+        for i in 1..=5 {
+            let e = app
+                .login("liwg", &Secret::new("nope-nope-nope"), "attacker")
+                .await
+                .unwrap_err();
+            if i == 5 {
+                assert!(matches!(e, AppError::Locked { minutes: 30 }), "{e:?}");
+            }
+        }
+        // the account itself is not locked: its owner signs in from elsewhere
+        assert!(app.login("liwg", &Secret::new(PW), "office").await.is_ok());
     }
 );
 

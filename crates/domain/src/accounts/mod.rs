@@ -107,8 +107,12 @@ impl PasswordPolicy {
 /// 登录失败锁定 — how many failures lock an account and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
+    /// failures from one source, on one name, that lock that pair
     pub max_failures: u32,
+    /// the first lock; each further lock doubles it
     pub lock_secs: i64,
+    /// the longest lock
+    pub max_lock_secs: i64,
 }
 
 impl Default for LockoutPolicy {
@@ -116,25 +120,29 @@ impl Default for LockoutPolicy {
         LockoutPolicy {
             max_failures: 5,
             lock_secs: 15 * 60,
+            max_lock_secs: 4 * 3600,
         }
     }
 }
 
-/// The lockout state of an account as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The failed-login state of one (name, source address) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LockState {
     pub failed_logins: u32,
+    /// locks so far (each doubles the next, up to the longest)
+    pub lockouts: u32,
     pub locked_until: Option<UnixMs>,
 }
 
 impl LockoutPolicy {
-    /// Whether the account is locked at `now`.
+    /// Whether the pair is locked at `now`.
     pub fn is_locked(self, state: LockState, now: UnixMs) -> bool {
         state.locked_until.is_some_and(|t| now < t)
     }
 
     /// The state after one more failed password at `now`. The failure that
-    /// reaches the limit locks the account and restarts the count.
+    /// reaches the limit locks the pair, for twice as long as the last lock
+    /// (up to the longest), and restarts the count.
     pub fn after_failure(self, state: LockState, now: UnixMs) -> LockState {
         let expired_lock = state.locked_until.is_some_and(|t| now >= t);
         let failed = if expired_lock {
@@ -143,13 +151,19 @@ impl LockoutPolicy {
             state.failed_logins.saturating_add(1)
         };
         if failed >= self.max_failures {
+            let secs = self
+                .lock_secs
+                .saturating_mul(1_i64 << state.lockouts.min(20))
+                .min(self.max_lock_secs);
             LockState {
                 failed_logins: 0,
-                locked_until: Some(now.plus_secs(self.lock_secs)),
+                lockouts: state.lockouts.saturating_add(1),
+                locked_until: Some(now.plus_secs(secs)),
             }
         } else {
             LockState {
                 failed_logins: failed,
+                lockouts: state.lockouts,
                 locked_until: None,
             }
         }
@@ -216,10 +230,7 @@ mod tests {
     fn fifth_failure_locks_for_the_configured_time() {
         let p = LockoutPolicy::default();
         let t0 = UnixMs(1_000_000);
-        let mut s = LockState {
-            failed_logins: 0,
-            locked_until: None,
-        };
+        let mut s = LockState::default();
         for i in 1..=4 {
             s = p.after_failure(s, t0);
             assert_eq!(s.failed_logins, i);
@@ -235,9 +246,27 @@ mod tests {
             after,
             LockState {
                 failed_logins: 1,
+                lockouts: 1,
                 locked_until: None
             }
         );
+    }
+
+    #[test]
+    fn each_lock_doubles_up_to_the_longest() {
+        let p = LockoutPolicy::default();
+        let mut s = LockState::default();
+        let mut t = UnixMs(1_000_000);
+        let mut locks = Vec::new();
+        for _ in 0..6 {
+            for _ in 0..5 {
+                s = p.after_failure(s, t);
+            }
+            let until = s.locked_until.unwrap();
+            locks.push(until.secs_since(t) / 60);
+            t = until;
+        }
+        assert_eq!(locks, [15, 30, 60, 120, 240, 240]);
     }
 
     #[test]

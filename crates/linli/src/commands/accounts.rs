@@ -105,6 +105,11 @@ pub async fn user(command: UserCommand) -> Result<ExitCode> {
             app.set_disabled(&username, false, &Actor::cli()).await?;
             println!("user {username} enabled");
         }
+        UserCommand::Unlock { username, data } => {
+            let app = open_app(&data).await?;
+            let n = app.unlock_logins(&username, &Actor::cli()).await?;
+            println!("user {username}: {n} lock(s) cleared");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -124,6 +124,7 @@ pub async fn find_for_login(
             disabled: r.try_get::<i64, _>(2)? != 0,
             lock: LockState {
                 failed_logins: u32::try_from(r.try_get::<i64, _>(3)?).unwrap_or(u32::MAX),
+                lockouts: 0,
                 locked_until: r.try_get::<Option<i64>, _>(4)?.map(UnixMs),
             },
         })
