@@ -86,12 +86,14 @@ fn app_config(s: &ServeArgs) -> AppConfig {
         lockout: LockoutPolicy {
             max_failures: s.lockout_failures.max(1),
             lock_secs: s.lockout_minutes.max(1) * 60,
+            ..LockoutPolicy::default()
         },
         session: SessionPolicy {
             idle_secs: s.session_idle_minutes.max(1) * 60,
             absolute_secs: s.session_absolute_hours.max(1) * 3600,
             ..SessionPolicy::default()
         },
+        ..AppConfig::default()
     }
 }
 
