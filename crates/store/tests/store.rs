@@ -145,8 +145,9 @@ db_test!(lock_state_and_login_are_stored, |db: Db| async move {
     let id = add_user(&db, "locky").await;
     let mut c = db.conn().await.unwrap();
     let locked = LockState {
-        failed_logins: 0,
+        failed_logins: 3,
         locked_until: Some(UnixMs(99_000)),
+        ..LockState::default()
     };
     users::set_lock_state(&mut c, id, locked).await.unwrap();
     assert_eq!(
@@ -164,13 +165,7 @@ db_test!(lock_state_and_login_are_stored, |db: Db| async move {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        l.lock,
-        LockState {
-            failed_logins: 0,
-            locked_until: None
-        }
-    );
+    assert_eq!(l.lock, LockState::default());
     assert!(
         users::find_for_login(&mut c, "nobody")
             .await
@@ -449,3 +444,51 @@ db_test!(
         }
     }
 );
+
+db_test!(the_login_throttle_is_kept_per_key, |db: Db| async move {
+    use linli_store::accounts::throttle;
+    let mut c = db.conn().await.unwrap();
+    assert_eq!(
+        throttle::get(&mut c, "k1").await.unwrap(),
+        LockState::default()
+    );
+    let s = LockState {
+        failed_logins: 2,
+        lockouts: 1,
+        locked_until: Some(UnixMs(5_000)),
+    };
+    throttle::put(&mut c, "k1", "liwg", s, UnixMs(1_000))
+        .await
+        .unwrap();
+    throttle::put(
+        &mut c,
+        "k2",
+        "liwg",
+        LockState {
+            failed_logins: 1,
+            ..LockState::default()
+        },
+        UnixMs(1_000),
+    )
+    .await
+    .unwrap();
+    assert_eq!(throttle::get(&mut c, "k1").await.unwrap(), s);
+    assert_eq!(
+        throttle::summary(&mut c, "liwg", UnixMs(2_000))
+            .await
+            .unwrap(),
+        (1, 3)
+    );
+    assert_eq!(
+        throttle::summary(&mut c, "liwg", UnixMs(6_000))
+            .await
+            .unwrap(),
+        (0, 3)
+    );
+    throttle::clear(&mut c, "k2").await.unwrap();
+    assert_eq!(throttle::clear_name(&mut c, "liwg").await.unwrap(), 1);
+    assert_eq!(
+        throttle::get(&mut c, "k1").await.unwrap(),
+        LockState::default()
+    );
+});
