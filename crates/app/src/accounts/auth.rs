@@ -241,6 +241,17 @@ impl App {
         &self,
         secret: &str,
     ) -> Result<Option<Principal>, AppError> {
+        self.session_principal(secret, true).await
+    }
+
+    /// [`App::principal_from_session`]; `activity` false for what the page
+    /// does on its own (the inbox stream, background polls), which must not
+    /// keep an abandoned session alive past its idle timeout.
+    pub async fn session_principal(
+        &self,
+        secret: &str,
+        activity: bool,
+    ) -> Result<Option<Principal>, AppError> {
         let now = crate::now();
         let id_hash = sm3_hex(secret.as_bytes());
         let mut conn = self.db.conn().await?;
@@ -252,8 +263,10 @@ impl App {
                 sessions::delete(&mut conn, &id_hash).await?;
                 return Ok(None);
             }
-            SessionCheck::Live { touch: true } => sessions::touch(&mut conn, &id_hash, now).await?,
-            SessionCheck::Live { touch: false } => {}
+            SessionCheck::Live { touch: true } if activity => {
+                sessions::touch(&mut conn, &id_hash, now).await?;
+            }
+            SessionCheck::Live { .. } => {}
         }
         self.principal(&mut conn, s.user_id, Credential::Session { id_hash })
             .await

@@ -60,6 +60,12 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// Marks a route the page calls on its own (an event stream, a poll): its
+/// requests do not count as the user's activity, so an abandoned tab
+/// signs out at the idle timeout. Add it as the route's `Extension`.
+#[derive(Debug, Clone, Copy)]
+pub struct Background;
+
 /// The authenticated user, if any. A request with an `Authorization`
 /// header is judged by it alone; cookies are then ignored.
 #[derive(Debug, Clone)]
@@ -82,8 +88,10 @@ impl FromRequestParts<AppState> for MaybeUser {
             }
         } else {
             let names = CookieNames::new(state.config.secure_cookies);
+            // what the page does on its own is not the user's activity
+            let activity = parts.extensions.get::<Background>().is_none();
             match read_cookie(&parts.headers, names.session) {
-                Some(secret) => state.app.principal_from_session(secret).await?,
+                Some(secret) => state.app.session_principal(secret, activity).await?,
                 None => None,
             }
         };

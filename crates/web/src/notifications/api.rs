@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/notifications", get(notifications))
         .route("/api/v1/notifications/read", post(mark_read))
-        .route("/api/v1/notifications/stream", get(stream))
+        .route(
+            "/api/v1/notifications/stream",
+            get(stream).layer(axum::Extension(crate::http::auth::Background)),
+        )
 }
 
 #[derive(Serialize, ToSchema)]

@@ -112,3 +112,51 @@ db_test!(notifications_go_out_by_webhook, |db: Db| async move {
     assert!(Webhook::new("https://sms.example.com/hook", None).is_err());
     assert!(Webhook::new("not a url", None).is_err());
 });
+
+db_test!(
+    the_inbox_stream_keeps_no_session_alive,
+    |db: Db| async move {
+        use axum::body::Body;
+        use axum::http::{Request, header};
+        use linli_store::accounts::sessions;
+        use tower::ServiceExt;
+        let mut c = Client::new(db.clone()).await;
+        let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
+        c.login("wangge1", &common::password_of(&accounts, "wangge1"))
+            .await;
+        let secret = c.cookies["linli_session"].clone();
+        let id_hash = linli_domain::secret::sm3_hex(secret.as_bytes());
+        let seen = |db: Db| {
+            let id_hash = id_hash.clone();
+            async move {
+                let mut conn = db.conn().await.unwrap();
+                sessions::find(&mut conn, &id_hash)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .last_seen_at
+            }
+        };
+        // the tab was last used ten minutes ago
+        let then = linli_domain::time::UnixMs(linli_app::now().0 - 10 * 60 * 1000);
+        linli_store::testing::exec(
+            &db,
+            &format!("UPDATE sessions SET last_seen_at = {}", then.0),
+        )
+        .await;
+        // the page's own stream (re)connects: not the user's doing
+        for _ in 0..3 {
+            let req = Request::get("/api/v1/notifications/stream")
+                .header(header::HOST, "localhost")
+                .header(header::COOKIE, format!("linli_session={secret}"))
+                .body(Body::empty())
+                .unwrap();
+            let res = c.router.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), 200);
+        }
+        assert_eq!(seen(db.clone()).await, then);
+        // a page the user opens is
+        assert_eq!(c.get("/home").await.status, 200);
+        assert!(seen(db.clone()).await > then);
+    }
+);
