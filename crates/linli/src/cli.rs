@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// comma-separated; other links are shown as text
     #[arg(long, env = "LINLI_MEDIA_HOSTS", value_delimiter = ',')]
     pub media_hosts: Vec<String>,
+    /// Bearer token a Prometheus scraper sends for /metrics (off without one)
+    #[arg(long, env = "LINLI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Largest request body in bytes
     #[arg(long, env = "LINLI_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,

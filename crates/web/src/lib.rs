@@ -44,6 +44,9 @@ pub struct WebConfig {
     /// Hosts whose `https` media links (Open311 `media_url`) staff see as
     /// links; any other link is shown as text.
     pub media_hosts: Vec<String>,
+    /// The bearer token a Prometheus scraper sends for `/metrics`; none
+    /// turns `/metrics` off (it names routes and load to anyone).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -57,6 +60,7 @@ impl Default for WebConfig {
             scans_per_minute: 30,
             open311_per_minute: 60,
             media_hosts: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -119,6 +119,7 @@ async fn serve_on(
         login_per_minute: s.login_per_minute,
         tile_url: s.tile_url.clone().filter(|t| !t.is_empty()),
         media_hosts: s.media_hosts.clone(),
+        metrics_token: s.metrics_token.clone().filter(|t| !t.is_empty()),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

@@ -94,7 +94,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method()).to_owned();
     let start = Instant::now();
     let res = next.run(req).await;
     let m = &state.metrics;
@@ -114,7 +114,40 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     res
 }
 
-pub async fn render(State(state): State<AppState>) -> Response {
+/// A method as a label: the standard ones by name, anything else (a
+/// client may send any token) as `other`, so the label set stays bounded.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// `/metrics`, for a scraper holding the configured token
+/// (`Authorization: Bearer …`); without a configured token it is off.
+pub async fn render(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    use subtle::ConstantTimeEq;
+    let presented = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let allowed = state
+        .config
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .is_some_and(|t| bool::from(t.as_bytes().ct_eq(presented.as_bytes())));
+    if !allowed {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     let m = &state.metrics;
     let pool = state.app.db().pool_stats();
     m.pool_open.set(i64::from(pool.size));

@@ -361,12 +361,36 @@ db_test!(security_headers_on_every_response, |db: Db| async move {
 });
 
 db_test!(health_ready_and_metrics, |db: Db| async move {
-    let mut c = Client::new(db.clone()).await;
+    let config = linli_web::WebConfig {
+        metrics_token: Some("scrape-me-7f3a".into()),
+        ..linli_web::WebConfig::default()
+    };
+    let mut c = Client::with_config(db.clone(), config).await;
     assert_eq!(c.get("/healthz").await.body, "ok");
     assert_eq!(c.get("/readyz").await.body, "ok");
     c.get("/login").await;
     c.get("/nope").await;
-    let m = c.get("/metrics").await.body;
+    // a method nobody registered is one label, not a new series each
+    for m in ["BREW", "PROPFIND", "X-ANYTHING"] {
+        let req = axum::http::Request::builder()
+            .method(axum::http::Method::from_bytes(m.as_bytes()).unwrap())
+            .uri("/login")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        c.send(req).await;
+    }
+    // no token, a wrong one: nothing
+    assert_eq!(c.get("/metrics").await.status, 404);
+    let scrape = |token: &str| {
+        axum::http::Request::get("/metrics")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    assert_eq!(c.send(scrape("wrong")).await.status, 404);
+    let m = c.send(scrape("scrape-me-7f3a")).await.body;
+    assert!(!m.contains("BREW") && !m.contains("PROPFIND"), "{m}");
+    assert!(m.contains(r#"method="other""#), "{m}");
     assert!(
         m.contains(r#"linli_http_requests_total{method="GET",route="/login",status="200"} 1"#),
         "{m}"
