@@ -361,6 +361,13 @@ pub fn allowed(grants: &[Grant], perm: Permission, target: &RegionCode) -> bool 
         .any(|g| perm.roles().contains(&g.role) && g.scope.covers(target))
 }
 
+/// Whether `grants` may set what the whole deployment runs on (the
+/// category tree, the holiday calendar): `ConfigureLoop` over the whole
+/// country, not over one district's part of it.
+pub fn configures_deployment(grants: &[Grant]) -> bool {
+    allowed(grants, Permission::ConfigureLoop, &RegionCode::country())
+}
+
 /// Whether some grant carries `perm`, wherever it is scoped (for settings
 /// that belong to the whole deployment, not to a node).
 pub fn holds(grants: &[Grant], perm: Permission) -> bool {

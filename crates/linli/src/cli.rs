@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// comma-separated; other links are shown as text
     #[arg(long, env = "LINLI_MEDIA_HOSTS", value_delimiter = ',')]
     pub media_hosts: Vec<String>,
+    /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For
+    /// is believed for client addresses
+    #[arg(long, env = "LINLI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Bearer token a Prometheus scraper sends for /metrics (off without one)
     #[arg(long, env = "LINLI_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,

@@ -47,6 +47,9 @@ pub struct WebConfig {
     /// The bearer token a Prometheus scraper sends for `/metrics`; none
     /// turns `/metrics` off (it names routes and load to anyone).
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for the audit
+    /// log's addresses and the per-address limits); none by default.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -61,6 +64,7 @@ impl Default for WebConfig {
             open311_per_minute: 60,
             media_hosts: Vec::new(),
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -45,8 +45,10 @@ pub struct ReadyPhoto {
 
 /// JPEG quality of stored photos: plenty for a pothole, a tenth of the size.
 const QUALITY: u8 = 82;
-/// The most memory one decode may take.
-const DECODE_ALLOC: u64 = 512 * 1024 * 1024;
+/// The most memory one decode may take: a 48-megapixel phone photo
+/// (8000 × 6000, RGB) needs 144 MB. With four uploads at once and photos
+/// decoded one after another, the server's decoding peaks near 640 MB.
+const DECODE_ALLOC: u64 = 160 * 1024 * 1024;
 
 /// Checks, decodes, turns upright, scales and re-encodes one upload.
 /// Returns the JPEG and its size in pixels.

@@ -7,7 +7,7 @@
 
 use crate::accounts::auth::Principal;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, RegionCode, allowed, holds};
+use linli_domain::access::{Permission, RegionCode, allowed, configures_deployment};
 use linli_domain::cases::setup::{self as rules, SetupError};
 use linli_domain::cases::{DayKind, HandlerKind};
 use linli_store::cases::setup::{self as store, Category, Route};
@@ -48,7 +48,7 @@ fn invalid(e: SetupError) -> AppError {
 }
 
 fn configure(who: &Principal) -> Result<(), AppError> {
-    if holds(&who.grants, Permission::ConfigureLoop) {
+    if configures_deployment(&who.grants) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

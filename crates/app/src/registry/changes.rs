@@ -209,7 +209,7 @@ impl App {
                 actor,
                 "resident.carer",
                 format!("resident:{id}"),
-                format!("tag={tag}"),
+                format!("tag_id={tag_id}"),
             ),
             now,
         )
@@ -238,7 +238,12 @@ impl App {
                 actor,
                 "resident.tags",
                 format!("resident:{id}"),
-                names.join("、"),
+                // ids, not names: a tag such as 残疾 or 低保 is itself
+                // sensitive, and the log is read by auditors, not carers
+                format!(
+                    "tag_ids={}",
+                    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                ),
             ),
             now,
         )

@@ -120,6 +120,7 @@ async fn serve_on(
         tile_url: s.tile_url.clone().filter(|t| !t.is_empty()),
         media_hosts: s.media_hosts.clone(),
         metrics_token: s.metrics_token.clone().filter(|t| !t.is_empty()),
+        trusted_proxies: s.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

@@ -17,7 +17,7 @@ use axum::{Extension, Form, Router};
 use linli_app::AppError;
 use linli_app::accounts::auth::Principal;
 use linli_app::cases::setup::{CategoryChange, NewCategory, RouteView};
-use linli_domain::access::{Permission, RegionCode, holds, scope_prefixes};
+use linli_domain::access::{Permission, RegionCode, scope_prefixes};
 use linli_domain::cases::{DayKind, HandlerKind};
 use serde::Deserialize;
 use time::Date;
@@ -96,7 +96,7 @@ async fn setup_page(
     CurrentUser(user): CurrentUser,
     Query(q): Query<SetupQuery>,
 ) -> Result<Response, WebError> {
-    let configure = holds(&user.grants, Permission::ConfigureLoop);
+    let configure = linli_domain::access::configures_deployment(&user.grants);
     if !configure && scope_prefixes(&user.grants, Permission::ManageCases).is_empty() {
         return Err(AppError::Forbidden.into());
     }

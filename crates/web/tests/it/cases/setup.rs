@@ -16,18 +16,27 @@ use serde_json::json;
 
 const ADMIN_PW: &str = "Qu-Guanli-Mima-2026";
 
+/// `quzhang`, who sets what the whole deployment runs on (a system
+/// administrator), and `quju`, a district administrator, who may not: the
+/// categories and the calendar are every district's.
 async fn district_admin(c: &Client) {
-    let account = NewAccount {
-        username: "quzhang".into(),
-        display_name: Some("区管理员".into()),
-        password: Secret::new(ADMIN_PW),
-        grants: vec![Grant {
-            role: Role::DistrictAdmin,
-            scope: "220103".parse().unwrap(),
-        }],
-        must_change_password: false,
-    };
-    c.app.create_user(account, &Actor::cli()).await.unwrap();
+    for (name, role, scope) in [
+        (
+            "quzhang",
+            Role::SystemAdmin,
+            linli_domain::access::RegionCode::country(),
+        ),
+        ("quju", Role::DistrictAdmin, "220103".parse().unwrap()),
+    ] {
+        let account = NewAccount {
+            username: name.into(),
+            display_name: Some("管理员".into()),
+            password: Secret::new(ADMIN_PW),
+            grants: vec![Grant { role, scope }],
+            must_change_password: false,
+        };
+        c.app.create_user(account, &Actor::cli()).await.unwrap();
+    }
 }
 
 db_test!(loop_setup_over_the_api, |db: Db| async move {
@@ -75,10 +84,17 @@ db_test!(loop_setup_over_the_api, |db: Db| async move {
         {"date": "2027-10-09", "kind": "workday", "name": "国庆调休"}
     ])
     .to_string();
-    let r = c
-        .api(Method::PUT, "/api/v1/calendar/2027", &shuji, Some(&year))
-        .await;
-    assert_eq!(r.status, 403);
+    let district = token(&c, "quju").await;
+    for who in [&shuji, &district] {
+        let r = c
+            .api(Method::PUT, "/api/v1/calendar/2027", who, Some(&year))
+            .await;
+        assert_eq!(r.status, 403);
+        let r = c
+            .api(Method::POST, "/api/v1/case-categories", who, Some(r#"{"parent":"01","code":"0198","name":"x","deadline_days":2,"urgent_hours":4}"#))
+            .await;
+        assert_eq!(r.status, 403);
+    }
     let r = c
         .api(Method::PUT, "/api/v1/calendar/2027", &admin, Some(&year))
         .await;

@@ -399,3 +399,38 @@ db_test!(
         );
     }
 );
+
+db_test!(the_audit_log_names_no_sensitive_tag, |db: Db| async move {
+    let (mut c, _) = seeded(db).await;
+    let shuji = token(&c, "shuji").await;
+    let id = import_people(&mut c, &shuji).await;
+    let r = c
+        .api(
+            Method::PUT,
+            &format!("/api/v1/residents/{id}/tags"),
+            &shuji,
+            Some(r#"{"tags":["独居老人","残疾人"]}"#),
+        )
+        .await;
+    assert!(r.status.is_success() || r.status == 422, "{}", r.body);
+    let r = c
+        .api(
+            Method::PUT,
+            &format!("/api/v1/residents/{id}/tags"),
+            &shuji,
+            Some(r#"{"tags":["独居老人"]}"#),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let mut conn = c.app.db().conn().await.unwrap();
+    let log = linli_store::audit::recent(&mut conn, 50).await.unwrap();
+    let tags: Vec<_> = log
+        .iter()
+        .filter(|r| r.event.action == "resident.tags")
+        .collect();
+    assert!(!tags.is_empty());
+    for r in tags {
+        assert!(r.event.detail.starts_with("tag_ids="), "{}", r.event.detail);
+        assert!(!r.event.detail.contains("独居"), "{}", r.event.detail);
+    }
+});
