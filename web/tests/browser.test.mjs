@@ -286,12 +286,15 @@ test('an anti-wandering card: issued and printed by staff, scanned by a stranger
   const fullName = (await page.textContent('h1')).split(' ')[0].trim();
   await page.click('#care-card summary');
   await page.fill('#card-form input[name=guardian_name]', '王建国');
+  await page.selectOption('#card-form select[name=guardian_relation]', '女儿');
   await page.fill('#card-form input[name=guardian_phone]', '13900001111');
   await page.fill('#card-form input[name=hotline]', '0431-85551234');
   await page.click('#card-form button[type=submit]');
   await page.waitForSelector('#qr svg');
   const url = (await page.textContent('#card-url')).trim();
   assert.match(url, /\/c\/[0-9a-f]{32}$/);
+  const code = (await page.textContent('#check-code')).trim();
+  assert.match(code, /^\d{4}$/);
   await shot(page, 'card-print');
 
   // a stranger's phone: a fresh browser with no session
@@ -302,9 +305,10 @@ test('an anti-wandering card: issued and printed by staff, scanned by a stranger
   const body = await stranger.textContent('body');
   assert.ok(!body.includes(fullName) && !body.includes('13900001111'), 'the public page shows personal data');
   assert.match(await stranger.textContent('#hotline'), /043185551234/);
-  const question = await stranger.textContent('#guardian-form label');
-  const [x, y] = question.match(/\d+/g).map(Number);
-  await stranger.fill('#guardian-form input[name=answer]', String(x + y));
+  assert.ok(!body.includes('王建国'), 'the guardian is named by relation only');
+  assert.match(await stranger.textContent('#relation'), /女儿/);
+  // the finder types the digits printed beside the QR code
+  await stranger.fill('#guardian-form input[name=answer]', code);
   await stranger.click('#guardian-form button[type=submit]');
   await stranger.waitForSelector('#guardian');
   assert.match(await stranger.textContent('#guardian'), /13900001111/);

@@ -3,10 +3,13 @@
 //! Staff issue a card to a resident; it carries a revocable random token
 //! (128 bits) in a URL. Anyone who scans it sees, without logging in, a
 //! masked name, the age, the community and its hotline, and the medical
-//! note only when the resident consented. The guardian's phone shows after
-//! a short human check; that scan is logged (with a coarse place when the
-//! scanner shares it) and the guardian and the grid workers are notified
-//! in the app. Issuing again or revoking kills the old code at once.
+//! note only when the resident consented. The guardian — by relation
+//! (女儿, 儿子 …), never by name — and their phone show after a human check:
+//! the four digits printed beside the QR code, which a leaked link does not
+//! carry. Each check is single-use, and a card answers at most
+//! [`CHECKS_PER_HOUR`] checks an hour. A reveal is logged (with a coarse
+//! place when the scanner shares it) and the guardian and the grid workers
+//! are notified in the app. Issuing again or revoking kills the old code.
 
 use crate::accounts::auth::Principal;
 use crate::infra::crypto::{Field, hmac_sm3};
@@ -21,6 +24,8 @@ use linli_store::{accounts::users, audit, registry, territory::regions};
 #[derive(Debug, Clone)]
 pub struct CardInput {
     pub guardian_name: String,
+    /// one of [`RELATIONS`]: what the public page names the guardian by
+    pub guardian_relation: String,
     pub guardian_phone: String,
     /// the community's hotline printed on the card and shown on its page
     pub hotline: String,
@@ -35,6 +40,8 @@ pub struct CardInput {
 pub struct IssuedCard {
     pub card_id: i64,
     pub token: Secret,
+    /// the four digits printed beside the QR code (the human check)
+    pub check_code: Secret,
 }
 
 /// What the public page shows.
@@ -44,7 +51,8 @@ pub struct PublicCard {
     pub age: i32,
     pub community: String,
     pub hotline: String,
-    pub guardian_masked: String,
+    /// 女儿, 儿子 …
+    pub guardian_relation: String,
     pub medical_note: Option<String>,
 }
 
@@ -55,16 +63,36 @@ pub struct Challenge {
     pub state: String,
 }
 
-/// The guardian, shown after the check.
+/// The guardian, shown after the check: by relation, with the phone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuardianContact {
-    pub name: String,
+    pub relation: String,
     pub phone: String,
     pub hotline: String,
 }
 
 /// How long a human check stays valid.
 const CHECK_SECS: i64 = 600;
+/// Checks a card answers in an hour, right or wrong: a finder needs one or
+/// two; guessing the printed digits would take thousands.
+pub const CHECKS_PER_HOUR: i64 = 5;
+/// Whom a card may name as the guardian.
+pub const RELATIONS: [&str; 9] = [
+    "女儿",
+    "儿子",
+    "配偶",
+    "孙子女",
+    "兄弟姐妹",
+    "其他亲属",
+    "邻居",
+    "护工",
+    "家属",
+];
+
+/// The stored form of a card's printed digits.
+fn check_hash(card_nonce: &str, code: &str) -> String {
+    sm3_hex(format!("{card_nonce}|{code}").as_bytes())
+}
 
 fn bad_card() -> AppError {
     AppError::NotFound
@@ -100,11 +128,19 @@ impl App {
         let crypto = self.crypto()?;
         let guardian = linli_domain::territory::places::clean_name(&input.guardian_name, 30)
             .map_err(|_| AppError::Invalid("监护人姓名不能为空且不超过 30 字".into()))?;
+        let relation = input.guardian_relation.trim();
+        if !RELATIONS.contains(&relation) {
+            return Err(AppError::Invalid(format!(
+                "与老人的关系可为:{}",
+                RELATIONS.join("、")
+            )));
+        }
         let phone =
             Phone::parse(&input.guardian_phone).map_err(|e| AppError::Invalid(e.to_string()))?;
         let hotline = Phone::parse(&input.hotline)
             .map_err(|_| AppError::Invalid("社区服务电话格式不正确".into()))?;
         let token = crate::infra::secrets::random_hex_128()?;
+        let check_code = Secret::new(random_digits()?);
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         let r = self
@@ -126,6 +162,10 @@ impl App {
                 community: r.record.community.as_str(),
                 token_hash: &sm3_hex(token.expose().as_bytes()),
                 guardian_name: &guardian,
+                guardian_relation: relation,
+                // salted by the token's hash: equal digits on two cards
+                // never look alike
+                check_hash: &check_hash(&sm3_hex(token.expose().as_bytes()), check_code.expose()),
                 guardian_phone_sealed: &crypto.seal(Field::Phone, phone.expose())?,
                 guardian_phone_masked: &phone.masked(),
                 guardian_user_id,
@@ -149,7 +189,11 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(IssuedCard { card_id, token })
+        Ok(IssuedCard {
+            card_id,
+            token,
+            check_code,
+        })
     }
 
     /// 挂失/注销: revokes the resident's cards at once.
@@ -232,32 +276,50 @@ impl App {
             masked_name: mask_name(&r.record.name),
             age,
             community,
-            hotline: card.hotline,
-            guardian_masked: mask_name(&card.guardian_name),
+            hotline: card.hotline.clone(),
+            guardian_relation: card.guardian_relation.clone(),
             medical_note,
         };
-        Ok((page, self.challenge(card.id, now)))
+        Ok((page, self.challenge(&card, now)?))
     }
 
-    fn sign(&self, card_id: i64, answer: u64, expires: i64) -> String {
-        let data = format!("{card_id}|{answer}|{expires}");
+    fn sign(&self, card_id: i64, nonce: &str, answer: u64, expires: i64) -> String {
+        let data = format!("{card_id}|{nonce}|{answer}|{expires}");
         hex::encode(&hmac_sm3(&self.check_key, data.as_bytes())[..16])
     }
 
-    fn challenge(&self, card_id: i64, now: linli_domain::time::UnixMs) -> Challenge {
-        let mut b = [0u8; 2];
-        let _ = getrandom::fill(&mut b);
-        let (x, y) = (u64::from(b[0] % 9) + 1, u64::from(b[1] % 9) + 1);
+    /// A single-use check: the printed digits, or (a card from before
+    /// them) a sum, whose answer the signature carries.
+    fn challenge(
+        &self,
+        card: &Card,
+        now: linli_domain::time::UnixMs,
+    ) -> Result<Challenge, AppError> {
+        let nonce = crate::infra::secrets::random_hex_128()?;
         let expires = now.0 / 1000 + CHECK_SECS;
-        Challenge {
-            question: format!("{x} 加 {y} 等于几?"),
-            state: format!("{expires}.{}", self.sign(card_id, x + y, expires)),
-        }
+        let (question, answer) = if card.check_hash.is_some() {
+            ("请输入卡上二维码下方印的 4 位数字".to_owned(), 0)
+        } else {
+            let mut b = [0u8; 2];
+            let _ = getrandom::fill(&mut b);
+            let (x, y) = (u64::from(b[0] % 9) + 1, u64::from(b[1] % 9) + 1);
+            (format!("{x} 加 {y} 等于几?"), x + y)
+        };
+        let nonce = nonce.expose();
+        Ok(Challenge {
+            question,
+            state: format!(
+                "{expires}.{nonce}.{}",
+                self.sign(card.id, nonce, answer, expires)
+            ),
+        })
     }
 
-    /// 联系监护人: after the human check, the guardian's phone. The scan is
-    /// logged as a reveal, with the place rounded to ~100 m when given, and
-    /// the guardian and the grid workers over the resident are notified.
+    /// 联系监护人: after the human check, the guardian's relation and
+    /// phone. The check is spent whatever the answer, a card answers at
+    /// most [`CHECKS_PER_HOUR`] an hour, and a reveal is logged with the
+    /// place rounded to ~100 m when given; the guardian and the grid
+    /// workers over the resident are notified.
     pub async fn reveal_guardian(
         &self,
         token: &str,
@@ -268,14 +330,48 @@ impl App {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         let card = self.card_for_token(&mut tx, token).await?;
-        let wrong = || AppError::Invalid("验证未通过,请重新作答".into());
-        let (expires, sig) = state.split_once('.').ok_or_else(wrong)?;
-        let expires: i64 = expires.parse().map_err(|_| wrong())?;
-        let answer: u64 = linli_domain::territory::places::normalise_cell(answer)
-            .parse()
-            .map_err(|_| wrong())?;
-        if expires < now.0 / 1000 || self.sign(card.id, answer, expires) != sig {
+        let wrong = || AppError::Invalid("验证未通过,请刷新页面重新作答".into());
+        let mut parts = state.splitn(3, '.');
+        let (Some(expires), Some(nonce), Some(sig)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err(wrong());
+        };
+        let expires: i64 = expires.parse().map_err(|_| wrong())?;
+        let typed = linli_domain::territory::places::normalise_cell(answer);
+        let signed_for = match &card.check_hash {
+            Some(_) => 0,
+            None => typed.parse().map_err(|_| wrong())?,
+        };
+        if expires < now.0 / 1000 || self.sign(card.id, nonce, signed_for, expires) != sig {
+            return Err(wrong());
+        }
+        let hour_ago = linli_domain::time::UnixMs(now.0 - 3_600_000);
+        if store::checks_since(&mut tx, card.id, hour_ago).await? >= CHECKS_PER_HOUR {
+            return Err(AppError::TooMany(format!(
+                "本卡一小时内的查看次数已满,请拨打社区服务电话 {}",
+                card.hotline
+            )));
+        }
+        let passed = match &card.check_hash {
+            Some(h) => {
+                *h == check_hash(
+                    &sm3_hex(token.trim().to_ascii_lowercase().as_bytes()),
+                    &typed,
+                )
+            }
+            None => true,
+        };
+        if !store::spend_check(&mut tx, nonce, card.id, passed, now).await? {
+            return Err(AppError::Invalid(
+                "这次验证已用过,请刷新页面重新作答".into(),
+            ));
+        }
+        if !passed {
+            // the spent check counts: commit it, then refuse
+            tx.commit().await?;
+            return Err(AppError::Invalid(
+                "数字不对,请核对卡上二维码下方的 4 位数字后重试".into(),
+            ));
         }
         let coarse = at
             .filter(|(lng, lat)| (-180.0..=180.0).contains(lng) && (-90.0..=90.0).contains(lat))
@@ -320,9 +416,25 @@ impl App {
         tx.commit().await?;
         self.ring();
         Ok(GuardianContact {
-            name: card.guardian_name,
+            relation: card.guardian_relation,
             phone: phone.expose().to_owned(),
             hotline: card.hotline,
         })
     }
+}
+
+/// Four random digits, each from a uniform byte (values ≥ 250 are drawn
+/// again so no digit is likelier than another).
+fn random_digits() -> Result<String, AppError> {
+    let mut out = String::with_capacity(4);
+    while out.len() < 4 {
+        let mut b = [0u8; 8];
+        getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+        for x in b.into_iter().filter(|x| *x < 250) {
+            if out.len() < 4 {
+                out.push(char::from(b'0' + x % 10));
+            }
+        }
+    }
+    Ok(out)
 }

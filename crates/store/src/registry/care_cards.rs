@@ -10,6 +10,10 @@ pub struct NewCard<'a> {
     pub community: &'a str,
     pub token_hash: &'a str,
     pub guardian_name: &'a str,
+    /// 女儿, 儿子 …: what the public page says instead of the name
+    pub guardian_relation: &'a str,
+    /// the hash of the digits printed on the card (the human check)
+    pub check_hash: &'a str,
     pub guardian_phone_sealed: &'a str,
     pub guardian_phone_masked: &'a str,
     pub guardian_user_id: Option<i64>,
@@ -38,8 +42,8 @@ pub async fn insert_card(conn: &mut Conn, c: &NewCard<'_>, now: UnixMs) -> Resul
     let r = sqlx::query(
         "INSERT INTO care_cards (resident_id, community_code, token_hash, guardian_name,
             guardian_phone_sealed, guardian_phone_masked, guardian_user_id, hotline, medical_consent,
-            issued_by, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            issued_by, issued_at, guardian_relation, check_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(c.resident_id)
     .bind(c.community)
@@ -52,6 +56,8 @@ pub async fn insert_card(conn: &mut Conn, c: &NewCard<'_>, now: UnixMs) -> Resul
     .bind(flag(c.medical_consent))
     .bind(c.issued_by)
     .bind(now.0)
+    .bind(c.guardian_relation)
+    .bind(c.check_hash)
     .fetch_one(conn)
     .await?;
     Ok(r.try_get(0)?)
@@ -70,11 +76,14 @@ pub struct Card {
     pub medical_consent: bool,
     pub issued_at: UnixMs,
     pub revoked_at: Option<UnixMs>,
+    pub guardian_relation: String,
+    /// none for cards issued before printed check digits
+    pub check_hash: Option<String>,
 }
 
 const CARD_COLS: &str =
     "id, resident_id, guardian_name, guardian_phone_sealed, guardian_phone_masked,
-    guardian_user_id, hotline, medical_consent, issued_at, revoked_at";
+    guardian_user_id, hotline, medical_consent, issued_at, revoked_at, guardian_relation, check_hash";
 
 fn card(r: &sqlx::any::AnyRow) -> Result<Card, StoreError> {
     Ok(Card {
@@ -88,7 +97,40 @@ fn card(r: &sqlx::any::AnyRow) -> Result<Card, StoreError> {
         medical_consent: r.try_get::<i64, _>(7)? != 0,
         issued_at: UnixMs(r.try_get(8)?),
         revoked_at: r.try_get::<Option<i64>, _>(9)?.map(UnixMs),
+        guardian_relation: r.try_get(10)?,
+        check_hash: r.try_get(11)?,
     })
+}
+
+/// Spends a human check's nonce; false when it was spent before.
+pub async fn spend_check(
+    conn: &mut Conn,
+    nonce: &str,
+    card_id: i64,
+    passed: bool,
+    now: UnixMs,
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "INSERT INTO care_card_checks (nonce, card_id, at, passed) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (nonce) DO NOTHING",
+    )
+    .bind(nonce)
+    .bind(card_id)
+    .bind(now.0)
+    .bind(flag(passed))
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// How many checks were tried on a card since `since`, passed or not.
+pub async fn checks_since(conn: &mut Conn, card_id: i64, since: UnixMs) -> Result<i64, StoreError> {
+    let r = sqlx::query("SELECT COUNT(*) FROM care_card_checks WHERE card_id = $1 AND at >= $2")
+        .bind(card_id)
+        .bind(since.0)
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get(0)?)
 }
 
 /// The card with this token hash, revoked or not.

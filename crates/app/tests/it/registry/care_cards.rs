@@ -9,24 +9,21 @@ use crate::common::who_as as who;
 use linli_app::demo::COMMUNITY;
 use linli_app::infra::crypto::{CipherKind, Keyring};
 use linli_app::registry::ResidentQuery;
-use linli_app::registry::care_cards::{CardInput, Challenge};
+use linli_app::registry::care_cards::{CHECKS_PER_HOUR, CardInput};
 use linli_app::{Actor, App, AppConfig, AppError};
 use linli_domain::access::Role;
 use linli_store::{Db, db_test, testing};
 use std::sync::Arc;
 
-fn answer(c: &Challenge) -> String {
-    let nums: Vec<u64> = c
-        .question
-        .split(|ch: char| !ch.is_ascii_digit())
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    (nums[0] + nums[1]).to_string()
+/// Four digits that are not `code`.
+fn not(code: &str) -> String {
+    if code == "1234" { "4321" } else { "1234" }.to_owned()
 }
 
 fn input(consent: bool) -> CardInput {
     CardInput {
         guardian_name: "王建国".into(),
+        guardian_relation: "女儿".into(),
         guardian_phone: "13900001111".into(),
         hotline: "0431-85551234".into(),
         medical_consent: consent,
@@ -99,32 +96,66 @@ db_test!(
             (page.hotline.as_str(), page.medical_note.as_deref()),
             ("043185551234", None)
         );
-        assert_eq!(page.guardian_masked, "王**");
-
-        // the human check: a wrong answer or a forged state shows nothing
-        let wrong = app
-            .reveal_guardian(&token, "99", &challenge.state, None)
-            .await;
-        assert!(matches!(wrong, Err(AppError::Invalid(_))));
-        let forged = format!("{}.{}", i64::MAX, "0".repeat(32));
+        // the guardian by relation, never by name
+        assert_eq!(page.guardian_relation, "女儿");
+        let code = first.check_code.expose().to_owned();
+        assert!(code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()));
         assert!(
-            app.reveal_guardian(&token, &answer(&challenge), &forged, None)
+            challenge.question.contains("4 位数字"),
+            "{}",
+            challenge.question
+        );
+        assert!(
+            !testing::table_text(&db, "care_cards")
+                .await
+                .contains(&format!("|{code}"))
+        );
+
+        // the human check: a wrong answer or a forged state shows nothing,
+        // and a check is spent whatever the answer
+        let wrong = app
+            .reveal_guardian(&token, &not(&code), &challenge.state, None)
+            .await;
+        assert!(matches!(wrong, Err(AppError::Invalid(_))), "{wrong:?}");
+        let again = app
+            .reveal_guardian(&token, &code, &challenge.state, None)
+            .await;
+        assert!(
+            matches!(&again, Err(AppError::Invalid(m)) if m.contains("用过")),
+            "{again:?}"
+        );
+        let forged = format!("{}.{}.{}", i64::MAX, "ab".repeat(16), "0".repeat(32));
+        assert!(
+            app.reveal_guardian(&token, &code, &forged, None)
                 .await
                 .is_err()
         );
+        let (_, fresh) = app.card_page_again(&token).await.unwrap();
         let g = app
             .reveal_guardian(
                 &token,
-                &answer(&challenge),
-                &challenge.state,
+                &code,
+                &fresh.state,
                 Some((125.33061234, 43.91895678)),
             )
             .await
             .unwrap();
         assert_eq!(
-            (g.name.as_str(), g.phone.as_str()),
-            ("王建国", "13900001111")
+            (g.relation.as_str(), g.phone.as_str()),
+            ("女儿", "13900001111")
         );
+        // a card answers only a few checks an hour, right or wrong
+        for _ in 2..CHECKS_PER_HOUR {
+            let (_, c) = app.card_page_again(&token).await.unwrap();
+            assert!(
+                app.reveal_guardian(&token, &not(&code), &c.state, None)
+                    .await
+                    .is_err()
+            );
+        }
+        let (_, c) = app.card_page_again(&token).await.unwrap();
+        let limited = app.reveal_guardian(&token, &code, &c.state, None).await;
+        assert!(matches!(limited, Err(AppError::TooMany(_))), "{limited:?}");
 
         // the scans are logged, the place rounded to ~100 m; the grid worker is told
         let (cards, scans) = app.card_history(&worker1, elder.id).await.unwrap();

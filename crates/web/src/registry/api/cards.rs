@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct NewCard {
     pub guardian_name: String,
+    /// 女儿, 儿子, 配偶, 孙子女, 兄弟姐妹, 其他亲属, 邻居, 护工 or 家属: the
+    /// public page names the guardian by it, never by name
+    pub guardian_relation: String,
     pub guardian_phone: String,
     /// the community's service phone, printed on the card
     pub hotline: String,
@@ -41,6 +44,9 @@ pub struct IssuedCardOut {
     pub card_id: i64,
     pub url: String,
     pub svg: String,
+    /// the four digits to print beside the QR code: a finder types them to
+    /// see the guardian's phone (a leaked link alone does not)
+    pub check_code: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/residents/{id}/card", tag = "registry", request_body = NewCard,
@@ -56,6 +62,7 @@ pub async fn issue_card(
 ) -> Result<(axum::http::StatusCode, Json<IssuedCardOut>), WebError> {
     let input = linli_app::registry::care_cards::CardInput {
         guardian_name: body.guardian_name,
+        guardian_relation: body.guardian_relation,
         guardian_phone: body.guardian_phone,
         hotline: body.hotline,
         medical_consent: body.medical_consent,
@@ -70,6 +77,7 @@ pub async fn issue_card(
             card_id: issued.card_id,
             svg: crate::registry::pages::cards::qr_svg(&url)?,
             url,
+            check_code: issued.check_code.expose().to_owned(),
         }),
     ))
 }

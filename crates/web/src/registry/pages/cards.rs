@@ -168,11 +168,13 @@ struct PrintPage {
     url: String,
     svg: String,
     hotline: String,
+    check_code: String,
 }
 
 #[derive(Deserialize)]
 struct IssueForm {
     guardian_name: String,
+    guardian_relation: String,
     guardian_phone: String,
     hotline: String,
     medical_consent: Option<String>,
@@ -190,6 +192,7 @@ async fn issue(
 ) -> Result<Response, WebError> {
     let input = CardInput {
         guardian_name: f.guardian_name,
+        guardian_relation: f.guardian_relation,
         guardian_phone: f.guardian_phone,
         hotline: f.hotline.clone(),
         medical_consent: f.medical_consent.is_some(),
@@ -209,6 +212,7 @@ async fn issue(
         svg: qr_svg(&url)?,
         url,
         hotline: f.hotline,
+        check_code: issued.check_code.expose().to_owned(),
     };
     page(StatusCode::OK, &p)
 }

@@ -171,6 +171,8 @@ async fn list_view(
 struct OnePage {
     csrf: String,
     nav_user: Option<String>,
+    /// whom a care card may name as the guardian
+    relations: &'static [&'static str],
     r: ResidentView,
     can_reveal: bool,
     can_edit: bool,
@@ -202,6 +204,7 @@ async fn one_view(
     let r = state.app.resident(user, id).await?;
     let (cards, scans) = state.app.card_history(user, id).await?;
     Ok(OnePage {
+        relations: &linli_app::registry::care_cards::RELATIONS,
         has_active_card: cards.iter().any(|c| c.revoked_at.is_none()),
         csrf,
         nav_user: Some(user.display_name.clone()),
