@@ -448,10 +448,13 @@ test('Open311: a partner files a request with its api_key; the third-party geore
   assert.match(key, /^o311_[0-9a-f]{32}$/);
   globalThis.open311Key = key;
   const map = await (await fetch(`${baseUrl}/open311/v2/services.json`)).json();
-  assert.ok(map.some((s) => s.service_code === '0502'));
+  assert.ok(map.some((s) => s.service_code === '0104'));
+  // a 随手拍 about public space: what Open311 publishes (a complaint or a
+  // request for help never is)
   const form = new URLSearchParams({
-    api_key: key, service_code: '0502', lat: '43.9185', long: '125.3306', description: '小区门口占道经营',
+    api_key: key, service_code: '0104', lat: '43.9185', long: '125.3306', description: '路口路面油污',
     phone: '13900002222', first_name: '五', last_name: '王', 'attribute[community]': '220103008003',
+    'attribute[kind]': 'snapshot',
   });
   const posted = await fetch(`${baseUrl}/open311/v2/requests.json`, {
     method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -476,7 +479,7 @@ test('Open311: a partner files a request with its api_key; the third-party geore
   // client would wait for the server forever
   let out;
   try {
-    ({ stdout: out } = await execFileAsync(python, [join(here, 'open311_client.py'), `${baseUrl}/open311/v2`, id, '0502']));
+    ({ stdout: out } = await execFileAsync(python, [join(here, 'open311_client.py'), `${baseUrl}/open311/v2`, id, '0104']));
   } catch (e) {
     assert.fail(`georeport client failed:\n${e.stdout}\n${e.stderr}`);
   }

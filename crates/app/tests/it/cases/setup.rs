@@ -189,7 +189,9 @@ db_test!(the_calendar_moves_new_deadlines_only, |db: Db| async move {
 db_test!(the_category_tree_grows_and_retires, |db: Db| async move {
     let w = world(db.clone()).await;
     let (app, a) = (&w.app, Actor::cli());
-    let admin = who_as(Role::DistrictAdmin, "220103", 1);
+    // the tree is every district's: set over the whole country only
+    let admin = who_as(Role::SystemAdmin, "000000000000", 1);
+    let district = who_as(Role::DistrictAdmin, "220103", 1);
     let new = |parent: Option<&str>, code: &str, name: &str| NewCategory {
         parent: parent.map(str::to_owned),
         code: code.into(),
@@ -197,6 +199,11 @@ db_test!(the_category_tree_grows_and_retires, |db: Db| async move {
         deadline_days: 3,
         urgent_hours: 4,
     };
+    assert!(matches!(
+        app.add_case_category(&district, &new(Some("01"), "0188", "区里自加"), &a)
+            .await,
+        Err(AppError::Forbidden)
+    ));
     assert!(matches!(
         app.add_case_category(&w.secretary, &new(None, "12", "物业服务"), &a)
             .await,
