@@ -34,6 +34,8 @@ pub struct AppConfig {
     /// community whose grid is nearest, when one lies within this many
     /// metres; farther out it is outside the deployment's area.
     pub intake_reach_m: f64,
+    /// whether the roles that need a second factor must have one
+    pub second_factor: accounts::second_factor::SecondFactorPolicy,
 }
 
 impl Default for AppConfig {
@@ -42,6 +44,7 @@ impl Default for AppConfig {
             lockout: LockoutPolicy::default(),
             session: SessionPolicy::default(),
             intake_reach_m: 3000.0,
+            second_factor: accounts::second_factor::SecondFactorPolicy::default(),
         }
     }
 }

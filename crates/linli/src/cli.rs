@@ -74,6 +74,11 @@ pub struct ServeArgs {
     /// is believed for client addresses
     #[arg(long, env = "LINLI_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Second factor (TOTP) for the roles that reveal personal data or
+    /// administer accounts: required (the default of serve) or optional
+    /// (the default of demo)
+    #[arg(long, env = "LINLI_SECOND_FACTOR")]
+    pub second_factor: Option<String>,
     /// Bearer token a Prometheus scraper sends for /metrics (off without one)
     #[arg(long, env = "LINLI_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,

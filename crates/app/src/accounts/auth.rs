@@ -6,9 +6,8 @@ use linli_domain::accounts::session::SessionCheck;
 use linli_domain::accounts::{LockState, Username};
 use linli_domain::audit::{AuditEvent, Outcome};
 use linli_domain::secret::{Secret, sm3_hex};
-use linli_store::{
-    accounts::sessions, accounts::throttle, accounts::tokens, accounts::users, audit,
-};
+use linli_store::accounts::{second_factor, sessions, throttle, tokens, users};
+use linli_store::audit;
 
 /// How a request proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +77,8 @@ impl Principal {
 pub struct LoginOk {
     pub session_secret: Secret,
     pub must_change_password: bool,
+    /// the account has a second factor: the session waits for it
+    pub second_factor: bool,
 }
 
 /// The prefix of personal access tokens, so that secret scanners and
@@ -190,13 +191,13 @@ impl App {
         let secret = secrets::random_hex_256()?;
         let mut tx = self.db.begin().await?;
         users::record_login(&mut tx, record.id, now).await?;
-        sessions::insert(
-            &mut tx,
-            &sm3_hex(secret.expose().as_bytes()),
-            record.id,
-            now,
-        )
-        .await?;
+        let id_hash = sm3_hex(secret.expose().as_bytes());
+        sessions::insert(&mut tx, &id_hash, record.id, now).await?;
+        let second_factor = second_factor::state(&mut tx, record.id).await?.0.is_some();
+        if second_factor {
+            second_factor::set_session_pending(&mut tx, &id_hash, true).await?;
+        }
+        throttle::clear(&mut tx, &key).await?;
         audit::append(
             &mut tx,
             login_event(name.as_str(), id, Outcome::Ok, source, ""),
@@ -210,6 +211,7 @@ impl App {
         Ok(LoginOk {
             session_secret: secret,
             must_change_password: user.must_change_password,
+            second_factor,
         })
     }
 

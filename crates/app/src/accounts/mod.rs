@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub(crate) mod passwords;
+pub mod second_factor;
 
 use crate::accounts::auth::{Credential, Principal, TOKEN_PREFIX};
 use crate::infra::secrets;
@@ -34,7 +35,7 @@ pub struct IssuedToken {
 }
 
 /// Staff rules apply when any role is a staff role.
-fn policy_for(grants: &[Grant]) -> PasswordPolicy {
+pub(crate) fn policy_for(grants: &[Grant]) -> PasswordPolicy {
     if grants.iter().any(|g| g.role.is_staff()) {
         PasswordPolicy::Staff
     } else {

@@ -52,6 +52,8 @@ pub enum Field {
     IdNumber,
     Phone,
     Health,
+    /// an account's TOTP secret (the second factor)
+    Totp,
 }
 
 impl Field {
@@ -60,6 +62,7 @@ impl Field {
             Field::IdNumber => b"linli:id_number",
             Field::Phone => b"linli:phone",
             Field::Health => b"linli:health",
+            Field::Totp => b"linli:totp",
         }
     }
 }

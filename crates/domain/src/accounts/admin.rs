@@ -117,13 +117,29 @@ mod tests {
     #[test]
     fn a_secretary_grants_below_and_inside() {
         let shuji = [g(Role::CommunitySecretary, C)];
-        assert!(may_grant(&shuji, Role::GridWorker, &format!("{C}001").parse().unwrap()));
+        assert!(may_grant(
+            &shuji,
+            Role::GridWorker,
+            &format!("{C}001").parse().unwrap()
+        ));
         assert!(may_grant(&shuji, Role::CommunityStaff, &C.parse().unwrap()));
         // not their own rank, not above, not outside
-        assert!(!may_grant(&shuji, Role::CommunitySecretary, &C.parse().unwrap()));
+        assert!(!may_grant(
+            &shuji,
+            Role::CommunitySecretary,
+            &C.parse().unwrap()
+        ));
         assert!(!may_grant(&shuji, Role::StreetAdmin, &C.parse().unwrap()));
-        assert!(!may_grant(&shuji, Role::GridWorker, &"220103008004".parse().unwrap()));
-        assert!(!may_grant(&shuji, Role::GridWorker, &"220103008".parse().unwrap()));
+        assert!(!may_grant(
+            &shuji,
+            Role::GridWorker,
+            &"220103008004".parse().unwrap()
+        ));
+        assert!(!may_grant(
+            &shuji,
+            Role::GridWorker,
+            &"220103008".parse().unwrap()
+        ));
     }
 
     #[test]
@@ -152,6 +168,9 @@ mod tests {
         assert!(needs_second_factor(&[g(Role::SecurityAdmin, "00")]));
         assert!(!needs_second_factor(&[g(Role::Resident, C)]));
         assert!(!needs_second_factor(&[g(Role::Volunteer, C)]));
-        assert!(!needs_second_factor(&[g(Role::DepartmentHandler, "220103008")]));
+        assert!(!needs_second_factor(&[g(
+            Role::DepartmentHandler,
+            "220103008"
+        )]));
     }
 }

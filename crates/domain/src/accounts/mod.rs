@@ -1,5 +1,6 @@
 //! Accounts: user names, the password policy and the login lockout rule.
 
+pub mod admin;
 pub mod session;
 
 use crate::secret::Secret;

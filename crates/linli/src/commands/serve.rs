@@ -81,8 +81,19 @@ pub async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) ->
     .await
 }
 
-fn app_config(s: &ServeArgs) -> AppConfig {
-    AppConfig {
+/// `demo`: a tryout, where the second factor is each user's choice unless
+/// `--second-factor required` says otherwise; a real deployment requires it.
+fn app_config(s: &ServeArgs, demo: bool) -> Result<AppConfig> {
+    use linli_app::accounts::second_factor::SecondFactorPolicy;
+    let second_factor = match s.second_factor.as_deref() {
+        Some("required") => SecondFactorPolicy::Required,
+        Some("optional") => SecondFactorPolicy::Optional,
+        None if demo => SecondFactorPolicy::Optional,
+        None => SecondFactorPolicy::Required,
+        Some(other) => anyhow::bail!("--second-factor: required or optional, not {other}"),
+    };
+    Ok(AppConfig {
+        second_factor,
         lockout: LockoutPolicy {
             max_failures: s.lockout_failures.max(1),
             lock_secs: s.lockout_minutes.max(1) * 60,
@@ -94,7 +105,7 @@ fn app_config(s: &ServeArgs) -> AppConfig {
             ..SessionPolicy::default()
         },
         ..AppConfig::default()
-    }
+    })
 }
 
 /// Case photos live under `blobs/` in the data directory.
@@ -110,7 +121,7 @@ async fn serve_on(
     s: ServeArgs,
     banner: Option<String>,
 ) -> Result<ExitCode> {
-    let app = App::new(db, app_config(&s))
+    let app = App::new(db, app_config(&s, banner.is_some())?)
         .with_crypto(ring)
         .with_blobs(blobs);
     let web = WebConfig {

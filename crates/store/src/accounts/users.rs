@@ -85,7 +85,7 @@ pub async fn grants(conn: &mut Conn, user_id: i64) -> Result<Vec<Grant>, StoreEr
 }
 
 /// A grant as stored (role name, scope code).
-fn grant_of(role: &str, scope: &str) -> Result<Grant, StoreError> {
+pub(crate) fn grant_of(role: &str, scope: &str) -> Result<Grant, StoreError> {
     let bad = |e: linli_domain::access::AccessError| StoreError::Corrupt(e.to_string());
     Ok(Grant {
         role: role.parse::<Role>().map_err(bad)?,
@@ -95,7 +95,7 @@ fn grant_of(role: &str, scope: &str) -> Result<Grant, StoreError> {
 
 /// `id, username, display_name, disabled, must_change_password,
 /// last_login_at` from the row's first six columns.
-fn user_record(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
+pub(crate) fn user_record(r: &sqlx::any::AnyRow) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
         id: r.try_get(0)?,
         username: r.try_get(1)?,

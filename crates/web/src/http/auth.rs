@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use linli_app::accounts::auth::{Credential, Principal};
+use linli_app::accounts::second_factor::Gate;
 
 /// Cookie names. Behind TLS the `__Host-` prefix pins them to this host
 /// and path `/` and requires `Secure`.
@@ -95,10 +96,41 @@ impl FromRequestParts<AppState> for MaybeUser {
                 None => None,
             }
         };
+        let gate = match &principal {
+            Some(p) => state.app.gate(p).await?,
+            None => Gate::Open,
+        };
+        parts.extensions.insert(gate);
         let found = MaybeUser(principal);
         parts.extensions.insert(found.clone());
         Ok(found)
     }
+}
+
+/// A signed-in session whatever its gate: for the second-factor page and
+/// logout, which a session waiting for its second factor may use.
+pub struct PendingUser(pub Principal);
+
+impl FromRequestParts<AppState> for PendingUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match MaybeUser::from_request_parts(parts, state).await?.0 {
+            Some(p) => Ok(PendingUser(p)),
+            None => Err(WebError::LoginRequired),
+        }
+    }
+}
+
+fn gate_of(parts: &Parts) -> Gate {
+    parts
+        .extensions
+        .get::<Gate>()
+        .copied()
+        .unwrap_or(Gate::Open)
 }
 
 /// A logged-in user, who may still have to change a one-time password
@@ -113,6 +145,8 @@ impl FromRequestParts<AppState> for SessionUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match MaybeUser::from_request_parts(parts, state).await?.0 {
+            // the password alone is not a sign-in when a second factor is set
+            Some(_) if gate_of(parts) == Gate::SecondFactor => Err(WebError::SecondFactorRequired),
             Some(p) => Ok(SessionUser(p)),
             None => Err(WebError::LoginRequired),
         }
@@ -133,6 +167,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         let SessionUser(p) = SessionUser::from_request_parts(parts, state).await?;
         if p.must_change_password && matches!(p.credential, Credential::Session { .. }) {
             return Err(WebError::PasswordChangeRequired);
+        }
+        if gate_of(parts) == Gate::EnrolFirst {
+            return Err(WebError::SecondFactorEnrol);
         }
         Ok(CurrentUser(p))
     }

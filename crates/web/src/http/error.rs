@@ -22,6 +22,10 @@ pub enum WebError {
     LoginRequired,
     #[error("请先修改初始密码")]
     PasswordChangeRequired,
+    #[error("请输入验证器里的 6 位验证码")]
+    SecondFactorRequired,
+    #[error("您的岗位须绑定验证器(双因素登录)后才能使用")]
+    SecondFactorEnrol,
     #[error("安全校验失败,请刷新页面后重试")]
     Csrf,
     #[error("没有权限访问")]
@@ -68,6 +72,8 @@ impl WebError {
         match self {
             WebError::LoginRequired => (StatusCode::UNAUTHORIZED, "login_required"),
             WebError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
+            WebError::SecondFactorRequired => (StatusCode::UNAUTHORIZED, "second_factor_required"),
+            WebError::SecondFactorEnrol => (StatusCode::FORBIDDEN, "second_factor_enrol"),
             WebError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             WebError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
@@ -188,6 +194,8 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             return Redirect::to(&format!("/login?next={next}")).into_response();
         }
         "password_change_required" => return Redirect::to("/account/password").into_response(),
+        "second_factor_required" => return Redirect::to("/login/second").into_response(),
+        "second_factor_enrol" => return Redirect::to("/account/second-factor").into_response(),
         _ => {}
     }
     let page = ErrorPage {

@@ -34,6 +34,8 @@ struct HomePage {
     roles: Vec<RoleView>,
     changed: bool,
     can_audit: bool,
+    /// 账号管理: administers accounts or their lockouts
+    can_admin: bool,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +77,8 @@ async fn home(
         roles,
         changed: q.changed.is_some(),
         can_audit: linli_domain::access::can_read_audit_log(&user.grants),
+        can_admin: linli_domain::accounts::admin::administers(&user.grants)
+            || linli_domain::accounts::admin::manages_lockouts(&user.grants),
     };
     page(StatusCode::OK, &p)
 }

@@ -1,6 +1,6 @@
 //! 登录 / 退出
 
-use crate::http::auth::{CookieNames, MaybeUser, SessionUser};
+use crate::http::auth::{CookieNames, MaybeUser, PendingUser};
 use crate::http::csrf::{CsrfToken, new_token};
 use crate::http::error::WebError;
 use crate::http::render::{page, see_other};
@@ -94,10 +94,17 @@ async fn login(
     match state.app.login(&f.username, &password, &ip).await {
         Ok(ok) => {
             let names = CookieNames::new(state.config.secure_cookies);
-            let to = if ok.must_change_password {
+            let next = local_path(f.next.as_deref());
+            let to = if ok.second_factor {
+                // the password alone is not a sign-in: the code comes next
+                match next {
+                    Some(n) => format!("/login/second?next={}", url_component(&n)),
+                    None => "/login/second".to_owned(),
+                }
+            } else if ok.must_change_password {
                 "/account/password".to_owned()
             } else {
-                local_path(f.next.as_deref()).unwrap_or_else(|| "/home".to_owned())
+                next.unwrap_or_else(|| "/home".to_owned())
             };
             let mut res = see_other(&to);
             let session = names.set(names.session, ok.session_secret.expose().to_owned(), None);
@@ -121,10 +128,18 @@ async fn login(
     }
 }
 
+/// A path as one query value.
+fn url_component(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .to_owned()
+}
+
 async fn logout(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    SessionUser(user): SessionUser,
+    PendingUser(user): PendingUser,
 ) -> Result<Response, WebError> {
     state.app.logout(&user, &ip).await?;
     let names = CookieNames::new(state.config.secure_cookies);

@@ -1,9 +1,11 @@
 //! Account pages.
 
 pub(crate) mod account;
+mod admin;
 pub(crate) mod audit;
 mod home;
 mod login;
+mod second_factor;
 
 use crate::AppState;
 use axum::Router;
@@ -14,7 +16,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/home") }))
         .merge(login::routes())
+        .merge(second_factor::routes())
         .merge(home::routes())
         .merge(account::routes())
+        .merge(admin::routes())
         .merge(audit::routes())
 }

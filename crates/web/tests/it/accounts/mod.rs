@@ -1,2 +1,3 @@
+mod admin;
 mod api;
 mod pages;

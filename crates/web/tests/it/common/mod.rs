@@ -58,11 +58,16 @@ impl Client {
     }
 
     pub async fn with_config(db: Db, config: linli_web::WebConfig) -> Client {
+        Client::with_configs(db, AppConfig::default(), config).await
+    }
+
+    /// A client of a server with both configurations given.
+    pub async fn with_configs(db: Db, app: AppConfig, config: linli_web::WebConfig) -> Client {
         let ring = linli_app::infra::crypto::Keyring::generate(
             linli_app::infra::crypto::CipherKind::Sm4Gcm,
         )
         .unwrap();
-        let app = App::new(db, AppConfig::default()).with_crypto(std::sync::Arc::new(ring));
+        let app = App::new(db, app).with_crypto(std::sync::Arc::new(ring));
         let router = linli_web::router(app.clone(), config);
         Client {
             router,
