@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -84,6 +85,26 @@ function wgs84ToGcj02([lng, lat]) {
   const magic = 1 - ee * Math.sin(rad) * Math.sin(rad);
   const sq = Math.sqrt(magic);
   return [lng + dlng * 180.0 / (a / sq * Math.cos(rad) * PI), lat + dlat * 180.0 / ((a * (1 - ee)) / (magic * sq) * PI)];
+}
+
+/** The current RFC 6238 code of a base32 secret, as an authenticator app shows it. */
+function totpNow(base32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) key.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const h = createHmac('sha1', Buffer.from(key)).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1000000;
+  return String(n).padStart(6, '0');
+}
+
+/** Whether the page is wider than the phone's screen. */
+async function scrollsSideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
 async function newPage() {
@@ -592,10 +613,83 @@ test('the community secretary walks the grid tree, the map and the validation re
   await page.context().close();
 });
 
+test('a secretary adds a grid worker, who signs in, binds an authenticator and sees only their grid', async () => {
+  const page = await newPage();
+  await login(page, 'shuji', secretaryPassword);
+  await page.waitForURL(/\/home$/);
+  await page.click('#admin-link');
+  await page.waitForURL(/\/admin\/users$/);
+  await page.click('#add-user summary');
+  await page.fill('#add-user-form input[name=username]', 'wangge9');
+  await page.fill('#add-user-form input[name=display_name]', '网格九');
+  await page.selectOption('#add-user-form select[name=role]', 'grid_worker');
+  // the places by name: the community and its grids
+  const scopes = await page.$$eval('#add-user-form select[name=scope] option', (os) => os.map((o) => o.textContent));
+  assert.ok(scopes.some((t) => /长山花园社区/.test(t)) && !scopes.some((t) => /^\d+$/.test(t)), scopes.join());
+  await page.selectOption('#add-user-form select[name=scope]', '220103008003001');
+  await page.click('#add-user-form button[type=submit]');
+  const oneTime = (await page.textContent('#one-time-password')).trim();
+  assert.ok(oneTime.length >= 10);
+  assert.match(await page.textContent('#accounts'), /网格九/);
+  assert.ok(!(await scrollsSideways(page)), '/admin/users scrolls sideways on a phone');
+  await shot(page, 'admin-users');
+  await page.context().close();
+
+  // the new grid worker, on their own phone
+  const worker = await newPage();
+  await login(worker, 'wangge9', oneTime);
+  await worker.waitForURL(/\/account\/password$/);
+  const own = 'Wang-Ge-Jiu-2026';
+  await worker.fill('input[name=current]', oneTime);
+  await worker.fill('input[name=new]', own);
+  await worker.fill('input[name=confirm]', own);
+  await worker.click('button[type=submit].primary');
+  await worker.waitForURL(/\/home/);
+  await worker.click('#second-factor-link');
+  await worker.click('#second-begin');
+  await worker.waitForSelector('#second-qr svg');
+  const secret = (await worker.textContent('#second-secret')).trim();
+  assert.ok(!(await scrollsSideways(worker)), 'the binding page scrolls sideways on a phone');
+  await shot(worker, 'second-factor-scan');
+  await worker.fill('#second-confirm input[name=code]', totpNow(secret));
+  await worker.click('#second-confirm button[type=submit]');
+  await worker.waitForSelector('#recovery-codes');
+  const codes = await worker.$$eval('#recovery-codes code', (cs) => cs.map((c) => c.textContent.trim()));
+  assert.equal(codes.length, 10);
+  await shot(worker, 'second-factor-codes');
+  globalThis.plantedSecrets = [...(globalThis.plantedSecrets || []), oneTime, own, secret, codes[0]];
+
+  // signing in again asks for the code after the password
+  await worker.click('text=退出');
+  await worker.waitForURL(/\/login\?bye=1$/);
+  await login(worker, 'wangge9', own);
+  await worker.waitForURL(/\/login\/second/);
+  await shot(worker, 'second-factor-login');
+  await worker.goto(`${baseUrl}/residents`);
+  await worker.waitForURL(/\/login\/second/);
+  await worker.fill('#second-form input[name=code]', codes[0]);
+  await worker.click('#second-form button[type=submit]');
+  await worker.waitForURL(/\/home/);
+
+  // only their grid: as many residents as grid 1's own worker sees, not the community's 7,000
+  await worker.goto(`${baseUrl}/residents`);
+  const mine = Number((await worker.textContent('h1')).match(/共 (\d+) 人/)[1]);
+  const other = await newPage();
+  await login(other, 'wangge1', workerPassword);
+  await other.waitForURL(/\/home$/);
+  await other.goto(`${baseUrl}/residents`);
+  const grid1 = Number((await other.textContent('h1')).match(/共 (\d+) 人/)[1]);
+  assert.ok(mine > 0 && mine < 7000, `${mine}`);
+  assert.equal(mine, grid1);
+  await worker.context().close();
+  await other.context().close();
+});
+
 test('no password or token reached the server log, and the audit chain is intact', async () => {
   // debug logs of the whole run above
   assert.ok(serverLog.length > 1000, 'the server logged the run');
-  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken, globalThis.open311Key]) {
+  assert.equal(globalThis.plantedSecrets?.length, 4);
+  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, globalThis.plantedToken, globalThis.open311Key, ...globalThis.plantedSecrets]) {
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
   }
   // personal data revealed or imported during the run never reached the log

@@ -306,8 +306,12 @@ impl App {
         Ok((f, Some(search)))
     }
 
-    /// Whether `who` may reveal personal fields everywhere they may see
-    /// residents.
+    /// Whether `who` may search residents by ID or phone number (they may
+    /// reveal personal fields everywhere they may see residents).
+    pub fn searches_numbers(who: &Principal) -> bool {
+        Self::reveals_everywhere(who)
+    }
+
     fn reveals_everywhere(who: &Principal) -> bool {
         let view = scope_prefixes(&who.grants, Permission::ViewResidents);
         let reveal = scope_prefixes(&who.grants, Permission::RevealPersonal);

@@ -45,6 +45,8 @@ struct ListPage {
     community: Option<RegionCode>,
     can_bulk: bool,
     error: Option<String>,
+    /// whether the box takes ID and phone numbers (else whole names)
+    numbers: bool,
 }
 
 fn text(o: &Option<String>) -> &str {
@@ -162,6 +164,7 @@ async fn list_view(
         community,
         can_bulk,
         error,
+        numbers: linli_app::App::searches_numbers(user),
     };
     page(StatusCode::OK, &page_)
 }

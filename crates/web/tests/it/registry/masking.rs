@@ -434,3 +434,23 @@ db_test!(the_audit_log_names_no_sensitive_tag, |db: Db| async move {
         assert!(!r.event.detail.contains("独居"), "{}", r.event.detail);
     }
 });
+
+db_test!(
+    number_search_is_offered_only_to_those_who_may_reveal,
+    |db: Db| async move {
+        let (c, pw) = seeded(db).await;
+        let mut street = c.stranger();
+        street.login("tuanshan", &pw["tuanshan"]).await;
+        let page = street.get("/residents").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("完整姓名") && !page.body.contains("身份证号"),
+            "{}",
+            page.body
+        );
+        let mut shuji = c.stranger();
+        shuji.login("shuji", &pw["shuji"]).await;
+        let page = shuji.get("/residents").await;
+        assert!(page.body.contains("身份证号"), "{}", page.body);
+    }
+);
