@@ -151,27 +151,27 @@ fn record(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
-/// How many `action` records `actor_id` has made since `since`, and how
-/// many of those name `object` when it is given (for limits that must
-/// survive a restart: number searches, care-card reveals). Reads only the
-/// recent end of the log through its time index.
+/// How many `action` records `actor_id` has made since `since` (with
+/// `outcome` when given), for limits that must survive a restart: number
+/// searches, second-factor codes. Reads only the recent end of the log
+/// through its time index.
 pub async fn count_since(
     conn: &mut Conn,
     actor_id: Option<i64>,
     action: &str,
-    object: Option<&str>,
+    outcome: Option<Outcome>,
     since: UnixMs,
 ) -> Result<i64, StoreError> {
     let r = sqlx::query(
         "SELECT COUNT(*) FROM audit_log
          WHERE at >= $1 AND action = $2
            AND ($3 IS NULL OR actor_id = $3)
-           AND ($4 IS NULL OR object = $4)",
+           AND ($4 IS NULL OR outcome = $4)",
     )
     .bind(since.0)
     .bind(action)
     .bind(actor_id)
-    .bind(object)
+    .bind(outcome.map(Outcome::as_str))
     .fetch_one(conn)
     .await?;
     Ok(r.try_get(0)?)

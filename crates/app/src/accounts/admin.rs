@@ -10,7 +10,7 @@ use crate::infra::secrets;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Grant, RegionCode};
 use linli_domain::accounts::Username;
-use linli_domain::accounts::admin::{manages_lockouts, may_administer, may_grant};
+use linli_domain::accounts::admin::{manages_lockouts, may_administer, may_grant, may_hand_over};
 use linli_domain::secret::Secret;
 use linli_store::accounts::admin::{self as store, AccountRow};
 use linli_store::accounts::{second_factor, sessions, throttle, tokens, users};
@@ -30,6 +30,18 @@ const LIST_LIMIT: i64 = 500;
 
 fn forbidden() -> AppError {
     AppError::Forbidden
+}
+
+/// Refuses to hand `target` to an administrator who may not do with
+/// residents' data what it may (they would hold its password).
+fn hand_over(who: &Principal, target: &[Grant]) -> Result<(), AppError> {
+    if may_hand_over(&who.grants, target) {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(
+            "该岗位能查看居民个人信息,须由在该范围有同等权限的管理员办理(或由运维在服务器上用命令行开设)".into(),
+        ))
+    }
 }
 
 impl App {
@@ -113,6 +125,7 @@ impl App {
         if !may_grant(&who.grants, grant.role, &grant.scope) {
             return Err(forbidden());
         }
+        hand_over(who, std::slice::from_ref(&grant))?;
         let name: Username = username.parse()?;
         let mut password = secrets::typeable_password()?;
         let policy = crate::accounts::policy_for(std::slice::from_ref(&grant));
@@ -145,6 +158,8 @@ impl App {
         if !may_grant(&who.grants, grant.role, &grant.scope) {
             return Err(forbidden());
         }
+        // the administrator may know the account's password (they made it)
+        hand_over(who, std::slice::from_ref(&grant))?;
         let mut conn = self.db.conn().await?;
         let (user, _) = self.administered(&mut conn, who, user_id).await?;
         drop(conn);
@@ -193,6 +208,7 @@ impl App {
         let mut conn = self.db.conn().await?;
         let (user, grants) = self.administered(&mut conn, who, user_id).await?;
         drop(conn);
+        hand_over(who, &grants)?;
         let name: Username = user.username.parse()?;
         let policy = crate::accounts::policy_for(&grants);
         let mut password = secrets::typeable_password()?;

@@ -87,16 +87,16 @@ fn recovery_code() -> Result<Secret, AppError> {
 }
 
 impl App {
-    /// The gate of a signed-in principal (a token passes: it was made by a
-    /// session that passed).
+    /// The gate of a signed-in principal.
     pub async fn gate(&self, who: &Principal) -> Result<Gate, AppError> {
-        let Credential::Session { id_hash } = &who.credential else {
-            return Ok(Gate::Open);
-        };
         let mut conn = self.db.conn().await?;
-        if store::session_pending(&mut conn, id_hash).await? {
+        if let Credential::Session { id_hash } = &who.credential
+            && store::session_pending(&mut conn, id_hash).await?
+        {
             return Ok(Gate::SecondFactor);
         }
+        // a token stands for a session that passed — but not for an account
+        // that must bind first and has not (tokens made before it had to)
         if self.config.second_factor == SecondFactorPolicy::Required
             && needs_second_factor(&who.grants)
             && store::state(&mut conn, who.user_id).await?.0.is_none()
@@ -116,7 +116,31 @@ impl App {
 
     /// Starts (or restarts) enrolment: a new secret that takes effect once
     /// its first code is confirmed.
-    pub async fn totp_begin(&self, who: &Principal) -> Result<Enrolment, AppError> {
+    /// Binding again (a new phone) needs the current password: a borrowed
+    /// browser must not become someone's second factor.
+    pub async fn totp_begin(
+        &self,
+        who: &Principal,
+        password: Option<&Secret>,
+    ) -> Result<Enrolment, AppError> {
+        let bound = store::state(&mut *self.db.conn().await?, who.user_id)
+            .await?
+            .0
+            .is_some();
+        if bound {
+            let hash = linli_store::accounts::users::password_hash(
+                &mut *self.db.conn().await?,
+                who.user_id,
+            )
+            .await?;
+            let ok = match password {
+                Some(p) => crate::accounts::passwords::verify(p, hash).await?,
+                None => false,
+            };
+            if !ok {
+                return Err(AppError::Invalid("重新绑定须输入正确的当前密码".into()));
+            }
+        }
         let mut raw = [0u8; 20];
         getrandom::fill(&mut raw).map_err(|e| AppError::Internal(format!("random: {e}")))?;
         let secret = totp_rs::Secret::from(raw).to_base32();
@@ -161,9 +185,16 @@ impl App {
         if !store::enable(&mut tx, who.user_id, step, &hashes).await? {
             return Err(AppError::Invalid("请先开始绑定".into()));
         }
-        if let Credential::Session { id_hash } = &who.credential {
-            store::set_session_pending(&mut tx, id_hash, false).await?;
-        }
+        // this session passed; any other ends (it may be the one that
+        // lost the phone)
+        let current = match &who.credential {
+            Credential::Session { id_hash } => {
+                store::set_session_pending(&mut tx, id_hash, false).await?;
+                Some(id_hash.as_str())
+            }
+            Credential::Token { .. } => None,
+        };
+        linli_store::accounts::sessions::delete_for_user(&mut tx, who.user_id, current).await?;
         audit::append(
             &mut tx,
             event(
@@ -195,11 +226,14 @@ impl App {
         // five wrong codes in a quarter of an hour end the session: the
         // password (throttled per address) must be given again
         let since = linli_domain::time::UnixMs(now.0 - 15 * 60 * 1000);
+        // one attempt at a time per account, or parallel guesses would all
+        // see the old count
+        linli_store::accounts::users::lock(&mut tx, who.user_id).await?;
         let failed = audit::count_since(
             &mut tx,
             Some(who.user_id),
             "auth.second_factor",
-            None,
+            Some(Outcome::Failed),
             since,
         )
         .await?;

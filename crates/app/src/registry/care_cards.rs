@@ -346,6 +346,8 @@ impl App {
             return Err(wrong());
         }
         let hour_ago = linli_domain::time::UnixMs(now.0 - 3_600_000);
+        // one check at a time per card: parallel answers see each other
+        store::lock_card(&mut tx, card.id).await?;
         if store::checks_since(&mut tx, card.id, hour_ago).await? >= CHECKS_PER_HOUR {
             return Err(AppError::TooMany(format!(
                 "本卡一小时内的查看次数已满,请拨打社区服务电话 {}",
@@ -359,7 +361,14 @@ impl App {
                     &typed,
                 )
             }
-            None => true,
+            // a card from before the printed digits: its link alone would
+            // be enough, so it shows the hotline only until it is reissued
+            None => {
+                return Err(AppError::Invalid(format!(
+                    "这张卡需要社区重新发放,请拨打社区服务电话 {}",
+                    card.hotline
+                )));
+            }
         };
         if !store::spend_check(&mut tx, nonce, card.id, passed, now).await? {
             return Err(AppError::Invalid(

@@ -333,7 +333,12 @@ impl App {
         let mut tx = self.db.begin().await?;
         // the server's own command line (no account) is not limited
         let used = match actor.id {
-            Some(id) => audit::count_since(&mut tx, Some(id), ACTION, None, hour_ago).await?,
+            Some(id) => {
+                // one at a time per user: parallel searches cannot all see
+                // the old count
+                linli_store::accounts::users::lock(&mut tx, id).await?;
+                audit::count_since(&mut tx, Some(id), ACTION, None, hour_ago).await?
+            }
             None => 0,
         };
         if used >= NUMBER_SEARCHES_PER_HOUR {

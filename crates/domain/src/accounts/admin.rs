@@ -42,12 +42,9 @@ pub const fn grantable(by: Role) -> &'static [Role] {
         Role::DepartmentHandler,
         Role::StreetAdmin,
     ];
-    const SYSTEM: &[Role] = &[
-        Role::DistrictAdmin,
-        Role::StreetAdmin,
-        Role::Auditor,
-        Role::SecurityAdmin,
-    ];
+    // the auditor and the security administrator watch the system
+    // administrator (三权分立): they are appointed at the command line only
+    const SYSTEM: &[Role] = &[Role::DistrictAdmin, Role::StreetAdmin];
     match by {
         Role::CommunitySecretary => COMMUNITY,
         Role::StreetAdmin => STREET,
@@ -57,11 +54,56 @@ pub const fn grantable(by: Role) -> &'static [Role] {
     }
 }
 
-/// Whether `grants` may give `role` over `scope`.
+/// Whether `scope` is the level `role` works at: a community's roles at a
+/// community or one of its grids, a street's at a street, a district's at
+/// a district. A secretary "over a whole street" would reveal every
+/// community's residents.
+pub fn fits(role: Role, scope: &RegionCode) -> bool {
+    let digits = scope.significant_prefix().len();
+    match role {
+        Role::Resident
+        | Role::Volunteer
+        | Role::PartyMember
+        | Role::GridWorker
+        | Role::BuildingHead
+        | Role::CommunityStaff
+        | Role::PartnerUnit
+        | Role::CommunitySecretary => scope.community().is_some(),
+        Role::DepartmentHandler | Role::StreetAdmin => digits == 9,
+        Role::DistrictAdmin => digits == 6,
+        Role::Auditor | Role::SecurityAdmin | Role::SystemAdmin => true,
+    }
+}
+
+/// Whether `grants` may give `role` over `scope`: a role below their own,
+/// at its own level, inside their scope.
 pub fn may_grant(grants: &[Grant], role: Role, scope: &RegionCode) -> bool {
-    grants
-        .iter()
-        .any(|g| grantable(g.role).contains(&role) && g.scope.covers(scope))
+    fits(role, scope)
+        && grants
+            .iter()
+            .any(|g| grantable(g.role).contains(&role) && g.scope.covers(scope))
+}
+
+/// The permissions an account must not get from someone who lacks them:
+/// whoever creates it or resets its password learns its one-time password.
+const HANDED_OVER: [Permission; 4] = [
+    Permission::ViewResidents,
+    Permission::RevealPersonal,
+    Permission::ExportUnmasked,
+    Permission::EditResidents,
+];
+
+/// Whether `grants` may learn the password of an account holding `target`
+/// (create it, reset it): the account may do nothing with residents' data
+/// that the administrator may not do there too. A street administrator,
+/// who sees residents masked, cannot so become a community secretary.
+pub fn may_hand_over(grants: &[Grant], target: &[Grant]) -> bool {
+    target.iter().all(|t| {
+        HANDED_OVER.iter().all(|perm| {
+            !crate::access::allowed(std::slice::from_ref(t), *perm, &t.scope)
+                || crate::access::allowed(grants, *perm, &t.scope)
+        })
+    })
 }
 
 /// Whether `grants` administer accounts at all (the menu entry).
@@ -158,6 +200,58 @@ mod tests {
         let system = [g(Role::SystemAdmin, "00")];
         assert!(may_administer(&system, &[g(Role::DistrictAdmin, "220103")]));
         assert!(!may_administer(&system, &worker));
+        assert!(!may_administer(&system, &[g(Role::Auditor, "00")]));
+    }
+
+    #[test]
+    fn a_role_is_granted_at_its_own_level() {
+        let street = [g(Role::StreetAdmin, "220103008")];
+        assert!(may_grant(
+            &street,
+            Role::CommunitySecretary,
+            &C.parse().unwrap()
+        ));
+        // a secretary "over the street" would reveal every community
+        assert!(!may_grant(
+            &street,
+            Role::CommunitySecretary,
+            &"220103008".parse().unwrap()
+        ));
+        assert!(may_grant(
+            &street,
+            Role::DepartmentHandler,
+            &"220103008".parse().unwrap()
+        ));
+        assert!(!may_grant(
+            &street,
+            Role::DepartmentHandler,
+            &C.parse().unwrap()
+        ));
+        let district = [g(Role::DistrictAdmin, "220103")];
+        assert!(!may_grant(
+            &district,
+            Role::GridWorker,
+            &"220103".parse().unwrap()
+        ));
+        assert!(may_grant(
+            &district,
+            Role::StreetAdmin,
+            &"220103008".parse().unwrap()
+        ));
+    }
+
+    #[test]
+    fn nobody_hands_over_more_than_they_may_do() {
+        let shuji = [g(Role::CommunitySecretary, C)];
+        let street = [g(Role::StreetAdmin, "220103008")];
+        let worker = [g(Role::GridWorker, &format!("{C}001"))];
+        let secretary = [g(Role::CommunitySecretary, C)];
+        let dept = [g(Role::DepartmentHandler, "220103008")];
+        assert!(may_hand_over(&shuji, &worker));
+        // the street sees residents masked: it may not mint a revealer
+        assert!(!may_hand_over(&street, &secretary));
+        assert!(!may_hand_over(&street, &worker));
+        assert!(may_hand_over(&street, &dept));
     }
 
     #[test]

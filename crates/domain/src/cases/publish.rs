@@ -29,6 +29,32 @@ pub fn public_address(address: &str) -> String {
         .to_owned()
 }
 
+/// A description as published: runs of seven or more digits (a phone, an
+/// ID number, a plate typed as digits) become `***`. Names cannot be told
+/// from other words; what is published is kinds about public space.
+pub fn public_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 7 {
+            out.push_str("***");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Who is responsible, as the public may read it: a department by its
 /// name, anyone else by their kind (社区网格, 物业…), never a person's name.
 pub fn agency(kind: Option<HandlerKind>, name: Option<&str>) -> Option<String> {
@@ -53,6 +79,13 @@ mod tests {
         assert_eq!(public_address("团山街道 长山路口"), "团山街道 长山路口");
         assert_eq!(public_address("长山路-１２号"), "长山路");
         assert_eq!(public_address("12号楼"), "");
+    }
+
+    #[test]
+    fn numbers_in_a_description_are_hidden() {
+        assert_eq!(public_text("路灯坏了,联系13812345678"), "路灯坏了,联系***");
+        assert_eq!(public_text("3号楼前 2 处坑"), "3号楼前 2 处坑");
+        assert_eq!(public_text("１３８１２３４５６７８"), "***");
     }
 
     #[test]

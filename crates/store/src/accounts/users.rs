@@ -266,3 +266,16 @@ pub async fn holders_of(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
 }
+
+/// Holds the account's row until the transaction ends, on PostgreSQL
+/// (`FOR UPDATE`), so per-account limits counted and written in one
+/// transaction take turns; SQLite's write transactions already do.
+pub async fn lock(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -232,3 +232,16 @@ pub async fn grid_workers_over(conn: &mut Conn, scope: &str) -> Result<Vec<i64>,
     .await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
+
+/// Holds the card's row until the transaction ends, on PostgreSQL, so its
+/// checks are counted one at a time (SQLite's write transactions already
+/// take turns).
+pub async fn lock_card(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM care_cards WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -113,9 +113,19 @@ async fn first_field(headers: &HeaderMap, head: axum::body::Bytes) -> Option<Str
     None
 }
 
-/// Whether the request carries a live session (checked before a large
-/// body is read: a stranger's upload is refused unread).
+/// Whether the request carries a live token or session (checked before a
+/// large body is read: a stranger's upload is refused unread). A token is
+/// judged alone, as everywhere.
 async fn signed_in(state: &AppState, headers: &HeaderMap, names: &CookieNames) -> bool {
+    if let Some(h) = headers.get(AUTHORIZATION) {
+        return match h.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) {
+            Some(token) => matches!(
+                state.app.principal_from_token(token.trim()).await,
+                Ok(Some(_))
+            ),
+            None => false,
+        };
+    }
     match read_cookie(headers, names.session) {
         Some(secret) => matches!(state.app.principal_from_session(secret).await, Ok(Some(_))),
         None => false,
@@ -129,9 +139,14 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .map(str::to_owned);
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
-    // held until the response: bounds the large uploads in flight (API
-    // clients' too; their token is checked before the body is read)
-    let upload_permit = if !safe && crate::http::upload::is_multipart(req.headers()) {
+    let open311 = req.uri().path().starts_with("/open311/");
+    // a photo form: only from someone signed in (checked before a byte of
+    // the body is read), and only a few at once; the permit is held until
+    // the response
+    let upload_permit = if !safe && !open311 && crate::http::upload::is_multipart(req.headers()) {
+        if !signed_in(&state, req.headers(), &names).await {
+            return WebError::LoginRequired.into_response();
+        }
         match state.uploads.clone().try_acquire_owned() {
             Ok(p) => Some(p),
             Err(_) => {
@@ -145,7 +160,6 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     } else {
         None
     };
-    let open311 = req.uri().path().starts_with("/open311/");
     if !safe && !open311 && !req.headers().contains_key(AUTHORIZATION) {
         let Some(expected) = cookie.as_deref() else {
             return WebError::Csrf.into_response();
@@ -161,10 +175,6 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         let submitted = match header {
             Some(h) => Some(h),
             None if crate::http::upload::is_multipart(req.headers()) => {
-                // only signed-in users send photos, and only a few at once
-                if !signed_in(&state, req.headers(), &names).await {
-                    return WebError::LoginRequired.into_response();
-                }
                 let (parts, body) = req.into_parts();
                 let (token, body) = multipart_token(&parts.headers, body).await;
                 req = Request::from_parts(parts, body);

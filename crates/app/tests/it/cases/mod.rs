@@ -1,6 +1,7 @@
 mod flow;
 mod indicators;
 mod intake;
+mod merge;
 mod photos;
 mod setup;
 mod suggest;

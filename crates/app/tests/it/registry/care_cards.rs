@@ -156,6 +156,22 @@ db_test!(
         let (_, c) = app.card_page_again(&token).await.unwrap();
         let limited = app.reveal_guardian(&token, &code, &c.state, None).await;
         assert!(matches!(limited, Err(AppError::TooMany(_))), "{limited:?}");
+        // a card from before the printed digits shows its hotline only
+        testing::exec(&db, "UPDATE care_cards SET check_hash = NULL").await;
+        testing::exec(&db, "DELETE FROM care_card_checks").await;
+        let (_, c) = app.card_page_again(&token).await.unwrap();
+        let sum: u64 = c
+            .question
+            .split(|ch: char| !ch.is_ascii_digit())
+            .filter_map(|s| s.parse::<u64>().ok())
+            .sum();
+        let legacy = app
+            .reveal_guardian(&token, &sum.to_string(), &c.state, None)
+            .await;
+        assert!(
+            matches!(&legacy, Err(AppError::Invalid(m)) if m.contains("重新发放")),
+            "{legacy:?}"
+        );
 
         // the scans are logged, the place rounded to ~100 m; the grid worker is told
         let (cards, scans) = app.card_history(&worker1, elder.id).await.unwrap();

@@ -132,9 +132,27 @@ async fn scan_page(
     state: &AppState,
     csrf: String,
     user: &linli_app::accounts::auth::Principal,
+    password: Option<&linli_domain::secret::Secret>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let e = state.app.totp_begin(user).await?;
+    let e = match state.app.totp_begin(user, password).await {
+        Ok(e) => e,
+        Err(e @ AppError::Invalid(_)) => {
+            let (on, left) = state.app.second_factor_of(user.user_id).await?;
+            let p = BindPage {
+                csrf,
+                nav_user: Some(user.display_name.clone()),
+                error: Some(e.to_string()),
+                step: Step::Status {
+                    on,
+                    left,
+                    required: false,
+                },
+            };
+            return page(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let p = BindPage {
         csrf,
         nav_user: Some(user.display_name.clone()),
@@ -147,12 +165,20 @@ async fn scan_page(
     page(StatusCode::OK, &p)
 }
 
+#[derive(Deserialize)]
+struct BeginForm {
+    /// needed to bind again when an authenticator is bound
+    password: Option<String>,
+}
+
 async fn begin(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     SessionUser(user): SessionUser,
+    Form(f): Form<BeginForm>,
 ) -> Result<Response, WebError> {
-    scan_page(&state, csrf.0, &user, None).await
+    let password = f.password.map(linli_domain::secret::Secret::new);
+    scan_page(&state, csrf.0, &user, password.as_ref(), None).await
 }
 
 #[derive(Deserialize)]
@@ -183,7 +209,7 @@ async fn confirm(
         }
         // a wrong first code: a fresh secret to scan again
         Err(e @ AppError::Invalid(_)) => {
-            scan_page(&state, csrf.0, &user, Some(e.to_string())).await
+            scan_page(&state, csrf.0, &user, None, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
     }

@@ -131,6 +131,45 @@ db_test!(
         let shuji = user_id(&c, "shuji").await;
         let page = street.get(&format!("/admin/users/{shuji}")).await;
         assert_eq!(page.status, 200, "{}", page.body);
+        // the street sees residents masked: it may not mint, reset or promote
+        // an account that reveals them (it would hold its password)
+        let r = street
+            .post_form(
+                "/admin/users",
+                &[
+                    ("username", "newshuji"),
+                    ("display_name", "新书记"),
+                    ("role", "community_secretary"),
+                    ("scope", COMMUNITY),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("同等权限"), "{}", r.body);
+        let r = street
+            .post_form(&format!("/admin/users/{shuji}/reset"), &[])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let made = street
+            .post_form(
+                "/admin/users",
+                &[
+                    ("username", "chengjian"),
+                    ("display_name", "城建科"),
+                    ("role", "department_handler"),
+                    ("scope", "220103008"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 200, "a department's account: {}", made.body);
+        let dept = user_id(&c, "chengjian").await;
+        let r = street
+            .post_form(
+                &format!("/admin/users/{dept}/grant"),
+                &[("role", "community_secretary"), ("scope", COMMUNITY)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
         let wg = c.stranger().get("/admin/users").await;
         assert_eq!(wg.status, 303, "signed out: to the login page");
         // every action is on record
@@ -165,9 +204,16 @@ db_test!(
         shuji
             .login("shuji", &common::password_of(&accounts, "shuji"))
             .await;
-        // the secretary too must bind first: her pages send her there
+        // the secretary too must bind first: her pages send her there, and
+        // her token (made before binding was required) is held back too
         let r = shuji.get("/admin/users").await;
         assert_eq!(r.location(), "/account/second-factor", "{}", r.body);
+        let t = token(&c, "shuji").await;
+        let r = c.api(Method::GET, "/api/v1/residents", &t, None).await;
+        assert_eq!(
+            (r.status.as_u16(), r.error_code()),
+            (403, "second_factor_enrol".to_owned())
+        );
         let made = c
             .app
             .admin_create_account(
@@ -234,6 +280,10 @@ db_test!(
             .collect();
         assert_eq!(codes.len(), 10, "{}", done.body);
         assert_eq!(c.get("/residents").await.status, 200);
+        // binding again needs the password
+        let r = c.post_form("/account/second-factor", &[]).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("当前密码"), "{}", r.body);
         // the secret is sealed at rest, the recovery codes hashed
         let users = linli_store::testing::table_text(c.app.db(), "users").await;
         assert!(!users.contains(&secret));

@@ -481,3 +481,75 @@ db_test!(
         assert!(r.body.contains("服务范围"), "{}", r.body);
     }
 );
+
+db_test!(
+    a_partners_media_link_is_a_link_only_to_a_trusted_host,
+    |db: Db| async move {
+        let accounts = Client::new(db.clone())
+            .await
+            .app
+            .seed_demo_community()
+            .await
+            .unwrap()
+            .unwrap();
+        for (i, hosts, linked) in [
+            (1, vec![], false),
+            (2, vec!["img.example.cn".to_owned()], true),
+        ] {
+            let config = linli_web::WebConfig {
+                media_hosts: hosts,
+                ..linli_web::WebConfig::default()
+            };
+            let mut c = Client::with_config(db.clone(), config).await;
+            let key = c
+                .app
+                .open311_key_add(&format!("城管系统{i}"), &Actor::cli())
+                .await
+                .unwrap();
+            let p = common::grid1_point(&c).await;
+            let body = format!(
+                "api_key={}&service_code=0104&lat={}&long={}&description=x&attribute[kind]=snapshot\
+             &media_url=https%3A%2F%2Fimg.example.cn%2Fa.jpg",
+                key.expose(),
+                p.lat,
+                p.lng
+            );
+            let r = c
+                .post_raw(
+                    "/open311/v2/requests.json",
+                    "application/x-www-form-urlencoded",
+                    body,
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            let number = r.json()[0]["service_request_id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let shuji = common::token(&c, "shuji").await;
+            let list = c
+                .api(Method::GET, "/api/v1/cases?limit=5", &shuji, None)
+                .await
+                .json();
+            let id = list["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["number"] == number.as_str())
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap();
+            c.login("shuji", &common::password_of(&accounts, "shuji"))
+                .await;
+            let page = c.get(&format!("/cases/{id}")).await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            assert_eq!(
+                page.body.contains(r#"<a id="media-url""#),
+                linked,
+                "{}",
+                page.body
+            );
+            assert!(page.body.contains("img.example.cn/a.jpg"));
+        }
+    }
+);
