@@ -173,6 +173,10 @@ fn run(file: &str, url: Option<&str>) {
             last_login_at: None,
             credential: Credential::Token { token_id: 0 },
         };
+        // the package check alone (it runs again inside the import)
+        let t = Instant::now();
+        linli_app::infra::xlsx::guard::check_package(&bytes, linli_app::infra::xlsx::guard::Reading::Streamed).unwrap();
+        println!("package check (zip entries, dimension, uniqueCount, sizes): {:.2} s", t.elapsed().as_secs_f64());
         let t = Instant::now();
         let r = app.import_residents(&sec, &COMMUNITY.parse().unwrap(), &bytes, &Actor::cli()).await.unwrap();
         let secs = t.elapsed().as_secs_f64();
