@@ -349,7 +349,11 @@ async fn residents_in_excel(backend: Backend) {
         text(&o)
     );
     let o = linli(&["keys", "rotate"], &t.url, None);
-    assert!(text(&o).contains("re-sealed 1 residents"), "{}", text(&o));
+    assert!(
+        o.status.success() && text(&o).contains("re-sealed 1 residents"),
+        "{}",
+        text(&o)
+    );
     let o = linli(
         &[
             &["export", "residents", &p("clear2.xlsx"), "--unmasked"][..],

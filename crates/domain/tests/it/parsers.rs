@@ -84,3 +84,61 @@ proptest! {
         prop_assert!(distance_m(w, wgs84_to_gcj02(w)) < 1000.0);
     }
 }
+
+/// A valid region row: a code of one of the statistics' lengths and its
+/// parent's code, the prefix of the level above.
+fn valid_region() -> impl Strategy<Value = (String, Option<String>)> {
+    (
+        proptest::sample::select(vec![2usize, 4, 6, 9, 12]),
+        "[1-6][0-9]{11}",
+    )
+        .prop_map(|(len, digits)| {
+            let code = digits[..len].to_owned();
+            let parent = match len {
+                2 => None,
+                4 => Some(digits[..2].to_owned()),
+                6 => Some(digits[..4].to_owned()),
+                9 => Some(digits[..6].to_owned()),
+                _ => Some(digits[..9].to_owned()),
+            };
+            (code, parent)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Valid codes parse at their level under their parent (a parser that
+    /// refuses everything fails here); one damaged digit or a wrong parent
+    /// is refused or stays consistent.
+    #[test]
+    fn valid_region_codes_parse_and_damage_is_caught((code, parent) in valid_region(), at in 0usize..12, bad in "[^0-9]") {
+        let r = Region::parse(&code, "某地", parent.as_deref()).unwrap();
+        prop_assert_eq!(r.code.significant_prefix().len() <= code.len(), true);
+        prop_assert!(r.code.as_str().starts_with(&code));
+        prop_assert_eq!(r.parent.map(|p| p.as_str()[..parent.as_ref().map_or(0, String::len)].to_owned()), parent.clone());
+        let mut damaged = code.clone();
+        let i = at % damaged.len();
+        damaged.replace_range(i..=i, &bad);
+        prop_assert!(Region::parse(&damaged, "某地", parent.as_deref()).is_err());
+        if let Some(p) = &parent {
+            let wrong = format!("{}{}", (p.as_bytes()[0] - b'0' + 1) % 10, &p[1..]);
+            prop_assert!(Region::parse(&code, "某地", Some(&wrong)).is_err());
+        }
+    }
+
+    /// Valid rectangles parse to a shape that holds their centre; cut short
+    /// they are refused or still a shape (never a panic).
+    #[test]
+    fn valid_polygons_parse_and_cut_ones_are_refused(x in 73.0f64..134.0, y in 18.0f64..52.0, w in 0.001f64..0.5, h in 0.001f64..0.5, cut in any::<prop::sample::Index>()) {
+        let text = format!(
+            r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}"#,
+            x + w, x + w, y + h, y + h
+        );
+        let shape = parse_boundary(&text).unwrap();
+        let centre = linli_domain::territory::grid_index::centre(&shape).unwrap();
+        prop_assert!((centre.lng - (x + w / 2.0)).abs() < 1e-9 && (centre.lat - (y + h / 2.0)).abs() < 1e-9);
+        let short = &text[..cut.index(text.len())];
+        prop_assert!(parse_boundary(short).is_err(), "{}", short);
+    }
+}

@@ -53,13 +53,15 @@ async fn dispatch_one(c: &mut Client, resident: &str, shuji: &str) -> String {
     let id = case["id"].as_i64().unwrap();
     for s in ["accept", "dispatch"] {
         let step = json!({ "step": s }).to_string();
-        c.api(
-            Method::POST,
-            &format!("/api/v1/cases/{id}/steps"),
-            shuji,
-            Some(&step),
-        )
-        .await;
+        let r = c
+            .api(
+                Method::POST,
+                &format!("/api/v1/cases/{id}/steps"),
+                shuji,
+                Some(&step),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{s}: {}", r.body);
     }
     case["number"].as_str().unwrap().to_owned()
 }

@@ -148,6 +148,9 @@ fn scan_xml(
         buf.clear();
         let event = match xml.read_event_into(&mut buf) {
             Ok(e) => e,
+            // a part that does not unpack (a checksum or deflate error) is
+            // damaged: calamine would parse the garbage before the checksum
+            Err(quick_xml::Error::Io(_)) => return Err(refuse("文件已损坏")),
             // malformed XML is calamine's to report, with its own words
             Err(_) => break,
         };

@@ -66,6 +66,14 @@ db_test!(
         assert!(e.to_string().contains("立案"), "{e}");
 
         let id = dispatched_case(&w).await;
+        // before the whistle the departments do not reach the case at all
+        for d in [&w.dept1, &w.dept2] {
+            assert!(matches!(
+                app.case_view(d, id).await,
+                Err(AppError::NotFound)
+            ));
+            assert_eq!(app.calls_waiting(d).await.unwrap().len(), 0);
+        }
         // the departments offered are the street's department accounts
         let offered = app.departments_for(&w.secretary, id).await.unwrap();
         let mut ids: Vec<i64> = offered.iter().map(|d| d.user_id).collect();
@@ -127,7 +135,7 @@ db_test!(
             assert_eq!(unread, 1);
             assert!(inbox[0].title.contains("报到"), "{}", inbox[0].title);
             assert_eq!(app.calls_waiting(d).await.unwrap().len(), 1);
-            // a called department reaches the case (its grant covers the street)
+            // called, the department reaches the case (and only because it was)
             assert!(app.case_view(d, id).await.is_ok());
         }
         // a department still waiting cannot be called twice

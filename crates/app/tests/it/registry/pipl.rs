@@ -74,11 +74,11 @@ db_test!(
         // a grid worker of another grid cannot bind; the secretary can
         let other = who(Role::GridWorker, &format!("{COMMUNITY}010"), 999_002);
         if !me.scope.as_str().ends_with("010") {
-            assert!(
-                app.link_resident_account(&other, me.id, "jumin1", &a)
-                    .await
-                    .is_err()
-            );
+            // outside the worker's grid the person does not exist for them
+            assert!(matches!(
+                app.link_resident_account(&other, me.id, "jumin1", &a).await,
+                Err(AppError::NotFound)
+            ));
         }
         app.link_resident_account(&sec, me.id, "jumin1", &a)
             .await
