@@ -27,6 +27,8 @@ let serverLog = '';
 const planted = { secrets: [], personal: [] };
 const NEW_ADMIN_PW = 'Tuanshan-Jiedao-2026';
 const WORKER_PW = 'Wangge-Yuan-2026';
+const DISTRICT_PW = 'Qu-Guanli-Mima-2026';
+const ELDER_PW = 'Hongqi-Lu-1958';
 
 /** A JPEG drawn by the page's canvas, with an APP1 Exif segment holding a GPS tag spliced in after SOI. */
 async function phoneJpeg(page, w, h) {
@@ -110,6 +112,23 @@ async function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
+/** The smallest font size of any visible text on the page, in px. */
+async function smallestText(page) {
+  return page.evaluate(() => {
+    let min = Infinity;
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.textContent.trim()) continue;
+      const el = n.parentElement;
+      const r = el.getBoundingClientRect();
+      const st = getComputedStyle(el);
+      if (!r.width || !r.height || st.visibility === 'hidden' || st.display === 'none') continue;
+      min = Math.min(min, parseFloat(st.fontSize));
+    }
+    return min;
+  });
+}
+
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   return context.newPage();
@@ -164,11 +183,15 @@ test('the printed administrator logs in, must change the one-time password, sees
   const main = await page.textContent('main');
   assert.match(main, /密码已修改/);
   assert.match(main, /您好,演示管理员/);
-  assert.match(main, /系统管理员/);
-  assert.equal((await page.textContent('#username')).trim(), 'admin');
+  assert.ok(!(await scrollsSideways(page)), 'home scrolls sideways on a phone');
   await shot(page, '03-home');
-
-  await page.click('text=退出');
+  // 我的: the account, its role by name, and signing out
+  await page.click('.tabbar >> text=我的');
+  await page.waitForURL(/\/account$/);
+  assert.match(await page.textContent('main'), /系统管理员 · 全部/);
+  assert.equal((await page.textContent('#username')).trim(), 'admin');
+  await shot(page, '03b-account');
+  await page.click('#logout');
   await page.waitForURL(/\/login\?bye=1$/);
   assert.match(await page.textContent('main'), /您已安全退出/);
   await shot(page, '04-logged-out');
@@ -202,7 +225,8 @@ test('a token made on the tokens page works for the API and is revoked with htmx
   const page = await newPage();
   await login(page, 'shuji', secretaryPassword);
   await page.waitForURL(/\/home$/);
-  await page.click('nav >> text=访问令牌');
+  await page.goto(`${baseUrl}/account`);
+  await page.click('#all-functions >> text=访问令牌');
   await page.fill('input[name=name]', '数据对接');
   await page.click('button:has-text("创建令牌")');
   const token = (await page.textContent('#new-token')).trim();
@@ -234,10 +258,13 @@ test('the administrative tree can be browsed after importing the real division f
     const out = execFileSync(bin, ['import', 'regions', join(dist, f), '--data', dataDir]).toString();
     assert.match(out, /regions imported/);
   }
+  // a district administrator of its own, so the test runs alone
+  execFileSync(bin, ['user', 'add', '--username', 'quguan', '--role', 'district_admin', '--scope', '220103',
+    '--display-name', '区管理员', '--data', dataDir], { input: `${DISTRICT_PW}\n` });
   const page = await newPage();
-  await login(page, 'admin', NEW_ADMIN_PW);
+  await login(page, 'quguan', DISTRICT_PW);
   await page.waitForURL(/\/home$/);
-  await page.click('nav >> text=区划');
+  await page.click('#tiles >> text=区划');
   await page.click('text=吉林省');
   await page.waitForURL(/code=220000000000$/);
   assert.match(await page.textContent('main'), /长春市/);
@@ -381,8 +408,14 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   const resident = await newPage();
   await login(resident, 'lixy', RESIDENT_PW);
   await resident.waitForURL(/\/home$/);
-  await resident.click('nav >> text=诉求');
-  await resident.click('text=我要上报');
+  // a resident's navigation has no staff tools, and 随手拍 is one tap away
+  const tabs = await resident.$$eval('.tabbar .tab-label', (as) => as.map((a) => a.textContent.trim()));
+  assert.deepEqual(tabs, ['首页', '随手拍', '消息', '我的']);
+  const links = await resident.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
+  for (const staffOnly of ['/residents', '/places', '/territory', '/account/tokens', '/dashboard', '/cases/setup']) {
+    assert.ok(!links.includes(staffOnly), `a resident sees ${staffOnly}`);
+  }
+  await resident.click('#primary-action');
   await resident.waitForURL(/\/cases\/new$/);
   await resident.selectOption('select[name=kind]', 'snapshot');
   await resident.selectOption('select[name=category]', '0104');
@@ -399,7 +432,8 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   await resident.click('#report-form button[type=submit]');
   await resident.waitForURL(/\/cases\/\d+\?/);
   assert.match(await resident.textContent('#flash'), /已提交,案件编号 \d{13}/);
-  assert.match(await resident.textContent('#case-area'), /220103008003001/);
+  // the grid by its name, never its code
+  assert.match(await resident.textContent('#case-area'), /长山花园社区 第一网格/);
   assert.equal((await resident.textContent('#case-category')).trim(), '道路不洁');
   assert.ok((await resident.innerHTML('#case-description')).includes('&lt;b&gt;'), 'HTML shown as text');
   const caseUrl = resident.url().split('?')[0];
@@ -636,7 +670,7 @@ test('a secretary adds a grid worker, who signs in, binds an authenticator and s
   const page = await newPage();
   await login(page, 'shuji', secretaryPassword);
   await page.waitForURL(/\/home$/);
-  await page.click('#admin-link');
+  await page.click('#tiles >> text=账号管理');
   await page.waitForURL(/\/admin\/users$/);
   await page.click('#add-user summary');
   await page.fill('#add-user-form input[name=username]', 'wangge9');
@@ -664,6 +698,10 @@ test('a secretary adds a grid worker, who signs in, binds an authenticator and s
   await worker.fill('input[name=confirm]', own);
   await worker.click('button[type=submit].primary');
   await worker.waitForURL(/\/home/);
+  // a grid worker's tabs: 今日 · 住户 · 上报 · 消息 · 我的
+  const tabs = await worker.$$eval('.tabbar .tab-label', (as) => as.map((a) => a.textContent.trim()));
+  assert.deepEqual(tabs, ['今日', '住户', '上报', '消息', '我的']);
+  await worker.click('.tabbar >> text=我的');
   await worker.click('#second-factor-link');
   await worker.click('#second-begin');
   await worker.waitForSelector('#second-qr svg');
@@ -679,7 +717,8 @@ test('a secretary adds a grid worker, who signs in, binds an authenticator and s
   planted.secrets.push(oneTime, own, secret, codes[0]);
 
   // signing in again asks for the code after the password
-  await worker.click('text=退出');
+  await worker.goto(`${baseUrl}/account`);
+  await worker.click('#logout');
   await worker.waitForURL(/\/login\?bye=1$/);
   await login(worker, 'wangge9', own);
   await worker.waitForURL(/\/login\/second/);
@@ -704,11 +743,44 @@ test('a secretary adds a grid worker, who signs in, binds an authenticator and s
   await other.context().close();
 });
 
+test('a resident on a phone: four tabs, nothing of staff, and 长辈版 with every text at 18 px or more', async () => {
+  execFileSync(bin, ['user', 'add', '--username', 'zhaoda', '--role', 'resident', '--scope', '220103008003',
+    '--display-name', '赵大妈', '--data', dataDir], { input: `${ELDER_PW}\n` });
+  const page = await newPage();
+  await login(page, 'zhaoda', ELDER_PW);
+  await page.waitForURL(/\/home$/);
+  for (const path of ['/home', '/account', '/inbox', '/cases']) {
+    await page.goto(`${baseUrl}${path}`);
+    assert.ok(!(await scrollsSideways(page)), `${path} scrolls sideways`);
+    const min = await smallestText(page);
+    assert.ok(min >= 16, `${path}: text at ${min}px`);
+  }
+  await page.goto(`${baseUrl}/account`);
+  await page.click('#elder-toggle');
+  await page.waitForURL(/\/account$/);
+  assert.match(await page.textContent('#elder-toggle'), /标准版/);
+  for (const path of ['/home', '/account', '/inbox', '/cases']) {
+    await page.goto(`${baseUrl}${path}`);
+    assert.equal(await page.getAttribute('body', 'class'), 'elder', path);
+    assert.ok(!(await scrollsSideways(page)), `${path} scrolls sideways in 长辈版`);
+    const min = await smallestText(page);
+    assert.ok(min >= 18, `${path} in 长辈版: text at ${min}px`);
+  }
+  await shot(page, 'elder-home');
+  // remembered for the account: a new sign-in keeps it
+  const again = await newPage();
+  await login(again, 'zhaoda', ELDER_PW);
+  await again.waitForURL(/\/home$/);
+  assert.equal(await again.getAttribute('body', 'class'), 'elder');
+  await page.context().close();
+  await again.context().close();
+});
+
 test('no password or token reached the server log, and the audit chain is intact', async () => {
   // debug logs of the whole run above
   assert.ok(serverLog.length > 1000, 'the server logged the run');
   // whatever the tests above planted (each also runs alone)
-  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, secretaryPassword, ...planted.secrets]) {
+  for (const secret of [oneTimePassword, NEW_ADMIN_PW, WORKER_PW, DISTRICT_PW, ELDER_PW, secretaryPassword, ...planted.secrets]) {
     assert.ok(secret && !serverLog.includes(secret), 'a secret appeared in the log');
   }
   // personal data revealed or imported during the run never reached the log

@@ -86,6 +86,7 @@ async fn main() {
         must_change_password: false,
         last_login_at: None,
         credential: Credential::Token { token_id: 0 },
+        elder: false,
     };
     let year = (
         time::macros::date!(2026 - 01 - 01),

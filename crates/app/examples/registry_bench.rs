@@ -172,6 +172,7 @@ fn run(file: &str, url: Option<&str>) {
             must_change_password: false,
             last_login_at: None,
             credential: Credential::Token { token_id: 0 },
+            elder: false,
         };
         // the package check alone (it runs again inside the import)
         let t = Instant::now();

@@ -328,7 +328,8 @@ async fn label_of(conn: &mut linli_store::Conn, code: &RegionCode) -> Result<Str
         };
         return Ok(format!("{community} {}", g.name).trim().to_owned());
     }
-    Ok(code.to_string())
+    // a place granted before its region was loaded: never show the code
+    Ok("未登记的区域".to_owned())
 }
 
 impl App {

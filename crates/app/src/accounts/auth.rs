@@ -28,6 +28,8 @@ pub struct Principal {
     pub must_change_password: bool,
     pub last_login_at: Option<linli_domain::time::UnixMs>,
     pub credential: Credential,
+    /// reads the site in 长辈版 (larger type and targets)
+    pub elder: bool,
 }
 
 impl Principal {
@@ -46,6 +48,7 @@ impl Principal {
             must_change_password: false,
             last_login_at: None,
             credential: Credential::Token { token_id: 0 },
+            elder: false,
         }
     }
 
@@ -215,6 +218,12 @@ impl App {
         })
     }
 
+    /// Turns 长辈版 on or off for the caller's account.
+    pub async fn set_elder_mode(&self, who: &Principal, on: bool) -> Result<(), AppError> {
+        users::set_elder_mode(&mut *self.db.conn().await?, who.user_id, on).await?;
+        Ok(())
+    }
+
     /// Ends the session whose cookie secret is `secret`.
     pub async fn logout(&self, principal: &Principal, source: &str) -> Result<(), AppError> {
         let Credential::Session { id_hash } = &principal.credential else {
@@ -306,7 +315,9 @@ impl App {
         if u.disabled {
             return Ok(None);
         }
+        let elder = users::elder_mode(conn, user_id).await?;
         Ok(Some(Principal {
+            elder,
             user_id,
             username: u.username,
             display_name: u.display_name,

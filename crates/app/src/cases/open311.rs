@@ -200,6 +200,7 @@ impl App {
             must_change_password: false,
             last_login_at: None,
             credential: Credential::Token { token_id: 0 },
+            elder: false,
         };
         // description is optional in GeoReport v2: the service names it then
         let description = match s.description.trim() {

@@ -125,6 +125,7 @@ fn principal(user_id: i64, username: &str, role: Role, scope: &str) -> Result<Pr
         must_change_password: false,
         last_login_at: None,
         credential: Credential::Token { token_id: 0 },
+        elder: false,
     })
 }
 

@@ -279,3 +279,25 @@ pub async fn lock(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// Whether the account reads the site in 长辈版.
+pub async fn elder_mode(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query("SELECT elder_mode FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => r.try_get::<i64, _>(0)? != 0,
+        None => false,
+    })
+}
+
+/// Turns 长辈版 on or off for the account.
+pub async fn set_elder_mode(conn: &mut Conn, id: i64, on: bool) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET elder_mode = $2 WHERE id = $1")
+        .bind(id)
+        .bind(flag(on))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

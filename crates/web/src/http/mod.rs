@@ -8,6 +8,7 @@ pub(crate) mod csrf;
 pub(crate) mod error;
 pub(crate) mod health;
 pub(crate) mod metrics;
+pub(crate) mod nav;
 pub(crate) mod openapi;
 pub(crate) mod ratelimit;
 pub(crate) mod render;

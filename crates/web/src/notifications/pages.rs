@@ -42,7 +42,7 @@ struct CallLine {
 #[template(path = "notifications/inbox.html")]
 struct InboxPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     unread: i64,
     items: Vec<Line>,
     calls: Vec<CallLine>,
@@ -64,7 +64,7 @@ async fn inbox_page(
     let calls = state.app.calls_waiting(&user).await?;
     let p = InboxPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         unread,
         items: items
             .into_iter()

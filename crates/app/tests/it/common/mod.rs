@@ -19,6 +19,7 @@ pub fn who_as(role: Role, scope: &str, user_id: i64) -> Principal {
         must_change_password: false,
         last_login_at: None,
         credential: Credential::Token { token_id: 0 },
+        elder: false,
     }
 }
 

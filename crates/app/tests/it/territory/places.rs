@@ -30,6 +30,7 @@ fn who(role: Role, scope: &str) -> Principal {
         must_change_password: false,
         last_login_at: None,
         credential: Credential::Token { token_id: 0 },
+        elder: false,
     }
 }
 

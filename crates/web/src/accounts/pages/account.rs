@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "accounts/password.html")]
 struct PasswordPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     must_change: bool,
     error: Option<String>,
 }
@@ -42,7 +42,7 @@ async fn password_page(
 ) -> Result<Response, WebError> {
     let p = PasswordPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         must_change: user.must_change_password,
         error: None,
     };
@@ -84,7 +84,7 @@ async fn change_password(
         Err(e @ (AppError::Invalid(_) | AppError::Account(_))) => {
             let p = PasswordPage {
                 csrf: csrf.0,
-                nav_user: Some(user.display_name),
+                nav_user: Some(crate::http::nav::Nav::of(&user)),
                 must_change: user.must_change_password,
                 error: Some(e.to_string()),
             };
@@ -124,7 +124,7 @@ impl From<TokenRecord> for TokenView {
 #[template(path = "accounts/tokens.html")]
 struct TokensPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     tokens: Vec<TokenView>,
     issued: Option<String>,
     error: Option<String>,
@@ -153,7 +153,7 @@ async fn tokens_view(
         .collect();
     Ok(TokensPage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         tokens,
         issued,
         error,

@@ -112,7 +112,7 @@ fn role_choices(user: &Principal) -> Vec<(&'static str, &'static str)> {
 #[template(path = "accounts/admin_users.html")]
 struct ListPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     lines: Vec<Line>,
     roles: Vec<(&'static str, &'static str)>,
     scopes: Vec<ScopeChoice>,
@@ -135,7 +135,7 @@ async fn list_view(
     }
     let p = ListPage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         lines,
         roles: role_choices(user),
         scopes: state.app.admin_scope_choices(user).await?,
@@ -223,7 +223,7 @@ async fn create(
 #[template(path = "accounts/admin_user.html")]
 struct OnePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     a: Line,
     roles: Vec<(&'static str, &'static str)>,
     scopes: Vec<ScopeChoice>,
@@ -248,7 +248,7 @@ async fn one_view(
         && linli_domain::accounts::admin::may_administer(&user.grants, &a.row.grants);
     let p = OnePage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         a: line(state, a).await?,
         roles: role_choices(user),
         scopes: state.app.admin_scope_choices(user).await?,

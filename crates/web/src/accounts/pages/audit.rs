@@ -62,7 +62,7 @@ pub struct AuditQuery {
 #[template(path = "accounts/audit.html")]
 struct AuditPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     rows: Vec<AuditRow>,
     older: Option<i64>,
 }
@@ -83,7 +83,7 @@ async fn audit_page(
         StatusCode::OK,
         &AuditPage {
             csrf: csrf.0,
-            nav_user: Some(user.display_name),
+            nav_user: Some(crate::http::nav::Nav::of(&user)),
             rows,
             older,
         },

@@ -1,41 +1,42 @@
-//! 首页 — who you are and your roles.
+//! 首页 — a place to start work: a greeting, the main action as one wide
+//! button (随手拍 for residents, 上报 for grid workers) and the person's
+//! functions as tiles (宫格), by the same rules as the navigation. 我的
+//! (`/account`) holds the account itself: roles by place, password, the
+//! authenticator, tokens for staff, 长辈版 and signing out.
 
 use crate::AppState;
 use crate::http::auth::CurrentUser;
 use crate::http::csrf::CsrfToken;
 use crate::http::error::WebError;
-use crate::http::render::page;
-use crate::http::util::beijing_time;
+use crate::http::nav::{Nav, NavItem};
+use crate::http::render::{page, see_other};
+use crate::http::util::{ClientIp, beijing_time};
 use askama::Template;
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use linli_domain::access::RegionCode;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/home", get(home))
-}
-
-struct RoleView {
-    label: &'static str,
-    scope: String,
+    Router::new()
+        .route("/home", get(home))
+        .route("/account", get(account))
+        .route("/account/elder", post(elder))
 }
 
 #[derive(Template)]
 #[template(path = "accounts/home.html")]
 struct HomePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<Nav>,
     display_name: String,
-    username: String,
-    last_login: String,
-    roles: Vec<RoleView>,
+    /// the one wide button above the tiles
+    primary: Option<NavItem>,
+    tiles: Vec<NavItem>,
     changed: bool,
-    can_audit: bool,
-    /// 账号管理: administers accounts or their lockouts
-    can_admin: bool,
 }
 
 #[derive(Deserialize)]
@@ -48,37 +49,85 @@ async fn home(
     CurrentUser(user): CurrentUser,
     Query(q): Query<HomeQuery>,
 ) -> Result<Response, WebError> {
-    let last_login = user
-        .last_login_at
-        .map(|t| beijing_time(t.0))
-        .unwrap_or_default();
-    let roles = user
-        .grants
+    let nav = Nav::of(&user);
+    let primary = nav.menu.iter().find(|i| i.href == "/cases/new").cloned();
+    let tiles = nav
+        .menu
         .iter()
-        .map(|g| {
-            let code = g.scope.to_string();
-            let scope = if g.scope.significant_prefix().is_empty() {
-                format!("全国 ({code})")
-            } else {
-                code
-            };
-            RoleView {
-                label: g.role.label_zh(),
-                scope,
-            }
-        })
+        .filter(|i| !matches!(i.href, "/home" | "/cases/new" | "/account/tokens"))
+        .cloned()
         .collect();
     let p = HomePage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
-        display_name: user.display_name,
-        username: user.username,
-        last_login,
-        roles,
+        display_name: user.display_name.clone(),
+        nav_user: Some(nav),
+        primary,
+        tiles,
         changed: q.changed.is_some(),
-        can_audit: linli_domain::access::can_read_audit_log(&user.grants),
-        can_admin: linli_domain::accounts::admin::administers(&user.grants)
-            || linli_domain::accounts::admin::manages_lockouts(&user.grants),
     };
     page(StatusCode::OK, &p)
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    csrf: String,
+    nav_user: Option<Nav>,
+    display_name: String,
+    username: String,
+    last_login: String,
+    /// `网格员 · 长山花园社区 第一网格`
+    roles: Vec<String>,
+    menu: Vec<NavItem>,
+    elder: bool,
+}
+
+async fn account(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, WebError> {
+    let codes: Vec<RegionCode> = user.grants.iter().map(|g| g.scope.clone()).collect();
+    let places = state.app.scope_labels(&codes).await?;
+    let roles = user
+        .grants
+        .iter()
+        .zip(places)
+        .map(|(g, p)| format!("{} · {p}", g.role.label_zh()))
+        .collect();
+    let nav = Nav::of(&user);
+    let p = AccountPage {
+        csrf: csrf.0,
+        menu: nav
+            .menu
+            .iter()
+            .filter(|i| !matches!(i.href, "/account" | "/home"))
+            .cloned()
+            .collect(),
+        nav_user: Some(nav),
+        display_name: user.display_name.clone(),
+        username: user.username.clone(),
+        last_login: user
+            .last_login_at
+            .map_or_else(String::new, |t| beijing_time(t.0)),
+        roles,
+        elder: user.elder,
+    };
+    page(StatusCode::OK, &p)
+}
+
+#[derive(Deserialize)]
+struct ElderForm {
+    on: Option<String>,
+}
+
+/// 长辈版 on or off, remembered for the account.
+async fn elder(
+    State(state): State<AppState>,
+    ClientIp(_ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Form(f): Form<ElderForm>,
+) -> Result<Response, WebError> {
+    state.app.set_elder_mode(&user, f.on.is_some()).await?;
+    Ok(see_other("/account"))
 }

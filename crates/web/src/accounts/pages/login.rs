@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "accounts/login.html")]
 struct LoginPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     error: Option<String>,
     notice: Option<&'static str>,
     username: String,

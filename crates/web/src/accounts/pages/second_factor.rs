@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "accounts/second_login.html")]
 struct CodePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     error: Option<String>,
     next: String,
 }
@@ -45,7 +45,7 @@ async fn code_page(
 ) -> Result<Response, WebError> {
     let p = CodePage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         error: None,
         next: local_path(q.next.as_deref()).unwrap_or_default(),
     };
@@ -82,7 +82,7 @@ async fn check_code(
         Err(e @ AppError::Invalid(_)) => {
             let p = CodePage {
                 csrf: csrf.0,
-                nav_user: Some(user.display_name),
+                nav_user: Some(crate::http::nav::Nav::of(&user)),
                 error: Some(e.to_string()),
                 next: local_path(f.next.as_deref()).unwrap_or_default(),
             };
@@ -106,7 +106,7 @@ enum Step {
 #[template(path = "accounts/second_factor.html")]
 struct BindPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     error: Option<String>,
     step: Step,
 }
@@ -121,7 +121,7 @@ async fn status_page(
         state.app.gate(&user).await? == linli_app::accounts::second_factor::Gate::EnrolFirst;
     let p = BindPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         error: None,
         step: Step::Status { on, left, required },
     };
@@ -141,7 +141,7 @@ async fn scan_page(
             let (on, left) = state.app.second_factor_of(user.user_id).await?;
             let p = BindPage {
                 csrf,
-                nav_user: Some(user.display_name.clone()),
+                nav_user: Some(crate::http::nav::Nav::of(&user)),
                 error: Some(e.to_string()),
                 step: Step::Status {
                     on,
@@ -155,7 +155,7 @@ async fn scan_page(
     };
     let p = BindPage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         error,
         step: Step::Scan {
             svg: crate::registry::pages::cards::qr_svg(e.url.expose())?,
@@ -201,7 +201,7 @@ async fn confirm(
         Ok(codes) => {
             let p = BindPage {
                 csrf: csrf.0,
-                nav_user: Some(user.display_name),
+                nav_user: Some(crate::http::nav::Nav::of(&user)),
                 error: None,
                 step: Step::Codes(codes.iter().map(|c| c.expose().to_owned()).collect()),
             };

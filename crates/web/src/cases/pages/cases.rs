@@ -60,7 +60,28 @@ fn label<T: std::str::FromStr>(s: &str, f: fn(T) -> &'static str) -> String {
         .map_or_else(|_| s.to_owned(), |v| f(v).to_owned())
 }
 
-fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
+/// How people name the places of `rows`: `长山花园社区 第一网格`.
+async fn places(
+    state: &AppState,
+    rows: &[CaseRow],
+) -> Result<std::collections::HashMap<String, String>, WebError> {
+    let mut codes: Vec<linli_domain::access::RegionCode> =
+        rows.iter().filter_map(|c| c.scope.parse().ok()).collect();
+    codes.sort();
+    codes.dedup();
+    let labels = state.app.scope_labels(&codes).await?;
+    Ok(codes
+        .into_iter()
+        .map(|c| c.to_string())
+        .zip(labels)
+        .collect())
+}
+
+fn line(
+    c: &CaseRow,
+    cats: &[CaseCategory],
+    places: &std::collections::HashMap<String, String>,
+) -> CaseLine {
     let state = c.state.parse::<CaseState>().ok();
     let now = linli_app::now();
     CaseLine {
@@ -73,10 +94,10 @@ fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
             .find(|k| k.id == c.category_id)
             .map_or_else(String::new, |k| k.name.clone()),
         description: c.description.chars().take(60).collect(),
-        area: if c.grid_id.is_some() {
-            format!("网格 {}", c.scope)
-        } else {
-            "社区受理台(未入格)".to_owned()
+        area: match (c.grid_id, places.get(&c.scope)) {
+            (Some(_), Some(name)) => name.clone(),
+            (Some(_), None) => "所在网格".to_owned(),
+            (None, _) => "社区受理台(未入格)".to_owned(),
         },
         reporter: linli_app::cases::reporter_masked(c),
         contact: c.contact_masked.clone().unwrap_or_default(),
@@ -94,7 +115,7 @@ fn line(c: &CaseRow, cats: &[CaseCategory]) -> CaseLine {
 #[template(path = "cases/list.html")]
 struct ListPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     rows: Vec<CaseLine>,
     total: i64,
     state: String,
@@ -139,8 +160,11 @@ async fn list_page(
         });
     let p = ListPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
-        rows: rows.iter().map(|c| line(c, &cats)).collect(),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        rows: {
+            let places = places(&state, &rows).await?;
+            rows.iter().map(|c| line(c, &cats, &places)).collect()
+        },
         total,
         state: st,
         overdue,
@@ -178,7 +202,7 @@ fn step_label(s: &str) -> String {
 #[template(path = "cases/case.html")]
 struct OnePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     c: CaseLine,
     state_key: String,
     category: String,
@@ -250,8 +274,8 @@ async fn one_page(
             }),
             media_url: v.case.media_url.clone(),
             csrf: csrf.0,
-            nav_user: Some(user.display_name.clone()),
-            c: line(c, &cats),
+            nav_user: Some(crate::http::nav::Nav::of(&user)),
+            c: line(c, &cats, &places(&state, std::slice::from_ref(c)).await?),
             state_key: c.state.clone(),
             category: v.category.name.clone(),
             channel: label(&c.channel, Channel::label_zh),

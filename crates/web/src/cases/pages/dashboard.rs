@@ -104,7 +104,7 @@ fn rows(v: &[Slice]) -> Vec<Row> {
 #[template(path = "cases/dashboard.html")]
 struct DashboardPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     code: String,
     from: String,
     to: String,
@@ -191,7 +191,7 @@ async fn dashboard_page(
     let d = state.app.dashboard(&user, &code, from, to).await?;
     let p = DashboardPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         code: code.to_string(),
         from: from.to_string(),
         to: to.to_string(),

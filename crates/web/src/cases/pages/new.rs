@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "cases/new.html")]
 struct NewPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     kinds: Vec<(&'static str, &'static str)>,
     /// (group name, [(code, name)])
     groups: Vec<(String, Vec<(String, String)>)>,
@@ -152,7 +152,7 @@ async fn new_view(
     };
     Ok(NewPage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         kinds: CaseKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label_zh()))

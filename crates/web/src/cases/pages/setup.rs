@@ -52,7 +52,7 @@ struct DayLine {
 #[template(path = "cases/setup.html")]
 struct SetupPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     scope: String,
     year: i32,
     routes: Vec<RouteView>,
@@ -112,7 +112,7 @@ async fn setup_page(
     let name_of = |k: &linli_app::cases::CaseCategory| (k.code.clone(), k.name.clone());
     let p = SetupPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         scope: scope.map(|s| s.to_string()).unwrap_or_default(),
         year,
         routes,

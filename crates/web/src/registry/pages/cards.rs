@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "registry/card.html")]
 struct CardPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     token: String,
     card: Option<PublicCard>,
     challenge: Option<Challenge>,
@@ -162,7 +162,7 @@ pub fn qr_svg(url: &str) -> Result<String, WebError> {
 #[template(path = "registry/card_print.html")]
 struct PrintPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     resident_id: i64,
     name: String,
     url: String,
@@ -206,7 +206,7 @@ async fn issue(
     let url = card_url(&state.config, &headers, issued.token.expose());
     let p = PrintPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         resident_id: id,
         name: linli_domain::registry::mask_name(&r.name),
         svg: qr_svg(&url)?,

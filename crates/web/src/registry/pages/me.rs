@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "registry/me.html")]
 struct MePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     data: Option<MyData>,
     fields: &'static [&'static str],
     notice: Option<String>,
@@ -47,7 +47,7 @@ async fn render(
     };
     let p = MePage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         data,
         fields: &CORRECTABLE,
         notice,

@@ -35,7 +35,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "registry/residents.html")]
 struct ListPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     p: ResidentParams,
     tags: Vec<String>,
     rows: Vec<ResidentView>,
@@ -151,7 +151,7 @@ async fn list_view(
         .is_some_and(|c| allowed(&user.grants, Permission::BulkResidents, c));
     let page_ = ListPage {
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         // an exact number finds one person: no further pages, no link
         next: result
             .next_after
@@ -173,7 +173,7 @@ async fn list_view(
 #[template(path = "registry/resident.html")]
 struct OnePage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     /// whom a care card may name as the guardian
     relations: &'static [&'static str],
     r: ResidentView,
@@ -210,7 +210,7 @@ async fn one_view(
         relations: &linli_app::registry::care_cards::RELATIONS,
         has_active_card: cards.iter().any(|c| c.revoked_at.is_none()),
         csrf,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         can_reveal: allowed(&user.grants, Permission::RevealPersonal, &r.scope),
         can_edit: allowed(&user.grants, Permission::EditResidents, &r.scope),
         cards: cards
@@ -302,7 +302,7 @@ async fn reveal(
 #[template(path = "registry/corrections.html")]
 struct CorrectionsPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     rows: Vec<linli_app::registry::pipl::CorrectionView>,
 }
 
@@ -315,7 +315,7 @@ async fn corrections_page(
     let rows = state.app.open_corrections(&user).await?;
     let p = CorrectionsPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         rows,
     };
     page(StatusCode::OK, &p)

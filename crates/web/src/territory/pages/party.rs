@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 struct PartyPage {
     s: Shared,
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     orgs: Vec<(usize, OrgView)>,
     posts: Vec<PostView>,
     households: usize,

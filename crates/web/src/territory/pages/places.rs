@@ -41,7 +41,7 @@ pub struct TreeRow {
 
 pub(super) struct Shared {
     pub(super) csrf: String,
-    pub(super) nav_user: Option<String>,
+    pub(super) nav_user: Option<crate::http::nav::Nav>,
     pub(super) code: String,
     pub(super) name: String,
     pub(super) path: String,
@@ -56,7 +56,7 @@ pub(super) fn shared(
     path.push(&v.region.name);
     Shared {
         csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         code: v.region.code.to_string(),
         name: v.region.name.clone(),
         path: path.join(" › "),
@@ -68,7 +68,7 @@ pub(super) fn shared(
 struct TreePage {
     s: Shared,
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     tree: Vec<TreeRow>,
     title: String,
     sub_grids: Vec<GridView>,
@@ -99,7 +99,7 @@ struct TreePage {
 #[template(path = "territory/communities.html")]
 struct ChooserPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     communities: Vec<(String, String)>,
 }
 
@@ -318,7 +318,7 @@ async fn chooser(
     }
     let p = ChooserPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name.clone()),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         communities,
     };
     page(StatusCode::OK, &p)
@@ -334,7 +334,7 @@ struct CodeQuery {
 struct MapPage {
     s: Shared,
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     tile_url: String,
     grids: Vec<GridView>,
 }
@@ -362,7 +362,7 @@ async fn map_page(
 struct ReportPage {
     s: Shared,
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     r: ReportOut,
 }
 

@@ -52,7 +52,7 @@ pub fn parse_code(s: &str) -> Result<RegionCode, WebError> {
 #[template(path = "territory/regions.html")]
 struct RegionsPage {
     csrf: String,
-    nav_user: Option<String>,
+    nav_user: Option<crate::http::nav::Nav>,
     ancestors: Vec<RegionView>,
     current: Option<RegionView>,
     children: Vec<RegionView>,
@@ -81,7 +81,7 @@ async fn regions_page(
     let imported = current.is_some() || !children.is_empty();
     let p = RegionsPage {
         csrf: csrf.0,
-        nav_user: Some(user.display_name),
+        nav_user: Some(crate::http::nav::Nav::of(&user)),
         ancestors: ancestors.into_iter().map(RegionView::from).collect(),
         current: current.map(RegionView::from),
         children: children.into_iter().map(RegionView::from).collect(),
