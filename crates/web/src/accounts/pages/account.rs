@@ -153,7 +153,7 @@ async fn tokens_view(
         .collect();
     Ok(TokensPage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         tokens,
         issued,
         error,

@@ -135,7 +135,7 @@ async fn list_view(
     }
     let p = ListPage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         lines,
         roles: role_choices(user),
         scopes: state.app.admin_scope_choices(user).await?,
@@ -248,7 +248,7 @@ async fn one_view(
         && linli_domain::accounts::admin::may_administer(&user.grants, &a.row.grants);
     let p = OnePage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         a: line(state, a).await?,
         roles: role_choices(user),
         scopes: state.app.admin_scope_choices(user).await?,

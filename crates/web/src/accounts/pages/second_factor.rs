@@ -141,7 +141,7 @@ async fn scan_page(
             let (on, left) = state.app.second_factor_of(user.user_id).await?;
             let p = BindPage {
                 csrf,
-                nav_user: Some(crate::http::nav::Nav::of(&user)),
+                nav_user: Some(crate::http::nav::Nav::of(user)),
                 error: Some(e.to_string()),
                 step: Step::Status {
                     on,
@@ -155,7 +155,7 @@ async fn scan_page(
     };
     let p = BindPage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         error,
         step: Step::Scan {
             svg: crate::registry::pages::cards::qr_svg(e.url.expose())?,

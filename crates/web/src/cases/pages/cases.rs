@@ -122,6 +122,8 @@ struct ListPage {
     overdue: bool,
     states: Vec<(&'static str, &'static str)>,
     next: Option<String>,
+    /// staff see the ledger and its tools; a resident sees 我的诉求
+    staff: bool,
 }
 
 fn all_states() -> Vec<(&'static str, &'static str)> {
@@ -170,6 +172,7 @@ async fn list_page(
         overdue,
         states: all_states(),
         next,
+        staff: user.grants.iter().any(|g| g.role.is_staff()),
     };
     page(StatusCode::OK, &p)
 }
@@ -227,6 +230,9 @@ struct OnePage {
     media_link: bool,
     flash: Option<String>,
     flash_error: bool,
+    /// staff see the handling tools and internal facts; a reporter sees
+    /// the progress, 撤回 while nobody accepted it, and 评价 at the end
+    staff_view: bool,
 }
 
 #[derive(Deserialize)]
@@ -268,6 +274,7 @@ async fn one_page(
     let c = &v.case;
     let p =
         OnePage {
+            staff_view: user.grants.iter().any(|g| g.role.is_staff()),
             whistle,
             media_link: v.case.media_url.as_deref().is_some_and(|u| {
                 linli_domain::cases::media::linkable(u, &state.config.media_hosts)

@@ -152,7 +152,7 @@ async fn new_view(
     };
     Ok(NewPage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         kinds: CaseKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label_zh()))

@@ -47,7 +47,7 @@ async fn render(
     };
     let p = MePage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         data,
         fields: &CORRECTABLE,
         notice,

@@ -151,7 +151,7 @@ async fn list_view(
         .is_some_and(|c| allowed(&user.grants, Permission::BulkResidents, c));
     let page_ = ListPage {
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         // an exact number finds one person: no further pages, no link
         next: result
             .next_after
@@ -210,7 +210,7 @@ async fn one_view(
         relations: &linli_app::registry::care_cards::RELATIONS,
         has_active_card: cards.iter().any(|c| c.revoked_at.is_none()),
         csrf,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         can_reveal: allowed(&user.grants, Permission::RevealPersonal, &r.scope),
         can_edit: allowed(&user.grants, Permission::EditResidents, &r.scope),
         cards: cards

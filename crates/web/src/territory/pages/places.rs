@@ -56,7 +56,7 @@ pub(super) fn shared(
     path.push(&v.region.name);
     Shared {
         csrf: csrf.0,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         code: v.region.code.to_string(),
         name: v.region.name.clone(),
         path: path.join(" › "),
@@ -318,7 +318,7 @@ async fn chooser(
     }
     let p = ChooserPage {
         csrf: csrf.0,
-        nav_user: Some(crate::http::nav::Nav::of(&user)),
+        nav_user: Some(crate::http::nav::Nav::of(user)),
         communities,
     };
     page(StatusCode::OK, &p)

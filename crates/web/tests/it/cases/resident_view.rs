@@ -1,0 +1,61 @@
+//! What a resident sees of their own case (issue 19): the progress in
+//! plain words, 撤回 while nobody accepted it, and no staff tools — no
+//! dispatch settings, category changes, coordinates, channels or codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::{self, Client, token};
+use axum::http::Method;
+use linli_store::{Db, db_test};
+use serde_json::json;
+
+db_test!(
+    a_resident_sees_their_case_without_staff_tools,
+    |db: Db| async move {
+        let mut c = Client::new(db).await;
+        c.app.seed_demo_community().await.unwrap().unwrap();
+        common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+        let resident = token(&c, "jumin1").await;
+        let case = common::file_in_grid1(&mut c, &resident, "snapshot", "路灯不亮").await;
+        let id = case["id"].as_i64().unwrap();
+        c.login("jumin1", "Jumin-Mima-2026-ok").await;
+        let list = c.get("/cases").await;
+        assert!(
+            list.body.contains("我的诉求") && !list.body.contains("诉求台账"),
+            "{}",
+            list.body
+        );
+        assert!(!list.body.contains("/dashboard"), "{}", list.body);
+        let page = c.get(&format!("/cases/{id}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        for staff_only in [
+            "派遣设置",
+            "立案时调整类别",
+            "处置人账号",
+            "紧急程度",
+            "来源",
+            "gcj02",
+            "wgs84",
+            "220103008003",
+        ] {
+            assert!(
+                !page.body.contains(staff_only),
+                "{staff_only}: {}",
+                page.body
+            );
+        }
+        assert!(page.body.contains("撤回诉求"), "{}", page.body);
+        // accepted, it can no longer be withdrawn
+        let shuji = token(&c, "shuji").await;
+        let r = c
+            .api(
+                Method::POST,
+                &format!("/api/v1/cases/{id}/steps"),
+                &shuji,
+                Some(&json!({"step": "accept"}).to_string()),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let page = c.get(&format!("/cases/{id}")).await;
+        assert!(!page.body.contains("撤回诉求"), "{}", page.body);
+    }
+);
