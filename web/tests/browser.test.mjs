@@ -386,7 +386,7 @@ test('an anti-wandering card: issued and printed by staff, scanned by a stranger
   await page.context().close();
 });
 
-test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid worker handles, it is verified, closed and rated; the dashboard moves', async () => {
+test('a resident reports 随手拍 at the phone\'s location, typing no coordinate; staff dispatch, the grid worker handles, it is verified, closed and rated; the dashboard moves', async () => {
   const RESIDENT_PW = 'Jumin-Mima-2026-ok';
   execFileSync(bin, ['user', 'add', '--username', 'lixy', '--role', 'resident', '--scope', '220103008003',
     '--display-name', '李秀英', '--data', dataDir], { input: `${RESIDENT_PW}\n` });
@@ -405,7 +405,12 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   const located = await (await staff.request.get(`${baseUrl}/api/v1/locate?lng=${glng}&lat=${glat}&coord_sys=gcj02`)).json();
   assert.equal(located.grid?.code, '220103008003001', `the GCJ-02 point lies in grid 1: ${JSON.stringify([wgs, located, grid1.geometry])}`);
 
-  const resident = await newPage();
+  // the resident's phone knows where it is (browsers give WGS-84)
+  const residentContext = await browser.newContext({
+    viewport: { width: 390, height: 844 }, locale: 'zh-CN',
+    geolocation: { longitude: wgs[0], latitude: wgs[1], accuracy: 15 }, permissions: ['geolocation'],
+  });
+  const resident = await residentContext.newPage();
   await login(resident, 'lixy', RESIDENT_PW);
   await resident.waitForURL(/\/home$/);
   // a resident's navigation has no staff tools, and 随手拍 is one tap away
@@ -420,10 +425,12 @@ test('a resident reports 随手拍 with a GCJ-02 point; staff dispatch, the grid
   await resident.selectOption('select[name=kind]', 'snapshot');
   await resident.selectOption('select[name=category]', '0104');
   await resident.fill('textarea[name=description]', '1号楼门前路面有大片油污,老人容易滑倒 <b>请尽快处理</b>');
-  // the point as WeChat or 高德 would report it
-  await resident.fill('input[name=lng]', String(glng));
-  await resident.fill('input[name=lat]', String(glat));
-  await resident.selectOption('select[name=coord_sys]', 'gcj02');
+  // the place from the phone, no coordinate typed or shown
+  const form = await resident.textContent('#report-form');
+  assert.ok(!/经度|纬度|WGS|GCJ|坐标/.test(form), 'the form shows coordinates');
+  await resident.click('#locate-me');
+  await resident.waitForFunction(() => /已定位/.test(document.getElementById('located').textContent));
+  assert.ok(!(await scrollsSideways(resident)), 'the report form scrolls sideways');
   await resident.fill('input[name=contact_phone]', '13700001234');
   // a phone photo: a JPEG the browser draws, with an Exif segment holding a GPS tag
   const photo = await phoneJpeg(resident, 1600, 1200);

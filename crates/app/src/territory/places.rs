@@ -209,6 +209,20 @@ impl App {
         Ok(index)
     }
 
+    /// The buildings of a community with a point, as a report form offers
+    /// them (`长山花园小区 5号楼`, WGS-84): names and places of buildings,
+    /// nothing about who lives there, for anyone signed in to pick from.
+    pub async fn building_points(
+        &self,
+        community: &RegionCode,
+    ) -> Result<Vec<(String, f64, f64)>, AppError> {
+        let all = store::buildings_of(&mut *self.db.conn().await?, community).await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|b| Some((format!("{} {}", b.estate, b.name), b.lng?, b.lat?)))
+            .collect())
+    }
+
     /// 坐标定位网格: the leaf grid holding a point, if exactly one does.
     pub async fn locate(&self, at: Location) -> Result<Option<Grid>, AppError> {
         let p = at.wgs84()?;

@@ -1,21 +1,37 @@
-// 我要上报: "使用当前位置" fills the point from the device (WGS-84).
+// 我要上报: the place without typing a coordinate — the device's
+// position (WGS-84, as browsers give it) or a building picked by name;
+// the coordinates go in hidden fields and are never shown.
 (function () {
   'use strict';
-  const button = document.getElementById('locate-me');
   const form = document.getElementById('report-form');
-  if (!button || !form) return;
+  if (!form) return;
+  const status = document.getElementById('located');
+  const set = function (lng, lat, what) {
+    form.elements.lng.value = Number(lng).toFixed(7);
+    form.elements.lat.value = Number(lat).toFixed(7);
+    form.elements.coord_sys.value = 'wgs84';
+    if (status) status.textContent = what;
+  };
+  const pick = document.getElementById('pick-building');
+  if (pick) {
+    pick.addEventListener('change', function () {
+      const o = pick.selectedOptions[0];
+      if (o && o.dataset.lng) set(o.dataset.lng, o.dataset.lat, '已选:' + o.textContent);
+    });
+  }
+  const button = document.getElementById('locate-me');
+  if (!button) return;
   if (!('geolocation' in navigator)) { button.hidden = true; return; }
   button.addEventListener('click', function () {
     button.disabled = true;
     button.textContent = '正在定位…';
     navigator.geolocation.getCurrentPosition(function (pos) {
-      form.elements.lng.value = pos.coords.longitude.toFixed(7);
-      form.elements.lat.value = pos.coords.latitude.toFixed(7);
-      form.elements.coord_sys.value = 'wgs84';
-      button.textContent = '已定位';
+      const metres = Math.round(pos.coords.accuracy || 0);
+      set(pos.coords.longitude, pos.coords.latitude, metres ? '已定位(约 ' + metres + ' 米范围内)' : '已定位');
+      button.textContent = '重新定位';
       button.disabled = false;
     }, function () {
-      button.textContent = '无法定位,请填写地址';
+      button.textContent = '无法定位,请选择楼栋或填写地址';
       button.disabled = false;
     }, { enableHighAccuracy: true, timeout: 10000 });
   });

@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "cases/new.html")]
 struct NewPage {
+    /// (`长山花园小区 5号楼`, lng, lat) to pick the place from
+    buildings: Vec<(String, f64, f64)>,
     csrf: String,
     nav_user: Option<crate::http::nav::Nav>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -150,7 +152,12 @@ async fn new_view(
             .unwrap_or_default(),
         c => c.to_owned(),
     };
+    let buildings = match community.parse::<linli_domain::access::RegionCode>() {
+        Ok(code) => state.app.building_points(&code).await?,
+        Err(_) => Vec::new(),
+    };
     Ok(NewPage {
+        buildings,
         csrf,
         nav_user: Some(crate::http::nav::Nav::of(user)),
         kinds: CaseKind::ALL
