@@ -86,7 +86,10 @@ db_test!(
         );
 
         // a renamed province is the only change
-        let tmp = std::env::temp_dir().join(format!("linli-prov-{}.csv", std::process::id()));
+        // a file per run: the SQLite and PostgreSQL runs go at once
+        static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tmp = std::env::temp_dir().join(format!("linli-prov-{}-{run}.csv", std::process::id()));
         let text = std::fs::read_to_string(dist().join("provinces.csv"))
             .unwrap()
             .replace("吉林省", "吉林");
@@ -107,7 +110,11 @@ db_test!(
 
 db_test!(bad_region_files_are_refused_whole, |db: Db| async move {
     let app = App::new(db, AppConfig::default());
-    let dir = std::env::temp_dir().join(format!("linli-bad-regions-{}", std::process::id()));
+    // one directory per run of the test: the SQLite and PostgreSQL runs go
+    // at once in one process, and one's clean-up must not take the other's files
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("linli-bad-regions-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, body: &[u8]| {
         let p = dir.join(name);
