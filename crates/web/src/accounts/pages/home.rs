@@ -35,6 +35,8 @@ struct HomePage {
     display_name: String,
     /// the one wide button above the tiles
     primary: Option<NavItem>,
+    /// 今日待办: (label, count, link) for those who handle cases
+    todo: Vec<(&'static str, i64, &'static str)>,
     tiles: Vec<NavItem>,
     changed: bool,
 }
@@ -44,11 +46,56 @@ struct HomeQuery {
     changed: Option<String>,
 }
 
+/// What waits for the person: cases to accept (who manage them) or to
+/// handle (grid workers, departments), and those past their deadline.
+async fn todo(
+    state: &AppState,
+    user: &linli_app::accounts::auth::Principal,
+) -> Result<Vec<(&'static str, i64, &'static str)>, WebError> {
+    use linli_app::cases::CaseFilter;
+    use linli_domain::access::{Permission, holds};
+    let handles = user.grants.iter().any(|g| {
+        matches!(
+            g.role,
+            linli_domain::access::Role::GridWorker | linli_domain::access::Role::DepartmentHandler
+        )
+    });
+    let manages = holds(&user.grants, Permission::ManageCases);
+    if !handles && !manages {
+        return Ok(Vec::new());
+    }
+    let count =
+        |f: CaseFilter| async move { state.app.list_cases(user, &f).await.map(|(_, total)| total) };
+    let (label, st, href) = if manages {
+        ("待受理", "submitted", "/cases?state=submitted")
+    } else {
+        ("待处理", "dispatched", "/cases?state=dispatched")
+    };
+    let waiting = count(CaseFilter {
+        states: vec![st.to_owned()],
+        limit: 1,
+        ..CaseFilter::default()
+    })
+    .await?;
+    let overdue = count(CaseFilter {
+        due_before: Some(linli_app::now()),
+        limit: 1,
+        ..CaseFilter::default()
+    })
+    .await?;
+    Ok(vec![
+        (label, waiting, href),
+        ("已超期", overdue, "/cases?overdue=1"),
+    ])
+}
+
 async fn home(
+    State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
     Query(q): Query<HomeQuery>,
 ) -> Result<Response, WebError> {
+    let todo = todo(&state, &user).await?;
     let nav = Nav::of(&user);
     let primary = nav.menu.iter().find(|i| i.href == "/cases/new").cloned();
     let tiles = nav
@@ -62,6 +109,7 @@ async fn home(
         display_name: user.display_name.clone(),
         nav_user: Some(nav),
         primary,
+        todo,
         tiles,
         changed: q.changed.is_some(),
     };

@@ -59,3 +59,59 @@ db_test!(
         assert!(!page.body.contains("撤回诉求"), "{}", page.body);
     }
 );
+
+db_test!(home_shows_what_waits_for_each_role, |db: Db| async move {
+    let mut c = Client::new(db).await;
+    let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
+    common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+    let resident = token(&c, "jumin1").await;
+    let shuji = token(&c, "shuji").await;
+    let count = |body: &str, label: &str| -> i64 {
+        let before = body.split(&format!("<span>{label}</span>")).next().unwrap();
+        before
+            .rsplit("<strong class=\"count\">")
+            .next()
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    for text in ["路灯不亮", "井盖松动"] {
+        common::file_in_grid1(&mut c, &resident, "snapshot", text).await;
+    }
+    let mut sec = c.stranger();
+    sec.login("shuji", &common::password_of(&accounts, "shuji"))
+        .await;
+    let home = sec.get("/home").await;
+    assert_eq!(count(&home.body, "待受理"), 2, "{}", home.body);
+    let list = c
+        .api(Method::GET, "/api/v1/cases?state=submitted", &shuji, None)
+        .await
+        .json();
+    let id = list["rows"][0]["id"].as_i64().unwrap();
+    for s in ["accept", "dispatch"] {
+        let r = c
+            .api(
+                Method::POST,
+                &format!("/api/v1/cases/{id}/steps"),
+                &shuji,
+                Some(&json!({"step": s}).to_string()),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    assert_eq!(count(&sec.get("/home").await.body, "待受理"), 1);
+    let mut worker = c.stranger();
+    worker
+        .login("wangge1", &common::password_of(&accounts, "wangge1"))
+        .await;
+    let home = worker.get("/home").await;
+    assert_eq!(count(&home.body, "待处理"), 1, "{}", home.body);
+    assert_eq!(count(&home.body, "已超期"), 0);
+    // a resident has nothing waiting to handle
+    let mut me = c.stranger();
+    me.login("jumin1", "Jumin-Mima-2026-ok").await;
+    assert!(!me.get("/home").await.body.contains("今日待办"));
+});
