@@ -106,6 +106,8 @@ struct DashboardPage {
     csrf: String,
     nav_user: Option<crate::http::nav::Nav>,
     code: String,
+    /// the area by its name
+    place: String,
     from: String,
     to: String,
     received: u64,
@@ -192,6 +194,12 @@ async fn dashboard_page(
     let p = DashboardPage {
         csrf: csrf.0,
         nav_user: Some(crate::http::nav::Nav::of(&user)),
+        place: state
+            .app
+            .scope_labels(std::slice::from_ref(&code))
+            .await?
+            .pop()
+            .unwrap_or_default(),
         code: code.to_string(),
         from: from.to_string(),
         to: to.to_string(),
