@@ -357,6 +357,23 @@ db_test!(security_headers_on_every_response, |db: Db| async move {
             .unwrap()
             .contains("max-age")
     );
+    // scripts travel gzipped to a browser that takes it
+    let plain = c.get("/static/echarts.min.js").await;
+    let gz = c
+        .send(
+            axum::http::Request::get("/static/echarts.min.js")
+                .header("accept-encoding", "gzip")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert!(
+        gz.bytes.len() * 2 < plain.bytes.len(),
+        "{} vs {}",
+        gz.bytes.len(),
+        plain.bytes.len()
+    );
     let htmx = c.get("/static/htmx.min.js").await;
     assert!(htmx.body.contains("htmx") && htmx.body.len() > 10_000);
 });
