@@ -341,6 +341,9 @@ impl App {
                 }
             }
         }
+        // people have read what is more than two days old: the inbox shows
+        // a believable handful, not a year of unread messages
+        linli_store::notifications::mark_older_read(&mut tx, UnixMs(now.0 - 2 * DAY_MS)).await?;
         tx.commit().await?;
         Ok(Some(made))
     }

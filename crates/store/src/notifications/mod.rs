@@ -198,3 +198,15 @@ pub async fn set_cursor(conn: &mut Conn, name: &str, last_id: i64) -> Result<(),
     .await?;
     Ok(())
 }
+
+/// Marks every notification older than `before` read at its own time (the
+/// demo's year of history: a person has read what is weeks old).
+pub async fn mark_older_read(conn: &mut Conn, before: UnixMs) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = created_at WHERE read_at IS NULL AND created_at < $1",
+    )
+    .bind(before.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -406,6 +406,11 @@ db_test!(
         let w = world(db.clone()).await;
         let made = w.app.seed_demo_cases().await.unwrap().unwrap();
         assert!(made > 1000, "{made}");
+        // a year of history, but an inbox of the last two days: believable
+        for who in [&w.secretary, &w.worker1] {
+            let (_, unread) = w.app.notifications(who).await.unwrap();
+            assert!(unread < 60, "{unread} unread");
+        }
         let today = linli_domain::cases::china_date(linli_app::now());
         let year_ago = today - time::Duration::days(365);
         // the year, every month of it, and a few single days
