@@ -773,6 +773,7 @@ test('a resident on a phone: four tabs, nothing of staff, and 长辈版 with eve
     const min = await smallestText(page);
     assert.ok(min >= 18, `${path} in 长辈版: text at ${min}px`);
   }
+  await page.goto(`${baseUrl}/home`);
   await shot(page, 'elder-home');
   // remembered for the account: a new sign-in keeps it
   const again = await newPage();

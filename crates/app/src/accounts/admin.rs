@@ -364,6 +364,32 @@ impl App {
         Ok(out)
     }
 
+    /// How people are named on a timeline: a display name for an account's
+    /// login, `合作方系统` for a partner, `系统` for the server itself.
+    pub async fn people_names(
+        &self,
+        logins: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, AppError> {
+        let mut wanted: Vec<String> = logins.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        let mut out: std::collections::HashMap<String, String> =
+            users::display_names(&mut *self.db.conn().await?, &wanted)
+                .await?
+                .into_iter()
+                .collect();
+        for l in wanted {
+            out.entry(l.clone()).or_insert_with(|| {
+                if l.starts_with("open311:") {
+                    "合作方系统".to_owned()
+                } else {
+                    "系统".to_owned()
+                }
+            });
+        }
+        Ok(out)
+    }
+
     /// How people name `codes` (regions and grids), in order.
     pub async fn scope_labels(&self, codes: &[RegionCode]) -> Result<Vec<String>, AppError> {
         let mut conn = self.db.conn().await?;

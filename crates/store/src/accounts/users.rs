@@ -301,3 +301,22 @@ pub async fn set_elder_mode(conn: &mut Conn, id: i64, on: bool) -> Result<(), St
         .await?;
     Ok(())
 }
+
+/// The display names of the accounts with these user names (those that
+/// exist), for showing people by name rather than login.
+pub async fn display_names(
+    conn: &mut Conn,
+    usernames: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for name in usernames {
+        let r = sqlx::query("SELECT display_name FROM users WHERE username = $1")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(r) = r {
+            out.push((name.clone(), r.try_get(0)?));
+        }
+    }
+    Ok(out)
+}

@@ -307,16 +307,20 @@ async fn one_page(
                     height: p.height,
                 })
                 .collect(),
-            timeline: v
-                .timeline
-                .iter()
-                .map(|e| EventLine {
-                    at: beijing_time(e.at.0),
-                    step: step_label(&e.step),
-                    actor: e.actor_name.clone(),
-                    note: e.note.clone(),
-                })
-                .collect(),
+            timeline: {
+                let logins: Vec<String> = v.timeline.iter().map(|e| e.actor_name.clone()).collect();
+                let names = state.app.people_names(&logins).await?;
+                v.timeline
+                    .iter()
+                    .map(|e| EventLine {
+                        at: beijing_time(e.at.0),
+                        step: step_label(&e.step),
+                        // people by name, never their login
+                        actor: names.get(&e.actor_name).cloned().unwrap_or_default(),
+                        note: e.note.clone(),
+                    })
+                    .collect()
+            },
             steps: steps.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
             handler_kinds: HandlerKind::ALL
                 .iter()

@@ -57,6 +57,16 @@ db_test!(
         assert_eq!(r.status, 200, "{}", r.body);
         let page = c.get(&format!("/cases/{id}")).await;
         assert!(!page.body.contains("撤回诉求"), "{}", page.body);
+        // the timeline names people, never their logins
+        assert!(page.body.contains("立案"), "{}", page.body);
+        for login in ["shuji", "jumin1"] {
+            assert!(
+                !page.body.contains(&format!(" {login}<"))
+                    && !page.body.contains(&format!(">{login}<")),
+                "{login}: {}",
+                page.body
+            );
+        }
     }
 );
 
