@@ -435,6 +435,10 @@ test('a resident reports 随手拍 at the phone\'s location, typing no coordinat
   // a phone photo: a JPEG the browser draws, with an Exif segment holding a GPS tag
   const photo = await phoneJpeg(resident, 1600, 1200);
   await resident.setInputFiles('#report-form input[name=photos]', { name: 'IMG_20261202.jpg', mimeType: 'image/jpeg', buffer: photo });
+  // the photo shows as a thumbnail before it is sent
+  await resident.waitForSelector('#thumbs img');
+  assert.equal(await resident.locator('#thumbs img').count(), 1);
+  await resident.waitForFunction(() => document.querySelector('#thumbs img').naturalWidth > 0);
   await shot(resident, 'case-report');
   await resident.click('#report-form button[type=submit]');
   await resident.waitForURL(/\/cases\/\d+\?/);

@@ -12,6 +12,22 @@
     form.elements.coord_sys.value = 'wgs84';
     if (status) status.textContent = what;
   };
+  // the chosen photos as thumbnails (nothing leaves the phone until 提交)
+  const files = form.elements.photos;
+  const thumbs = document.getElementById('thumbs');
+  if (files && thumbs && window.URL) {
+    files.addEventListener('change', function () {
+      thumbs.textContent = '';
+      Array.prototype.slice.call(files.files, 0, 9).forEach(function (f) {
+        const li = document.createElement('li');
+        const img = document.createElement('img');
+        img.alt = '已选照片';
+        img.src = URL.createObjectURL(f);
+        li.appendChild(img);
+        thumbs.appendChild(li);
+      });
+    });
+  }
   const pick = document.getElementById('pick-building');
   if (pick) {
     pick.addEventListener('change', function () {

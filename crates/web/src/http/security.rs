@@ -17,11 +17,12 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The Content-Security-Policy; images may also come from the map tile
-/// server's origin when one is configured.
+/// server's origin when one is configured, and from `blob:` (the report
+/// form's thumbnails of photos chosen on the phone, before they are sent).
 fn csp(tile_url: Option<&str>) -> HeaderValue {
     let tiles = tile_url.and_then(tile_origin).unwrap_or_default();
     let policy = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; \
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:{tiles}; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
          form-action 'self'"
     );
@@ -102,7 +103,7 @@ mod tests {
         assert!(
             v.to_str()
                 .unwrap()
-                .contains("img-src 'self' data: http://10.0.0.5:8080;")
+                .contains("img-src 'self' data: blob: http://10.0.0.5:8080;")
         );
     }
 }
