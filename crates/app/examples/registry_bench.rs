@@ -63,21 +63,78 @@ fn id_of(i: usize) -> String {
 }
 
 fn rss_peak_mib() -> f64 {
+    status_mib("VmHWM:")
+}
+
+fn rss_now_mib() -> f64 {
+    status_mib("VmRSS:")
+}
+
+fn status_mib(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-async fn app_on(url: &str) -> App {
+async fn app_on(url: &str, key: &std::path::Path) -> App {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
-    App::new(db, AppConfig::default())
-        .with_crypto(Arc::new(Keyring::generate(CipherKind::Sm4Gcm).unwrap()))
+    App::new(db, AppConfig::default()).with_crypto(Arc::new(
+        Keyring::load(key, CipherKind::Sm4Gcm, true).unwrap(),
+    ))
+}
+
+fn secretary() -> Principal {
+    Principal {
+        user_id: 0,
+        username: "bench".into(),
+        display_name: "bench".into(),
+        grants: vec![Grant {
+            role: Role::CommunitySecretary,
+            scope: COMMUNITY.parse().unwrap(),
+        }],
+        must_change_password: false,
+        last_login_at: None,
+        credential: Credential::Token { token_id: 0 },
+        elder: false,
+    }
+}
+
+/// `registry_bench import FILE URL KEY`: the import alone, in a process of
+/// its own (as `linli import residents` runs), reading the file from the
+/// disk; prints its time and the process's peak RSS.
+fn import(file: &str, url: &str, key: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let app = app_on(url, std::path::Path::new(key)).await;
+        let size_mib = std::fs::metadata(file).unwrap().len() as f64 / 1048576.0;
+        let resident = rss_now_mib();
+        // the package check alone (it runs again inside the import)
+        let t = Instant::now();
+        let f = std::io::BufReader::new(std::fs::File::open(file).unwrap());
+        linli_app::infra::xlsx::guard::check_zip(f, linli_app::infra::xlsx::guard::Reading::Streamed).unwrap();
+        println!("package check (zip entries, dimension, uniqueCount, sizes): {:.2} s", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let r = app
+            .import_residents(&secretary(), &COMMUNITY.parse().unwrap(), std::path::PathBuf::from(file), &Actor::cli())
+            .await
+            .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "import: {} rows ({size_mib:.1} MiB xlsx) in {secs:.1} s = {:.0} rows/s; {} imported, {} rejected; peak RSS of the importing process {:.0} MiB ({resident:.0} MiB before the import)",
+            r.rows,
+            r.rows as f64 / secs,
+            r.imported,
+            r.rejected.len(),
+            rss_peak_mib()
+        );
+        app.db().close().await;
+    });
 }
 
 fn generate(n: usize, file: &str) {
@@ -85,7 +142,8 @@ fn generate(n: usize, file: &str) {
     // the dwellings of the demo community, from a scratch database
     let addrs = rt.block_on(async {
         let path = std::env::temp_dir().join(format!("linli-bench-gen-{}.db", std::process::id()));
-        let app = app_on(&format!("sqlite://{}", path.display())).await;
+        let key = std::env::temp_dir().join(format!("linli-bench-gen-{}.key", std::process::id()));
+        let app = app_on(&format!("sqlite://{}", path.display()), &key).await;
         app.seed_demo_community().await.unwrap();
         let mut conn = app.db().conn().await.unwrap();
         let mut keys: Vec<_> =
@@ -98,6 +156,7 @@ fn generate(n: usize, file: &str) {
         drop(conn);
         app.db().close().await;
         let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&key);
         keys
     });
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -159,45 +218,51 @@ fn run(file: &str, url: Option<&str>) {
         let dir = std::env::temp_dir().join(format!("linli-bench-run-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = url.map_or_else(|| Db::sqlite_url_in(&dir), str::to_owned);
-        let app = app_on(&url).await;
+        let key = dir.join("bench.key");
+        let app = app_on(&url, &key).await;
         app.seed_demo_community().await.unwrap();
-        let bytes = std::fs::read(file).unwrap();
-        let size_mib = bytes.len() as f64 / 1048576.0;
-        let before = rss_peak_mib();
-        let sec = Principal {
-            user_id: 0,
-            username: "bench".into(),
-            display_name: "bench".into(),
-            grants: vec![Grant { role: Role::CommunitySecretary, scope: COMMUNITY.parse().unwrap() }],
-            must_change_password: false,
-            last_login_at: None,
-            credential: Credential::Token { token_id: 0 },
-            elder: false,
-        };
-        // the package check alone (it runs again inside the import)
-        let t = Instant::now();
-        linli_app::infra::xlsx::guard::check_package(&bytes, linli_app::infra::xlsx::guard::Reading::Streamed).unwrap();
-        println!("package check (zip entries, dimension, uniqueCount, sizes): {:.2} s", t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        let r = app.import_residents(&sec, &COMMUNITY.parse().unwrap(), &bytes, &Actor::cli()).await.unwrap();
-        let secs = t.elapsed().as_secs_f64();
-        drop(bytes);
-        println!(
-            "import: {} rows ({size_mib:.1} MiB xlsx) in {secs:.1} s = {:.0} rows/s; {} imported, {} rejected; peak RSS {:.0} MiB (before import {before:.0} MiB)",
-            r.rows,
-            r.rows as f64 / secs,
-            r.imported,
-            r.rejected.len(),
-            rss_peak_mib()
+        let sec = secretary();
+        // the import runs in a child process, so its peak RSS is its own
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["import", file, &url, &key.display().to_string()])
+            .output()
+            .unwrap();
+        print!("{}", String::from_utf8_lossy(&child.stdout));
+        eprint!("{}", String::from_utf8_lossy(&child.stderr));
+        assert!(
+            child.status.success(),
+            "{}",
+            String::from_utf8_lossy(&child.stderr)
         );
-        let n = r.rows;
+        let r = app
+            .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
+            .await
+            .unwrap();
+        assert_eq!(r.rows.len(), 50);
+        let out = String::from_utf8_lossy(&child.stdout);
+        let n: usize = out
+            .split("import: ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
         let q = |q: ResidentQuery| q;
         timed("search by exact ID number", 500, |i| {
             let app = app.clone();
             let sec = sec.clone();
             async move {
                 let id = id_of((i * 7919) % n);
-                let page = app.list_residents(&sec, &q(ResidentQuery { q: Some(id), ..Default::default() }), &Actor::cli()).await.unwrap();
+                let page = app
+                    .list_residents(
+                        &sec,
+                        &q(ResidentQuery {
+                            q: Some(id),
+                            ..Default::default()
+                        }),
+                        &Actor::cli(),
+                    )
+                    .await
+                    .unwrap();
                 assert_eq!(page.total, 1);
             }
         })
@@ -206,7 +271,10 @@ fn run(file: &str, url: Option<&str>) {
             let app = app.clone();
             let sec = sec.clone();
             async move {
-                let page = app.list_residents(&sec, &ResidentQuery::default(), &Actor::cli()).await.unwrap();
+                let page = app
+                    .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
+                    .await
+                    .unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -216,7 +284,17 @@ fn run(file: &str, url: Option<&str>) {
             let sec = sec.clone();
             async move {
                 let after = Some((n / 2 + i * 97) as i64);
-                let page = app.list_residents(&sec, &ResidentQuery { after, ..Default::default() }, &Actor::cli()).await.unwrap();
+                let page = app
+                    .list_residents(
+                        &sec,
+                        &ResidentQuery {
+                            after,
+                            ..Default::default()
+                        },
+                        &Actor::cli(),
+                    )
+                    .await
+                    .unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -225,7 +303,17 @@ fn run(file: &str, url: Option<&str>) {
             let app = app.clone();
             let sec = sec.clone();
             async move {
-                let page = app.list_residents(&sec, &ResidentQuery { tag: Some("独居老人".into()), ..Default::default() }, &Actor::cli()).await.unwrap();
+                let page = app
+                    .list_residents(
+                        &sec,
+                        &ResidentQuery {
+                            tag: Some("独居老人".into()),
+                            ..Default::default()
+                        },
+                        &Actor::cli(),
+                    )
+                    .await
+                    .unwrap();
                 assert_eq!(page.rows.len(), 50);
             }
         })
@@ -235,7 +323,17 @@ fn run(file: &str, url: Option<&str>) {
             let sec = sec.clone();
             async move {
                 let name = name_of((i * 7919) % n);
-                let page = app.list_residents(&sec, &ResidentQuery { q: Some(name), ..Default::default() }, &Actor::cli()).await.unwrap();
+                let page = app
+                    .list_residents(
+                        &sec,
+                        &ResidentQuery {
+                            q: Some(name),
+                            ..Default::default()
+                        },
+                        &Actor::cli(),
+                    )
+                    .await
+                    .unwrap();
                 assert!(!page.rows.is_empty());
             }
         })
@@ -256,6 +354,7 @@ fn main() {
         ["gen", n, file] => generate(n.parse().unwrap(), file),
         ["run", file] => run(file, None),
         ["run", file, url] => run(file, Some(url)),
+        ["import", file, url, key] => import(file, url, key),
         _ => eprintln!("usage: registry_bench gen N FILE | run FILE [DATABASE_URL]"),
     }
 }

@@ -113,6 +113,16 @@ impl App {
             .ok_or_else(|| AppError::Invalid("未配置个人信息加密密钥(LINLI_KEY_FILE)".into()))
     }
 
+    /// The field crypto as a shared handle, for work on the blocking pool.
+    pub(crate) fn crypto_shared(
+        &self,
+    ) -> Result<std::sync::Arc<dyn crypto::FieldCrypto>, AppError> {
+        self.crypto()?;
+        self.crypto
+            .clone()
+            .ok_or_else(|| AppError::Internal("crypto".into()))
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

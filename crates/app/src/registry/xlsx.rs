@@ -7,8 +7,10 @@
 //! record per document number: 一人一档).
 
 use crate::accounts::auth::Principal;
-use crate::infra::crypto::Field;
-use crate::infra::xlsx::{Cell, SheetOut, SheetPart, find_column, stream_first_sheet, write_book};
+use crate::infra::crypto::{Field, FieldCrypto};
+use crate::infra::xlsx::{
+    Cell, SheetOut, SheetPart, Source, find_column, stream_first_sheet, write_book,
+};
 use crate::registry::{record_of, require};
 use crate::territory::xlsx::Rejected;
 use crate::{Actor, App, AppError, event};
@@ -118,12 +120,13 @@ struct Lookups {
 }
 
 /// A short fingerprint of a document, for finding repeats within a file
-/// without keeping a million numbers in memory.
-fn fingerprint(text: &str) -> u64 {
+/// without keeping a million numbers in memory (bytes, not a `u64`, so an
+/// entry with its row number packs in 12 bytes).
+fn fingerprint(text: &str) -> [u8; 8] {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
-    h.finish()
+    h.finish().to_le_bytes()
 }
 
 /// Checks one chunk of rows; refused rows go to the report with a reason.
@@ -131,7 +134,7 @@ fn check_rows(
     cols: &[(&str, Option<usize>)],
     rows: Vec<(usize, Result<Vec<String>, String>)>,
     lookups: &Lookups,
-    seen: &mut HashMap<u64, usize>,
+    seen: &mut HashMap<[u8; 8], u32>,
     today: time::Date,
     report: &mut ResidentImport,
 ) -> Parsed {
@@ -179,7 +182,8 @@ fn check_rows(
                         .ok_or_else(|| format!("标签“{t}”未配置"))
                 })
                 .collect::<Result<Vec<i64>, String>>()?;
-            if let Some(first) = seen.insert(fingerprint(&r.document.index_text()), row_no) {
+            let row = u32::try_from(row_no).unwrap_or(u32::MAX);
+            if let Some(first) = seen.insert(fingerprint(&r.document.index_text()), row) {
                 return Err(format!("证件号码与第 {first} 行重复"));
             }
             Ok((r, place, tag_ids))
@@ -196,6 +200,54 @@ fn check_rows(
     parsed
 }
 
+/// A checked row made ready to write: its document's blind indexes under
+/// every key (to find who is registered) and its record sealed; the
+/// household is set when it is written.
+struct Ready {
+    row_no: usize,
+    record: ResidentRecord,
+    tag_ids: Vec<i64>,
+    cells: Vec<String>,
+    indexes: Vec<String>,
+}
+
+/// Who of these blind indexes is registered: index → (id, dwelling).
+async fn registered(
+    tx: &mut Tx,
+    indexes: &[String],
+) -> Result<HashMap<String, (i64, i64)>, AppError> {
+    if indexes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(store::doc_matches(tx, indexes)
+        .await?
+        .into_iter()
+        .map(|(idx, id, dwelling)| (idx, (id, dwelling)))
+        .collect())
+}
+
+/// Seals a chunk of checked rows (SM4-GCM and HMAC-SM3: the import's
+/// heaviest arithmetic, run on the blocking pool beside the writes).
+fn seal_rows(
+    crypto: &dyn FieldCrypto,
+    community: &RegionCode,
+    rows: Parsed,
+) -> Result<Vec<Ready>, AppError> {
+    rows.into_iter()
+        .map(|(row_no, r, (dwelling, building), tag_ids, cells)| {
+            let record = record_of(crypto, &r, (community.clone(), 0, dwelling, building))?;
+            let indexes = crypto.index_all(Field::IdNumber, &r.document.index_text());
+            Ok(Ready {
+                row_no,
+                record,
+                tag_ids,
+                cells,
+                indexes,
+            })
+        })
+        .collect()
+}
+
 impl App {
     /// Imports the 居民 sheet of an xlsx into a community. The sheet is
     /// streamed in chunks (memory stays flat for a million rows) and every
@@ -205,15 +257,21 @@ impl App {
         &self,
         who: &Principal,
         community: &RegionCode,
-        bytes: &[u8],
+        sheet: impl Into<Source>,
         actor: &Actor,
     ) -> Result<ResidentImport, AppError> {
         require(who, Permission::BulkResidents, community)?;
         require(who, Permission::EditResidents, community)?;
         // refuse early when no key is configured
-        self.crypto()?;
-        let mut parts = stream_first_sheet(bytes.to_vec(), 2_000);
-        let headers = match parts.recv().await {
+        let crypto = self.crypto_shared()?;
+        let mut parts = stream_first_sheet(sheet, 2_000);
+        let mut declared = None;
+        let mut first = parts.recv().await;
+        if let Some(Ok(SheetPart::Declared(n))) = first {
+            declared = Some(n);
+            first = parts.recv().await;
+        }
+        let headers = match first {
             Some(Ok(SheetPart::Headers(h))) => h,
             Some(Err(e)) => return Err(e),
             _ => return Err(AppError::Invalid("工作表是空的".into())),
@@ -248,18 +306,37 @@ impl App {
                 .collect(),
         };
         drop(conn);
-        let mut seen: HashMap<u64, usize> = HashMap::new();
+        // sized once from the sheet's own count: growing by doubling would
+        // hold the old and the new table at once near the end of a big file
+        let mut seen: HashMap<[u8; 8], u32> = HashMap::with_capacity(declared.unwrap_or(0));
         let mut households: HashMap<i64, i64> = HashMap::new();
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         store::bulk_cache(&mut tx, true).await?;
+        // three stages at once: the reader's thread parses chunk n+2, the
+        // blocking pool seals chunk n+1, this task writes chunk n
+        let mut sealing: Option<tokio::task::JoinHandle<Result<Vec<Ready>, AppError>>> = None;
         while let Some(part) = parts.recv().await {
             let SheetPart::Rows(rows) = part? else {
                 continue;
             };
             report.rows += rows.len();
             let parsed = check_rows(&cols, rows, &lookups, &mut seen, today, &mut report);
-            self.write_residents(&mut tx, community, parsed, &mut households, &mut report)
+            let (crypto, place) = (crypto.clone(), community.clone());
+            let next = tokio::task::spawn_blocking(move || seal_rows(&*crypto, &place, parsed));
+            if let Some(ready) = sealing.replace(next) {
+                let ready = ready
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))??;
+                self.write_residents(&mut tx, community, ready, &mut households, &mut report)
+                    .await?;
+            }
+        }
+        if let Some(ready) = sealing {
+            let ready = ready
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??;
+            self.write_residents(&mut tx, community, ready, &mut households, &mut report)
                 .await?;
         }
         let detail = format!(
@@ -291,87 +368,127 @@ impl App {
         Ok(report)
     }
 
-    /// Writes one checked chunk: one query finds who is already
-    /// registered; new people go in 100 a statement (those with tags one
-    /// by one, for their ids); the registered are updated or left alone.
+    /// Writes one sealed chunk. New people go in many a statement, and
+    /// the unique blind index tells who was registered already (no lookup
+    /// per row); those are then updated or left alone. People registered
+    /// under an older key of the ring, and rows for a dwelling with no
+    /// household yet, are looked up first.
     async fn write_residents(
         &self,
         tx: &mut Tx,
         community: &RegionCode,
-        rows: Parsed,
+        rows: Vec<Ready>,
         households: &mut HashMap<i64, i64>,
         report: &mut ResidentImport,
     ) -> Result<(), AppError> {
-        let crypto = self.crypto()?;
         let now = crate::now();
-        let indexes: Vec<Vec<String>> = rows
+        let first_look: Vec<String> = rows
             .iter()
-            .map(|r| crypto.index_all(Field::IdNumber, &r.1.document.index_text()))
+            .flat_map(|r| {
+                let new_home = !households.contains_key(&r.record.dwelling_id);
+                r.indexes
+                    .iter()
+                    .filter(move |i| new_home || **i != r.record.doc_index)
+                    .cloned()
+            })
             .collect();
-        let flat: Vec<String> = indexes.iter().flatten().cloned().collect();
-        let known: HashMap<String, (i64, i64)> = store::doc_matches(tx, &flat)
+        let mut known = registered(tx, &first_look).await?;
+        let (mut fresh, mut again) = (Vec::with_capacity(rows.len()), Vec::new());
+        for mut r in rows {
+            if r.indexes.iter().any(|i| known.contains_key(i)) {
+                again.push(r);
+                continue;
+            }
+            let dwelling = r.record.dwelling_id;
+            r.record.household_id = match households.get(&dwelling) {
+                Some(h) => *h,
+                None => {
+                    let h = store::household_for(tx, community, dwelling, now).await?;
+                    households.insert(dwelling, h);
+                    h
+                }
+            };
+            fresh.push(r);
+        }
+        let records: Vec<ResidentRecord> = fresh.iter().map(|r| r.record.clone()).collect();
+        let inserted: HashMap<String, i64> = store::insert_residents(tx, &records, now)
             .await?
             .into_iter()
-            .map(|(idx, id, dwelling)| (idx, (id, dwelling)))
             .collect();
-        let mut plain = Vec::new();
-        for ((row_no, r, (dwelling, building), tag_ids, cells), idx) in
-            rows.into_iter().zip(indexes)
-        {
-            let existing = idx.iter().find_map(|i| known.get(i)).copied();
-            match existing {
-                Some((_, d)) if d != dwelling => report.rejected.push(Rejected {
-                    row: row_no,
-                    reason: "该证件号码已登记在其他住址(一人一档;迁居请在居民页办理)".into(),
-                    cells,
-                }),
-                Some((id, _)) => {
-                    let e = store::resident_by_id(tx, id)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    let place = (community.clone(), e.record.household_id, dwelling, building);
-                    let rec = record_of(crypto, &r, place)?;
-                    let mut had: Vec<i64> = store::tags_of(tx, &[id])
-                        .await?
-                        .into_iter()
-                        .map(|t| t.tag_id)
-                        .collect();
-                    had.sort_unstable();
-                    let mut want = tag_ids.clone();
-                    want.sort_unstable();
-                    if same(&e.record, &rec) && had == want {
-                        report.unchanged += 1;
-                    } else {
-                        store::update_resident(tx, id, &rec, now).await?;
-                        store::set_tags(tx, id, &tag_ids, now).await?;
-                        report.updated += 1;
-                    }
-                }
-                None => {
-                    let household = match households.get(&dwelling) {
-                        Some(h) => *h,
-                        None => {
-                            let h = store::household_for(tx, community, dwelling, now).await?;
-                            households.insert(dwelling, h);
-                            h
-                        }
-                    };
-                    let rec = record_of(
-                        crypto,
-                        &r,
-                        (community.clone(), household, dwelling, building),
-                    )?;
-                    if tag_ids.is_empty() {
-                        plain.push(rec);
-                    } else {
-                        let id = store::insert_resident(tx, &rec, now).await?;
-                        store::set_tags(tx, id, &tag_ids, now).await?;
-                    }
+        drop(records);
+        let mut tags = Vec::new();
+        let mut conflicted = Vec::new();
+        for r in fresh {
+            match inserted.get(&r.record.doc_index) {
+                Some(id) => {
+                    tags.extend(r.tag_ids.iter().map(|t| (*id, *t)));
                     report.imported += 1;
                 }
+                None => conflicted.push(r),
             }
         }
-        store::insert_residents(tx, &plain, now).await?;
+        store::add_tags(tx, &tags, now).await?;
+        if !conflicted.is_empty() {
+            let look: Vec<String> = conflicted
+                .iter()
+                .map(|r| r.record.doc_index.clone())
+                .collect();
+            known.extend(registered(tx, &look).await?);
+            again.extend(conflicted);
+        }
+        for r in again {
+            self.write_registered(tx, r, &known, report, now).await?;
+        }
+        Ok(())
+    }
+
+    /// A row for someone already registered: refused when they live
+    /// elsewhere, updated when the row says something new.
+    async fn write_registered(
+        &self,
+        tx: &mut Tx,
+        r: Ready,
+        known: &HashMap<String, (i64, i64)>,
+        report: &mut ResidentImport,
+        now: linli_domain::time::UnixMs,
+    ) -> Result<(), AppError> {
+        let Ready {
+            row_no,
+            mut record,
+            tag_ids,
+            cells,
+            indexes,
+        } = r;
+        let Some((id, dwelling)) = indexes.iter().find_map(|i| known.get(i)).copied() else {
+            return Err(AppError::Internal("registered resident not found".into()));
+        };
+        if dwelling != record.dwelling_id {
+            report.rejected.push(Rejected {
+                row: row_no,
+                reason: "该证件号码已登记在其他住址(一人一档;迁居请在居民页办理)".into(),
+                cells,
+            });
+            return Ok(());
+        }
+        let e = store::resident_by_id(tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        record.household_id = e.record.household_id;
+        let mut had: Vec<i64> = store::tags_of(tx, &[id])
+            .await?
+            .into_iter()
+            .map(|t| t.tag_id)
+            .collect();
+        had.sort_unstable();
+        let mut want = tag_ids.clone();
+        want.sort_unstable();
+        if same(&e.record, &record) && had == want {
+            report.unchanged += 1;
+        } else {
+            store::update_resident(tx, id, &record, now).await?;
+            store::set_tags(tx, id, &tag_ids, now).await?;
+            report.updated += 1;
+        }
         Ok(())
     }
 

@@ -28,13 +28,13 @@ pub async fn import(files: &[PathBuf], code: Option<&str>, data: &DataArgs) -> R
             MAX_FILE >> 20
         );
     }
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let app = open_app(data).await?;
+    // read from the disk as it is parsed: the file is never whole in memory
     let r = app
         .import_residents(
             &Principal::cli_registry(),
             &community,
-            &bytes,
+            file.to_path_buf(),
             &Actor::cli(),
         )
         .await?;

@@ -89,6 +89,29 @@ pub async fn set_tags(
     Ok(())
 }
 
+/// Puts tags on people who have none yet (a bulk import's new people),
+/// many pairs a statement.
+pub async fn add_tags(
+    conn: &mut Conn,
+    pairs: &[(i64, i64)],
+    now: UnixMs,
+) -> Result<(), StoreError> {
+    for piece in crate::multirow::pieces(pairs.len()) {
+        let part = &pairs[piece];
+        let sql = format!(
+            "INSERT INTO resident_tags (resident_id, tag_id, created_at) VALUES {}
+             ON CONFLICT (resident_id, tag_id) DO NOTHING",
+            crate::multirow::placeholders(part.len(), 3)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (resident, tag) in part {
+            q = q.bind(*resident).bind(*tag).bind(now.0);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// A tag on a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonTag {

@@ -12,7 +12,7 @@
 
 use crate::AppError;
 use quick_xml::events::{BytesStart, Event};
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 
 /// At most this many entries in a package (a real workbook has tens).
 pub const MAX_ENTRIES: usize = 1_000;
@@ -52,7 +52,12 @@ pub fn check_package(bytes: &[u8], reading: Reading) -> Result<(), AppError> {
     if !bytes.starts_with(b"PK") {
         return Ok(());
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+    check_zip(Cursor::new(bytes), reading)
+}
+
+/// The same for a zip read from anywhere (a file on disk).
+pub fn check_zip(input: impl Read + Seek, reading: Reading) -> Result<(), AppError> {
+    let mut zip = zip::ZipArchive::new(input)
         .map_err(|e| AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{e}")))?;
     if zip.len() > MAX_ENTRIES {
         return Err(refuse(format!("含 {} 个部件", zip.len())));
@@ -108,7 +113,7 @@ impl Extent {
 }
 
 /// `B12` → (11, 1); `None` when it is not a cell reference.
-fn cell_ref(s: &str) -> Option<(u64, u64)> {
+pub(super) fn cell_ref(s: &str) -> Option<(u64, u64)> {
     let s = s.trim().trim_start_matches('$');
     let letters = s.bytes().take_while(u8::is_ascii_alphabetic).count();
     if letters == 0 || letters > 3 {

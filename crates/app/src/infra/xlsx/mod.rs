@@ -4,11 +4,13 @@
 
 pub mod guard;
 pub mod hostile;
+mod stream;
+mod strings;
 
 use crate::AppError;
 use calamine::{Data, Reader};
 use guard::{Reading, check_package};
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 /// A sheet read as text: the header row and the data rows with their
 /// row numbers as Excel shows them (the header is row 1).
@@ -171,8 +173,43 @@ pub fn write_book(sheets: &[SheetOut<'_>]) -> Result<Vec<u8>, AppError> {
 /// chunks (each row with its Excel row number, or why it is unreadable).
 #[derive(Debug)]
 pub enum SheetPart {
+    /// how many rows the sheet declares, before its headers (a hint)
+    Declared(usize),
     Headers(Vec<String>),
     Rows(Vec<(usize, Result<Vec<String>, String>)>),
+}
+
+/// Where a spreadsheet comes from: an upload held in memory, or a file
+/// read from disk as it is parsed (a million rows' 40 MB need not sit in
+/// memory).
+#[derive(Debug, Clone)]
+pub enum Source {
+    Bytes(bytes::Bytes),
+    File(std::path::PathBuf),
+}
+
+impl From<Vec<u8>> for Source {
+    fn from(v: Vec<u8>) -> Source {
+        Source::Bytes(v.into())
+    }
+}
+
+impl From<bytes::Bytes> for Source {
+    fn from(b: bytes::Bytes) -> Source {
+        Source::Bytes(b)
+    }
+}
+
+impl From<&[u8]> for Source {
+    fn from(b: &[u8]) -> Source {
+        Source::Bytes(bytes::Bytes::copy_from_slice(b))
+    }
+}
+
+impl From<std::path::PathBuf> for Source {
+    fn from(p: std::path::PathBuf) -> Source {
+        Source::File(p)
+    }
 }
 
 /// Reads the first worksheet on a thread of its own and sends it in
@@ -180,17 +217,20 @@ pub enum SheetPart {
 /// long the sheet. xlsx files stream cell by cell; xls and ods (rare for
 /// such volumes) are read whole and then chunked. Empty rows are skipped.
 pub fn stream_first_sheet(
-    bytes: Vec<u8>,
+    source: impl Into<Source>,
     chunk: usize,
 ) -> tokio::sync::mpsc::Receiver<Result<SheetPart, AppError>> {
+    let source: Source = source.into();
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     std::thread::spawn(move || {
         let chunk = chunk.max(1);
-        let outcome = if bytes.starts_with(b"PK") {
-            check_package(&bytes, Reading::Streamed)
-                .and_then(|()| guarded(|| stream_xlsx(bytes, chunk, &tx)))
-        } else {
-            whole_sheet(&bytes, chunk, &tx)
+        let outcome = match source {
+            Source::Bytes(bytes) if bytes.starts_with(b"PK") => {
+                check_package(&bytes, Reading::Streamed)
+                    .and_then(|()| guarded(|| stream_xlsx(Cursor::new(&bytes[..]), chunk, &tx)))
+            }
+            Source::Bytes(bytes) => whole_sheet(&bytes, chunk, &tx),
+            Source::File(path) => stream_file(&path, chunk, &tx),
         };
         if let Err(e) = outcome {
             let _ = tx.blocking_send(Err(e));
@@ -226,16 +266,39 @@ fn whole_sheet(bytes: &[u8], chunk: usize, tx: &PartSender) -> Result<(), AppErr
     Ok(())
 }
 
-fn stream_xlsx(bytes: Vec<u8>, chunk: usize, tx: &PartSender) -> Result<(), AppError> {
-    let not_xlsx =
-        |e: calamine::XlsxError| AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{e}"));
-    let mut book: calamine::Xlsx<_> =
-        calamine::Reader::new(Cursor::new(bytes)).map_err(not_xlsx)?;
-    let name = calamine::Reader::sheet_names(&book)
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::Invalid("Excel 文件中没有工作表".into()))?;
-    let mut cells = book.worksheet_cells_reader(&name).map_err(not_xlsx)?;
+/// A file on disk: an xlsx is checked and streamed from the disk; other
+/// formats (xls, ods) are read whole.
+fn stream_file(path: &std::path::Path, chunk: usize, tx: &PartSender) -> Result<(), AppError> {
+    let unreadable = |e: std::io::Error| AppError::Invalid(format!("无法读取文件:{e}"));
+    let open = || {
+        std::fs::File::open(path)
+            .map(|f| std::io::BufReader::with_capacity(64 * 1024, f))
+            .map_err(unreadable)
+    };
+    let mut magic = [0u8; 2];
+    let zipped = open()?.read_exact(&mut magic).is_ok() && magic == *b"PK";
+    if !zipped {
+        return whole_sheet(&std::fs::read(path).map_err(unreadable)?, chunk, tx);
+    }
+    guard::check_zip(open()?, Reading::Streamed)?;
+    guarded(|| stream_xlsx(open()?, chunk, tx))
+}
+
+fn stream_xlsx(
+    input: impl std::io::Read + std::io::Seek,
+    chunk: usize,
+    tx: &PartSender,
+) -> Result<(), AppError> {
+    let mut zip = stream::open(input)?;
+    let mut cells = stream::first_sheet(&mut zip)?;
+    // the first cell is read before the rest: the sheet's declared size
+    // comes before its cells
+    let mut pending = cells.next_cell()?;
+    if let Some(n) = cells.declared_rows()
+        && !send(tx, SheetPart::Declared(n))
+    {
+        return Ok(());
+    }
     let mut headers: Option<Vec<String>> = None;
     let mut current: Option<(u32, Vec<String>, Option<String>)> = None;
     let mut out: Vec<(usize, Result<Vec<String>, String>)> = Vec::with_capacity(chunk);
@@ -267,9 +330,13 @@ fn stream_xlsx(bytes: Vec<u8>, chunk: usize, tx: &PartSender) -> Result<(), AppE
         }
     };
     loop {
-        let next = cells.next_cell().map_err(not_xlsx)?;
-        let Some(cell) = next else { break };
-        let (r, c) = cell.get_position();
+        let cell = match pending.take() {
+            Some(cell) => Some(cell),
+            None => cells.next_cell()?,
+        };
+        let Some((r, c, value)) = cell else {
+            break;
+        };
         if current.as_ref().is_some_and(|cur| cur.0 != r) {
             if let Some(done) = current.take()
                 && !finish(done, &mut out)
@@ -288,7 +355,7 @@ fn stream_xlsx(bytes: Vec<u8>, chunk: usize, tx: &PartSender) -> Result<(), AppE
         if row.1.len() <= c {
             row.1.resize(c + 1, String::new());
         }
-        match cell_text(&Data::from(cell.get_value().clone())) {
+        match value {
             Ok(t) => row.1[c] = t,
             Err(e) => {
                 row.2.get_or_insert(e);

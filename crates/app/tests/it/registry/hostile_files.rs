@@ -50,7 +50,7 @@ db_test!(both_importers_refuse_crafted_files, |db: Db| async move {
             "places, {what}: {places:?}"
         );
         let residents = app
-            .import_residents(&sec, &community, &bytes, &Actor::cli())
+            .import_residents(&sec, &community, bytes.clone(), &Actor::cli())
             .await;
         match what {
             // streamed cell by cell, two far cells are just two cells: the

@@ -79,7 +79,10 @@ db_test!(
         let sec = secretary();
         let actor = Actor::cli();
         let c = code(COMMUNITY);
-        let r = app.import_residents(&sec, &c, &file, &actor).await.unwrap();
+        let r = app
+            .import_residents(&sec, &c, file.clone(), &actor)
+            .await
+            .unwrap();
         let rows: Vec<usize> = r.rejected.iter().map(|x| x.row).collect();
         assert_eq!(rows, bad, "{:#?}", r.rejected);
         assert!(r.rejected.iter().all(|x| !x.reason.is_empty()));
@@ -122,7 +125,10 @@ db_test!(
         assert_eq!(found.rows[0].doc_masked, upgraded.masked());
 
         // the same file again creates nobody and refuses the same rows
-        let again = app.import_residents(&sec, &c, &file, &actor).await.unwrap();
+        let again = app
+            .import_residents(&sec, &c, file.clone(), &actor)
+            .await
+            .unwrap();
         assert_eq!(
             (again.imported, again.updated, again.unchanged),
             (0, 0, 2980)
@@ -143,12 +149,12 @@ db_test!(
         // a corrected row imports on its own, once
         let fixed = xlsx(&HEADERS, &[person_row(10, &addrs[10])]);
         let r = app
-            .import_residents(&sec, &c, &fixed, &actor)
+            .import_residents(&sec, &c, fixed.clone(), &actor)
             .await
             .unwrap();
         assert_eq!((r.imported, r.rejected.len()), (1, 0));
         let r = app
-            .import_residents(&sec, &c, &fixed, &actor)
+            .import_residents(&sec, &c, fixed.clone(), &actor)
             .await
             .unwrap();
         assert_eq!((r.imported, r.unchanged), (0, 1));
@@ -165,14 +171,17 @@ db_test!(bad_files_are_refused_whole, |db: Db| async move {
         vec![0x50, 0x4b, 3, 4, 0, 0],
         Vec::new(),
     ] {
-        let e = app.import_residents(&sec, &c, &junk, &a).await.unwrap_err();
+        let e = app
+            .import_residents(&sec, &c, junk.clone(), &a)
+            .await
+            .unwrap_err();
         assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
     }
     let e = app
         .import_residents(
             &sec,
             &c,
-            &xlsx(&["姓名", "电话"], &[vec!["张三".into(), "1".into()]]),
+            xlsx(&["姓名", "电话"], &[vec!["张三".into(), "1".into()]]),
             &a,
         )
         .await
@@ -189,7 +198,7 @@ db_test!(bad_files_are_refused_whole, |db: Db| async move {
     // a grid worker may not bulk-import; without a key nothing is stored
     let worker = who(Role::GridWorker, &grid(1));
     assert!(matches!(
-        app.import_residents(&worker, &c, b"x", &a).await,
+        app.import_residents(&worker, &c, &b"x"[..], &a).await,
         Err(AppError::Forbidden)
     ));
 });

@@ -121,7 +121,7 @@ async fn some_residents(app: &App) -> BTreeMap<String, Vec<i64>> {
         .import_residents(
             &secretary(),
             &code(COMMUNITY),
-            &xlsx(&HEADERS, &rows),
+            xlsx(&HEADERS, &rows),
             &Actor::cli(),
         )
         .await
@@ -292,7 +292,7 @@ db_test!(
             name: "shuji".into(),
             source: "10.0.0.9".into(),
         };
-        app.import_residents(&sec, &code(COMMUNITY), &xlsx(&HEADERS, &[row]), &a)
+        app.import_residents(&sec, &code(COMMUNITY), xlsx(&HEADERS, &[row]), &a)
             .await
             .unwrap();
         let id = app

@@ -29,7 +29,7 @@ fn stream(bytes: &[u8]) -> Result<usize, String> {
         while let Some(part) = rx.recv().await {
             match part.map_err(|e| e.to_string())? {
                 SheetPart::Rows(r) => rows += r.len(),
-                SheetPart::Headers(_) => {}
+                SheetPart::Headers(_) | SheetPart::Declared(_) => {}
             }
         }
         Ok(rows)
@@ -106,4 +106,99 @@ fn every_byte_of_the_template_turned_to_g_is_refused_or_read() {
         // check now: no panic reaches the net
         assert_eq!(caught_panics(), 0, "byte {i}");
     }
+}
+
+/// Drains the streaming reader into whole rows (trailing empty cells cut,
+/// as the whole reader's rows are compared the same way).
+fn stream_rows(bytes: &[u8]) -> Vec<(usize, Result<Vec<String>, String>)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut rx = stream_first_sheet(bytes.to_vec(), 3);
+        let mut rows = Vec::new();
+        while let Some(part) = rx.recv().await {
+            if let SheetPart::Rows(r) = part.unwrap() {
+                rows.extend(r);
+            }
+        }
+        rows
+    })
+}
+
+fn trimmed(mut cells: Vec<String>) -> Vec<String> {
+    while cells.last().is_some_and(String::is_empty) {
+        cells.pop();
+    }
+    cells
+}
+
+/// The streaming reader (quick-xml over the zip, packed shared strings)
+/// reads every kind of cell as calamine does: shared and rich strings,
+/// spaces, markup characters, numbers, phone numbers typed as numbers,
+/// dates in Excel's and custom formats, booleans, gaps and empty rows.
+#[test]
+fn the_streaming_reader_reads_every_cell_as_calamine_does() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let cn_date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    let money = Format::new().set_num_format("#,##0.00");
+    let red = Format::new().set_font_color("#FF0000");
+    for (c, h) in [
+        "姓名",
+        "证件号码",
+        "联系电话",
+        "出生日期",
+        "金额",
+        "备注",
+        "是否",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "王秀兰").unwrap();
+    ws.write_string(1, 1, "11010519491231002X").unwrap();
+    ws.write_number(1, 2, 13812345678.0).unwrap();
+    ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(1949, 12, 31).unwrap(), &date)
+        .unwrap();
+    ws.write_number_with_format(1, 4, 1234.5, &money).unwrap();
+    ws.write_string(1, 5, "  前后有空格 & <标记> \"引号\"  ")
+        .unwrap();
+    ws.write_boolean(1, 6, true).unwrap();
+    ws.write_string(2, 0, "李建国").unwrap();
+    ws.write_datetime_with_format(2, 3, ExcelDateTime::from_ymd(2001, 2, 3).unwrap(), &cn_date)
+        .unwrap();
+    ws.write_rich_string(2, 5, &[(&Format::default(), "富"), (&red, "文本")])
+        .unwrap();
+    ws.write_number(2, 4, 0.1).unwrap();
+    ws.write_boolean(2, 6, false).unwrap();
+    // row 4 left empty, row 5 with a gap before its only cell
+    ws.write_string(4, 4, "只有这一格").unwrap();
+    ws.write_string(5, 0, "王秀兰").unwrap();
+    ws.write_number(5, 1, 42.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+
+    let (sheet, broken) = read_first_sheet(&bytes).unwrap();
+    assert!(broken.is_empty());
+    let whole: Vec<(usize, Vec<String>)> = sheet
+        .rows
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c)))
+        .collect();
+    let streamed: Vec<(usize, Vec<String>)> = stream_rows(&bytes)
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c.unwrap())))
+        .collect();
+    assert_eq!(streamed, whole);
+    // and the values are the ones written
+    assert_eq!(whole[0].1[2], "13812345678");
+    assert_eq!(whole[0].1[3], "1949-12-31");
+    assert_eq!(whole[1].1[3], "2001-02-03");
+    assert_eq!(whole[1].1[5], "富文本");
+    assert_eq!(whole[0].1[6], "true");
+    assert_eq!(whole.len(), 4);
 }

@@ -486,7 +486,7 @@ pub async fn import(
 ) -> Result<Json<ResidentImportOut>, WebError> {
     let r = state
         .app
-        .import_residents(&u, &parse_code(&code)?, &body, &u.actor(&ip))
+        .import_residents(&u, &parse_code(&code)?, body, &u.actor(&ip))
         .await?;
     Ok(Json(ResidentImportOut {
         rows: r.rows,

@@ -1,0 +1,574 @@
+//! The first worksheet of an xlsx, cell by cell, read with quick-xml
+//! straight from the zip.
+//!
+//! calamine keeps the shared-string table as one `String` per entry
+//! (≈ 56 bytes of bookkeeping each before the text): a million residents'
+//! three million distinct names, numbers and phones cost it ~170 MiB. Here
+//! the table is one buffer of text and one `u32` end per string, so it
+//! costs what the text weighs. Cells come out as the text `cell_text`
+//! gives calamine's values, so the two readers agree (a test compares
+//! them cell for cell).
+
+use super::guard::cell_ref;
+use super::strings::Strings;
+use crate::AppError;
+use quick_xml::Reader as XmlReader;
+use quick_xml::events::{BytesStart, Event};
+use std::io::{BufRead, BufReader, Read, Seek};
+
+pub(super) fn damaged(why: impl std::fmt::Display) -> AppError {
+    AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{why}"))
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .map(|a| a.value.into_owned())
+}
+
+/// What the workbook says about its first sheet and how to read numbers.
+struct Context {
+    strings: Strings,
+    /// per cell style (`s` attribute): whether its number format is a date
+    date_styles: Vec<bool>,
+    date1904: bool,
+}
+
+/// A part of the package being read as XML.
+type Part<'z, R> = XmlReader<BufReader<zip::read::ZipFile<'z, R>>>;
+
+/// Opens one part of the package for XML reading, `None` when absent.
+fn part<'z, R: Read + Seek>(
+    zip: &'z mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<Option<Part<'z, R>>, AppError> {
+    let found = zip
+        .file_names()
+        .flatten()
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .map(std::borrow::Cow::into_owned);
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let file = zip.by_name(&found).map_err(damaged)?;
+    Ok(Some(XmlReader::from_reader(BufReader::with_capacity(
+        64 * 1024,
+        file,
+    ))))
+}
+
+fn xml_err(e: quick_xml::Error) -> AppError {
+    match e {
+        quick_xml::Error::Io(_) => damaged("文件已损坏"),
+        e => damaged(e),
+    }
+}
+
+/// Reads a whole small part (workbook, relationships, styles) through `each`.
+fn walk<R: BufRead>(
+    xml: &mut XmlReader<R>,
+    mut each: impl FnMut(&BytesStart<'_>) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_err)? {
+            Event::Start(e) | Event::Empty(e) => each(&e)?,
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// The package paths of the first sheet, the shared strings and the
+/// styles, and whether dates count from 1904.
+fn locate<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> Result<(String, String, String, bool), AppError> {
+    let mut first_id = None;
+    let mut date1904 = false;
+    let mut book = part(zip, "xl/workbook.xml")?.ok_or_else(|| damaged("缺少 workbook.xml"))?;
+    walk(&mut book, |e| {
+        match e.local_name().as_ref() {
+            "sheet" if first_id.is_none() => {
+                first_id = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "id")
+                    .map(|a| a.value.into_owned());
+            }
+            "workbookPr" => {
+                date1904 = matches!(attr(e, "date1904").as_deref(), Some("1" | "true"));
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    drop(book);
+    let first_id = first_id.ok_or_else(|| damaged("Excel 文件中没有工作表"))?;
+    let mut sheet = None;
+    let (mut strings, mut styles) = (None, None);
+    if let Some(mut rels) = part(zip, "xl/_rels/workbook.xml.rels")? {
+        walk(&mut rels, |e| {
+            if e.local_name().as_ref() == "Relationship" {
+                let target = attr(e, "Target").unwrap_or_default();
+                let path = match target.strip_prefix('/') {
+                    Some(abs) => abs.to_owned(),
+                    None => format!("xl/{target}"),
+                };
+                let kind = attr(e, "Type").unwrap_or_default();
+                if attr(e, "Id").as_deref() == Some(first_id.as_str()) {
+                    sheet = Some(path);
+                } else if kind.ends_with("/sharedStrings") {
+                    strings = Some(path);
+                } else if kind.ends_with("/styles") {
+                    styles = Some(path);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok((
+        sheet.unwrap_or_else(|| "xl/worksheets/sheet1.xml".into()),
+        strings.unwrap_or_else(|| "xl/sharedStrings.xml".into()),
+        styles.unwrap_or_else(|| "xl/styles.xml".into()),
+        date1904,
+    ))
+}
+
+/// Excel's `_xHHHH_` escapes (a character XML cannot hold) made characters.
+fn unescape_x(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("_x") {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("_x") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let code = tail
+            .get(2..6)
+            .filter(|_| tail.as_bytes().get(6) == Some(&b'_'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        match code {
+            Some(c) => {
+                out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Reads a string item (`<si>` or `<is>`) to its end: the text of its
+/// `<t>` runs, phonetic guides (`<rPh>`) left out, as calamine reads it.
+fn rich_text<R: BufRead>(
+    xml: &mut XmlReader<R>,
+    buf: &mut Vec<u8>,
+    end: &str,
+    out: &mut String,
+) -> Result<(), AppError> {
+    let mut phonetic = 0u32;
+    // inside a <t>: whether it keeps its spaces, and where its text starts
+    let mut run: Option<(bool, usize)> = None;
+    loop {
+        buf.clear();
+        match xml.read_event_into(buf).map_err(xml_err)? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "rPh" => phonetic += 1,
+                "t" if phonetic == 0 => {
+                    let keep = matches!(attr(&e, "xml:space").as_deref(), Some("preserve"));
+                    run = Some((keep, out.len()));
+                }
+                _ => {}
+            },
+            Event::Text(t) if run.is_some() => out.push_str(&t.xml10_content()),
+            Event::CData(t) if run.is_some() => out.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if run.is_some() => entity(&r, out)?,
+            Event::End(e) => match e.local_name().as_ref() {
+                "rPh" => phonetic = phonetic.saturating_sub(1),
+                "t" => {
+                    if let Some((keep, start)) = run.take() {
+                        let seg = out.split_off(start);
+                        let seg = if keep {
+                            seg.as_str()
+                        } else {
+                            seg.trim_matches([' ', '\t', '\r', '\n'])
+                        };
+                        out.push_str(&unescape_x(seg));
+                    }
+                }
+                name if name == end => return Ok(()),
+                _ => {}
+            },
+            Event::Eof => return Err(damaged("字符串不完整")),
+            _ => {}
+        }
+    }
+}
+
+/// An entity or character reference in text, resolved.
+fn entity(r: &quick_xml::events::BytesRef<'_>, out: &mut String) -> Result<(), AppError> {
+    if let Some(c) = r.resolve_char_ref().map_err(xml_err)? {
+        out.push(c);
+        return Ok(());
+    }
+    let name: &str = r;
+    match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(s) => out.push_str(s),
+        None => return Err(damaged(format!("未知的实体 &{name};"))),
+    }
+    Ok(())
+}
+
+fn read_strings<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Strings, AppError> {
+    let mut strings = Strings::default();
+    let (mut buf, mut inner, mut one) = (Vec::new(), Vec::new(), String::new());
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_err)? {
+            Event::Start(e) if e.local_name().as_ref() == "si" => {
+                one.clear();
+                rich_text(xml, &mut inner, "si", &mut one)?;
+                strings.push(&one)?;
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "si" => strings.push("")?,
+            Event::Eof => {
+                strings.finish()?;
+                return Ok(strings);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Excel's own number formats that show a date or a time of day.
+fn builtin_date(id: u32) -> bool {
+    matches!(id, 14..=22 | 27..=36 | 45 | 47 | 50..=58)
+}
+
+/// Whether a custom number format shows a date: a y, m, d, h or s outside
+/// quotes, escapes and brackets, in its first section ([h]:mm durations
+/// and plain numbers are not dates).
+fn custom_date(code: &str) -> bool {
+    let (mut quoted, mut escaped, mut bracket) = (false, false, 0u32);
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '\\' | '_' | '*' => escaped = true,
+            '[' => bracket += 1,
+            ']' => bracket = bracket.saturating_sub(1),
+            ';' => return false,
+            _ if bracket > 0 => {
+                // [h], [mm], [ss]: elapsed time, not a date
+                if matches!(c, 'h' | 'H' | 'm' | 'M' | 's' | 'S') {
+                    return false;
+                }
+            }
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn read_styles<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Vec<bool>, AppError> {
+    let mut custom = std::collections::HashMap::new();
+    let mut styles = Vec::new();
+    let mut in_xfs = false;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_err)? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "numFmt" => {
+                    if let (Some(id), Some(code)) = (
+                        attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok()),
+                        attr(&e, "formatCode"),
+                    ) {
+                        let code = quick_xml::escape::unescape(&code)
+                            .map_or(code.clone(), |c| c.into_owned());
+                        custom.insert(id, custom_date(&code));
+                    }
+                }
+                "cellXfs" => in_xfs = true,
+                "xf" if in_xfs => {
+                    let id = attr(&e, "numFmtId")
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .unwrap_or(0);
+                    styles.push(custom.get(&id).copied().unwrap_or_else(|| builtin_date(id)));
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+            Event::Eof => return Ok(styles),
+            _ => {}
+        }
+    }
+}
+
+/// A date serial as `YYYY-MM-DD`; other numbers as they read.
+fn date_text(serial: f64, date1904: bool) -> String {
+    let epoch = if date1904 {
+        time::macros::date!(1904 - 01 - 01)
+    } else {
+        time::macros::date!(1899 - 12 - 30)
+    };
+    let days = serial.floor();
+    if !(1.0..=2_958_465.0).contains(&days) {
+        return serial.to_string();
+    }
+    epoch
+        .checked_add(time::Duration::days(days as i64))
+        .map_or_else(|| serial.to_string(), |d| d.to_string())
+}
+
+/// A number as the sheet shows it: whole numbers without a decimal point.
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// One cell: (row, column) from 0, and its text or why it is unreadable.
+pub type CellOut = (u32, u32, Result<String, String>);
+
+/// The cells of the first worksheet, in order.
+pub struct Cells<'z, R: Read + Seek> {
+    xml: Part<'z, R>,
+    ctx: Context,
+    buf: Vec<u8>,
+    inner: Vec<u8>,
+    /// where a cell without a reference sits
+    at: (u32, u32),
+    /// the rows the sheet says it spans (`<dimension>`), when it says
+    declared: Option<usize>,
+}
+
+/// Opens the first worksheet of `zip` for reading cell by cell.
+pub fn first_sheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Cells<'_, R>, AppError> {
+    let (sheet, strings_path, styles_path, date1904) = locate(zip)?;
+    let strings = match part(zip, &strings_path)? {
+        Some(mut xml) => read_strings(&mut xml)?,
+        None => Strings::default(),
+    };
+    let date_styles = match part(zip, &styles_path)? {
+        Some(mut xml) => read_styles(&mut xml)?,
+        None => Vec::new(),
+    };
+    let xml = part(zip, &sheet)?.ok_or_else(|| damaged("缺少工作表"))?;
+    Ok(Cells {
+        xml,
+        ctx: Context {
+            strings,
+            date_styles,
+            date1904,
+        },
+        buf: Vec::new(),
+        inner: Vec::new(),
+        at: (0, 0),
+        declared: None,
+    })
+}
+
+impl<R: Read + Seek> Cells<'_, R> {
+    /// How many rows the sheet declares (a hint for sizing, never trusted
+    /// further: the package check held it to Excel's bounds).
+    pub fn declared_rows(&self) -> Option<usize> {
+        self.declared.map(|n| n.min(1_048_576))
+    }
+
+    /// The next cell, `None` at the end of the sheet.
+    pub fn next_cell(&mut self) -> Result<Option<CellOut>, AppError> {
+        loop {
+            self.buf.clear();
+            let (start, empty) = match self.xml.read_event_into(&mut self.buf).map_err(xml_err)? {
+                Event::Start(e) => (e.into_owned(), false),
+                Event::Empty(e) => (e.into_owned(), true),
+                Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(None),
+                Event::Eof => return Ok(None),
+                _ => continue,
+            };
+            match start.local_name().as_ref() {
+                "dimension" => {
+                    let span = attr(&start, "ref").unwrap_or_default();
+                    let rows: Vec<u64> =
+                        span.split(':').filter_map(cell_ref).map(|c| c.0).collect();
+                    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+                        self.declared = usize::try_from(last.saturating_sub(*first) + 1).ok();
+                    }
+                }
+                "row" => {
+                    let r = attr(&start, "r").and_then(|v| v.trim().parse::<u32>().ok());
+                    self.at = match r {
+                        Some(r) if (1..=1_048_576).contains(&r) => (r - 1, 0),
+                        Some(_) => return Err(damaged("行号超出 Excel 的范围")),
+                        None => (self.at.0 + u32::from(self.at.1 > 0), 0),
+                    };
+                }
+                "c" => {
+                    let (row, col) = match attr(&start, "r") {
+                        Some(r) => {
+                            let (row, col) =
+                                cell_ref(&r).ok_or_else(|| damaged("单元格位置无效"))?;
+                            let fit = |v: u64, max: u64| {
+                                u32::try_from(v).ok().filter(|v| u64::from(*v) < max)
+                            };
+                            (
+                                fit(row, 1_048_576).ok_or_else(|| damaged("单元格位置无效"))?,
+                                fit(col, 16_384).ok_or_else(|| damaged("单元格位置无效"))?,
+                            )
+                        }
+                        None => self.at,
+                    };
+                    self.at = (row, col + 1);
+                    let value = if empty {
+                        Ok(String::new())
+                    } else {
+                        self.cell_value(&start)?
+                    };
+                    return Ok(Some((row, col, value)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads a `<c>` element's children to its end and gives its text.
+    fn cell_value(&mut self, c: &BytesStart<'_>) -> Result<Result<String, String>, AppError> {
+        let kind = attr(c, "t");
+        let style = attr(c, "s").and_then(|s| s.parse::<usize>().ok());
+        let mut raw: Option<String> = None;
+        let mut inline: Option<String> = None;
+        loop {
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf).map_err(xml_err)? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    "v" => {
+                        let mut v = String::new();
+                        read_plain(&mut self.xml, &mut self.inner, "v", &mut v)?;
+                        raw = Some(v);
+                    }
+                    "is" => {
+                        let mut s = String::new();
+                        rich_text(&mut self.xml, &mut self.inner, "is", &mut s)?;
+                        inline = Some(s);
+                    }
+                    _ => {
+                        let name = e.name().as_ref().to_owned();
+                        self.inner.clear();
+                        self.xml
+                            .read_to_end_into(quick_xml::name::QName(&name), &mut self.inner)
+                            .map_err(xml_err)?;
+                    }
+                },
+                Event::End(e) if e.local_name().as_ref() == "c" => break,
+                Event::Eof => return Err(damaged("单元格不完整")),
+                _ => {}
+            }
+        }
+        let v = raw.unwrap_or_default();
+        Ok(Ok(match kind.as_deref() {
+            Some("inlineStr" | "is") => inline.unwrap_or_default(),
+            _ if v.is_empty() && inline.is_none() => String::new(),
+            Some("s") => {
+                let i: usize = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| damaged("共享字符串编号无效"))?;
+                self.ctx
+                    .strings
+                    .get(i)?
+                    .ok_or_else(|| damaged("共享字符串编号超出范围"))?
+            }
+            Some("b") => match v.trim() {
+                "0" => "false".into(),
+                "1" => "true".into(),
+                _ => return Err(damaged("逻辑值无效")),
+            },
+            Some("e") => return Ok(Err(format!("单元格含公式错误 {v}"))),
+            Some("d") => v,
+            Some("str") => unescape_x(&v).into_owned(),
+            Some("n") | None => match v.trim().parse::<f64>() {
+                Ok(n) => {
+                    let date = style
+                        .and_then(|s| self.ctx.date_styles.get(s))
+                        .copied()
+                        .unwrap_or(false);
+                    if date {
+                        date_text(n, self.ctx.date1904)
+                    } else {
+                        number_text(n)
+                    }
+                }
+                Err(_) if kind.is_none() => v,
+                Err(_) => return Err(damaged("数值无效")),
+            },
+            Some(other) => return Err(damaged(format!("单元格类型 {other} 无效"))),
+        }))
+    }
+}
+
+/// Reads the text of a simple element (`<v>`) to its end.
+fn read_plain<R: BufRead>(
+    xml: &mut XmlReader<R>,
+    buf: &mut Vec<u8>,
+    end: &str,
+    out: &mut String,
+) -> Result<(), AppError> {
+    loop {
+        buf.clear();
+        match xml.read_event_into(buf).map_err(xml_err)? {
+            Event::Text(t) => out.push_str(&t.xml10_content()),
+            Event::CData(t) => out.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => entity(&r, out)?,
+            Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
+            Event::Eof => return Err(damaged("单元格不完整")),
+            _ => {}
+        }
+    }
+}
+
+/// Opens an xlsx, in memory or on disk.
+pub fn open<R: Read + Seek>(input: R) -> Result<zip::ZipArchive<R>, AppError> {
+    zip::ZipArchive::new(input).map_err(damaged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats_that_are_dates() {
+        assert!(builtin_date(14));
+        assert!(builtin_date(31));
+        assert!(!builtin_date(0));
+        assert!(!builtin_date(49));
+        assert!(custom_date("yyyy-mm-dd"));
+        assert!(custom_date("yyyy\"年\"m\"月\"d\"日\""));
+        assert!(custom_date("[$-804]yyyy/m/d"));
+        assert!(!custom_date("0.00"));
+        assert!(!custom_date("\"编号\"0"));
+        assert!(!custom_date("[h]:mm:ss"));
+        assert!(!custom_date("#,##0;[Red]-#,##0"));
+    }
+
+    #[test]
+    fn escapes_dates_and_numbers() {
+        assert_eq!(unescape_x("a_x000D_b"), "a\rb");
+        assert_eq!(unescape_x("_x_y"), "_x_y");
+        assert_eq!(date_text(18264.0, false), "1950-01-01");
+        assert_eq!(date_text(16802.0, true), "1950-01-01");
+        assert_eq!(number_text(13812345678.0), "13812345678");
+    }
+}
