@@ -1,8 +1,16 @@
 //! The shared-string table of a sheet being streamed, packed so that a
 //! million residents' strings cost 4 bytes each in memory.
+//!
+//! The strings are names, ID numbers and phones: what spills to the disk
+//! is encrypted (AES-128-CTR under a key that lives only in this process's
+//! memory for the import), in a file only this user may open, unlinked
+//! as soon as it is made. Nothing readable outlives the import.
 
 use super::stream::damaged;
 use crate::AppError;
+use ctr::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+
+type Cipher = ctr::Ctr128BE<aes::Aes128>;
 
 /// Shared-string text kept in memory up to this size; a larger table
 /// goes to an unnamed temporary file.
@@ -19,15 +27,18 @@ const RECENT: usize = 65_536;
 /// in memory. Sheets use strings nearly in the order they were added, so
 /// the file is read forward through a window; strings used again (a
 /// building, a unit) are kept in a small map.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Strings {
     text: Vec<u8>,
     ends: Vec<u32>,
     spilled: Option<Spill>,
 }
 
-#[derive(Debug)]
 struct Spill {
+    /// the ephemeral key and nonce of the spilled text
+    key: [u8; 32],
+    /// the keystream of the writes, in order
+    sealing: Cipher,
     writer: Option<std::io::BufWriter<std::fs::File>>,
     file: Option<std::fs::File>,
     len: u64,
@@ -40,15 +51,31 @@ fn spill_err(e: std::io::Error) -> AppError {
     AppError::Internal(format!("临时文件:{e}"))
 }
 
-/// A new temporary file, unlinked at once: it goes when it is closed.
+fn random<const N: usize>() -> Result<[u8; N], AppError> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| AppError::Internal(format!("random: {e}")))?;
+    Ok(b)
+}
+
+/// The keystream of `key` from byte `at` on.
+fn keystream(key: &[u8; 32], at: u64) -> Result<Cipher, AppError> {
+    let mut c = Cipher::new_from_slices(&key[..16], &key[16..])
+        .map_err(|e| AppError::Internal(format!("cipher: {e}")))?;
+    c.try_seek(at)
+        .map_err(|e| AppError::Internal(format!("cipher: {e}")))?;
+    Ok(c)
+}
+
+/// A new temporary file only this user may open, unlinked at once: it
+/// goes when it is closed.
 fn anonymous_file() -> Result<std::fs::File, AppError> {
-    let mut name = [0u8; 12];
-    getrandom::fill(&mut name).map_err(|e| AppError::Internal(format!("random: {e}")))?;
-    let path = std::env::temp_dir().join(format!("linli-strings-{}", hex::encode(name)));
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = std::env::temp_dir().join(format!("linli-strings-{}", hex::encode(random::<12>()?)));
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .open(&path)
         .map_err(spill_err)?;
     std::fs::remove_file(&path).map_err(spill_err)?;
@@ -61,7 +88,9 @@ impl Strings {
         let total = match &mut self.spilled {
             Some(spill) => {
                 if let Some(w) = spill.writer.as_mut() {
-                    w.write_all(s.as_bytes()).map_err(spill_err)?;
+                    let mut sealed = s.as_bytes().to_vec();
+                    spill.sealing.apply_keystream(&mut sealed);
+                    w.write_all(&sealed).map_err(spill_err)?;
                 }
                 spill.len += s.len() as u64;
                 spill.len
@@ -71,10 +100,15 @@ impl Strings {
                 if self.text.len() > IN_MEMORY {
                     let mut writer =
                         std::io::BufWriter::with_capacity(256 * 1024, anonymous_file()?);
+                    let key = random::<32>()?;
+                    let mut sealing = keystream(&key, 0)?;
+                    sealing.apply_keystream(&mut self.text);
                     writer.write_all(&self.text).map_err(spill_err)?;
                     let len = self.text.len() as u64;
                     self.text = Vec::new();
                     self.spilled = Some(Spill {
+                        key,
+                        sealing,
                         writer: Some(writer),
                         file: None,
                         len,
@@ -134,6 +168,7 @@ impl Strings {
                 // behind the window: read it alone and keep it
                 let mut buf = vec![0u8; (end - start) as usize];
                 file.read_exact_at(&mut buf, start).map_err(spill_err)?;
+                keystream(&spill.key, start)?.apply_keystream(&mut buf);
                 let s = text(&buf)?;
                 if spill.recent.len() >= RECENT {
                     spill.recent.clear();
@@ -145,6 +180,7 @@ impl Strings {
             spill.window.resize(size as usize, 0);
             file.read_exact_at(&mut spill.window, start)
                 .map_err(spill_err)?;
+            keystream(&spill.key, start)?.apply_keystream(&mut spill.window);
             spill.window_at = start;
         }
         let from = (start - spill.window_at) as usize;
@@ -184,6 +220,16 @@ mod tests {
         }
         s.finish().unwrap();
         assert!(s.spilled.is_some() && s.text.is_empty());
+        // what is on the disk is not the text
+        {
+            use std::io::{Read, Seek};
+            let spill = s.spilled.as_ref().unwrap();
+            let mut f = spill.file.as_ref().unwrap();
+            let mut head = vec![0u8; 64];
+            f.seek(std::io::SeekFrom::Start(0)).unwrap();
+            f.read_exact(&mut head).unwrap();
+            assert!(!String::from_utf8_lossy(&head).contains("居民0"));
+        }
         for i in (0..all.len())
             .step_by(7)
             .chain((0..all.len()).rev().step_by(13))
