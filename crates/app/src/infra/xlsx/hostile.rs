@@ -51,6 +51,12 @@ const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 /// Two cells, at A1 and XFD1048576: a whole-sheet read would allocate
 /// 1,048,576 × 16,384 cells.
+/// The base workbook with some of its parts replaced (for tests of what
+/// writers other than ours put in a package).
+pub fn with_parts(replace: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, AppError> {
+    rework(replace, &[])
+}
+
 pub fn far_apart_cells() -> Result<Vec<u8>, AppError> {
     let sheet = format!(
         r#"{HEAD}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>小区</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#

@@ -269,19 +269,23 @@ fn whole_sheet(bytes: &[u8], chunk: usize, tx: &PartSender) -> Result<(), AppErr
 /// A file on disk: an xlsx is checked and streamed from the disk; other
 /// formats (xls, ods) are read whole.
 fn stream_file(path: &std::path::Path, chunk: usize, tx: &PartSender) -> Result<(), AppError> {
+    use std::io::Seek;
     let unreadable = |e: std::io::Error| AppError::Invalid(format!("无法读取文件:{e}"));
-    let open = || {
-        std::fs::File::open(path)
-            .map(|f| std::io::BufReader::with_capacity(64 * 1024, f))
-            .map_err(unreadable)
-    };
+    // opened once: the file checked is the file read
+    let mut file = std::fs::File::open(path)
+        .map(|f| std::io::BufReader::with_capacity(64 * 1024, f))
+        .map_err(unreadable)?;
     let mut magic = [0u8; 2];
-    let zipped = open()?.read_exact(&mut magic).is_ok() && magic == *b"PK";
+    let zipped = file.read_exact(&mut magic).is_ok() && magic == *b"PK";
+    file.rewind().map_err(unreadable)?;
     if !zipped {
-        return whole_sheet(&std::fs::read(path).map_err(unreadable)?, chunk, tx);
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(unreadable)?;
+        return whole_sheet(&bytes, chunk, tx);
     }
-    guard::check_zip(open()?, Reading::Streamed)?;
-    guarded(|| stream_xlsx(open()?, chunk, tx))
+    guard::check_zip(&mut file, Reading::Streamed)?;
+    file.rewind().map_err(unreadable)?;
+    guarded(|| stream_xlsx(file, chunk, tx))
 }
 
 fn stream_xlsx(

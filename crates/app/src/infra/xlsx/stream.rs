@@ -52,10 +52,10 @@ fn part<'z, R: Read + Seek>(
         return Ok(None);
     };
     let file = zip.by_name(&found).map_err(damaged)?;
-    Ok(Some(XmlReader::from_reader(BufReader::with_capacity(
-        64 * 1024,
-        file,
-    ))))
+    let mut xml = XmlReader::from_reader(BufReader::with_capacity(64 * 1024, file));
+    // as calamine reads: a mismatched end tag is no reason to refuse a sheet
+    xml.config_mut().check_end_names = false;
+    Ok(Some(xml))
 }
 
 fn xml_err(e: quick_xml::Error) -> AppError {
@@ -98,8 +98,12 @@ fn locate<R: Read + Seek>(
                     .find(|a| a.key.local_name().as_ref() == "id")
                     .map(|a| a.value.into_owned());
             }
+            // only where the flag is written: Excel's extension element
+            // <x15:workbookPr> follows the real one without it
             "workbookPr" => {
-                date1904 = matches!(attr(e, "date1904").as_deref(), Some("1" | "true"));
+                if let Some(v) = attr(e, "date1904") {
+                    date1904 = matches!(v.trim(), "1" | "true");
+                }
             }
             _ => {}
         }
@@ -115,7 +119,7 @@ fn locate<R: Read + Seek>(
                 let target = attr(e, "Target").unwrap_or_default();
                 let path = match target.strip_prefix('/') {
                     Some(abs) => abs.to_owned(),
-                    None => format!("xl/{target}"),
+                    None => package_path(&format!("xl/{target}")),
                 };
                 let kind = attr(e, "Type").unwrap_or_default();
                 if attr(e, "Id").as_deref() == Some(first_id.as_str()) {
@@ -135,6 +139,21 @@ fn locate<R: Read + Seek>(
         styles.unwrap_or_else(|| "xl/styles.xml".into()),
         date1904,
     ))
+}
+
+/// A package path with its `.` and `..` steps resolved.
+fn package_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for step in path.split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
 }
 
 /// Excel's `_xHHHH_` escapes (a character XML cannot hold) made characters.
@@ -188,8 +207,8 @@ fn rich_text<R: BufRead>(
                 }
                 _ => {}
             },
-            Event::Text(t) if run.is_some() => out.push_str(&t.xml10_content()),
-            Event::CData(t) if run.is_some() => out.push_str(&t.xml10_content()),
+            Event::Text(t) if run.is_some() => push_text(out, &t.xml10_content())?,
+            Event::CData(t) if run.is_some() => push_text(out, &t.xml10_content())?,
             Event::GeneralRef(r) if run.is_some() => entity(&r, out)?,
             Event::End(e) => match e.local_name().as_ref() {
                 "rPh" => phonetic = phonetic.saturating_sub(1),
@@ -211,6 +230,18 @@ fn rich_text<R: BufRead>(
             _ => {}
         }
     }
+}
+
+/// Excel holds at most 32,767 characters in a cell; longer text is not a
+/// real sheet (and is not kept several times over in memory).
+const MAX_CELL_BYTES: usize = 32_767 * 4;
+
+fn push_text(out: &mut String, text: &str) -> Result<(), AppError> {
+    if out.len() + text.len() > MAX_CELL_BYTES {
+        return Err(damaged("单元格内容超过 Excel 的长度上限"));
+    }
+    out.push_str(text);
+    Ok(())
 }
 
 /// An entity or character reference in text, resolved.
@@ -237,8 +268,16 @@ fn read_strings<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Strings, AppError>
                 one.clear();
                 rich_text(xml, &mut inner, "si", &mut one)?;
                 strings.push(&one)?;
+                if strings.len() as u64 > super::guard::MAX_SHARED_STRINGS {
+                    return Err(damaged("共享字符串过多"));
+                }
             }
-            Event::Empty(e) if e.local_name().as_ref() == "si" => strings.push("")?,
+            Event::Empty(e) if e.local_name().as_ref() == "si" => {
+                strings.push("")?;
+                if strings.len() as u64 > super::guard::MAX_SHARED_STRINGS {
+                    return Err(damaged("共享字符串过多"));
+                }
+            }
             Event::Eof => {
                 strings.finish()?;
                 return Ok(strings);
@@ -257,22 +296,33 @@ fn builtin_date(id: u32) -> bool {
 /// quotes, escapes and brackets, in its first section ([h]:mm durations
 /// and plain numbers are not dates).
 fn custom_date(code: &str) -> bool {
-    let (mut quoted, mut escaped, mut bracket) = (false, false, 0u32);
+    let (mut quoted, mut escaped) = (false, false);
+    // inside [...]: its text so far
+    let mut bracket: Option<String> = None;
     for c in code.chars() {
+        if let Some(inner) = bracket.as_mut() {
+            if c != ']' {
+                inner.push(c);
+                continue;
+            }
+            // [h], [mm], [ss]: elapsed time, not a date; [Red], [$-804],
+            // [DBNum1] and the like say nothing of dates
+            let inner = bracket.take().unwrap_or_default().to_ascii_lowercase();
+            let elapsed = ['h', 'm', 's']
+                .iter()
+                .any(|u| !inner.is_empty() && inner.chars().all(|c| c == *u));
+            if elapsed {
+                return false;
+            }
+            continue;
+        }
         match c {
             _ if escaped => escaped = false,
             '"' => quoted = !quoted,
             _ if quoted => {}
             '\\' | '_' | '*' => escaped = true,
-            '[' => bracket += 1,
-            ']' => bracket = bracket.saturating_sub(1),
+            '[' => bracket = Some(String::new()),
             ';' => return false,
-            _ if bracket > 0 => {
-                // [h], [mm], [ss]: elapsed time, not a date
-                if matches!(c, 'h' | 'H' | 'm' | 'M' | 's' | 'S') {
-                    return false;
-                }
-            }
             'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
             _ => {}
         }
@@ -353,6 +403,10 @@ pub struct Cells<'z, R: Read + Seek> {
     at: (u32, u32),
     /// the rows the sheet says it spans (`<dimension>`), when it says
     declared: Option<usize>,
+    /// the row a `<row>` without a number is (one after the last row)
+    next_row: u32,
+    /// inside `<sheetData>`: an end of file there is a cut-short sheet
+    in_data: bool,
 }
 
 /// Opens the first worksheet of `zip` for reading cell by cell.
@@ -378,6 +432,8 @@ pub fn first_sheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Cells
         inner: Vec::new(),
         at: (0, 0),
         declared: None,
+        next_row: 0,
+        in_data: false,
     })
 }
 
@@ -396,10 +452,13 @@ impl<R: Read + Seek> Cells<'_, R> {
                 Event::Start(e) => (e.into_owned(), false),
                 Event::Empty(e) => (e.into_owned(), true),
                 Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(None),
+                Event::Eof if self.in_data => return Err(damaged("工作表不完整")),
                 Event::Eof => return Ok(None),
                 _ => continue,
             };
             match start.local_name().as_ref() {
+                "sheetData" if empty => return Ok(None),
+                "sheetData" => self.in_data = true,
                 "dimension" => {
                     let span = attr(&start, "ref").unwrap_or_default();
                     let rows: Vec<u64> =
@@ -410,11 +469,14 @@ impl<R: Read + Seek> Cells<'_, R> {
                 }
                 "row" => {
                     let r = attr(&start, "r").and_then(|v| v.trim().parse::<u32>().ok());
-                    self.at = match r {
-                        Some(r) if (1..=1_048_576).contains(&r) => (r - 1, 0),
+                    let row = match r {
+                        Some(r) if (1..=1_048_576).contains(&r) => r - 1,
                         Some(_) => return Err(damaged("行号超出 Excel 的范围")),
-                        None => (self.at.0 + u32::from(self.at.1 > 0), 0),
+                        None if self.next_row < 1_048_576 => self.next_row,
+                        None => return Err(damaged("行号超出 Excel 的范围")),
                     };
+                    self.at = (row, 0);
+                    self.next_row = row + 1;
                 }
                 "c" => {
                     let (row, col) = match attr(&start, "r") {
@@ -477,6 +539,10 @@ impl<R: Read + Seek> Cells<'_, R> {
                 _ => {}
             }
         }
+        // an inline string is the cell's text whatever its type says
+        if let (None, Some(text)) = (&raw, inline.take()) {
+            return Ok(Ok(text));
+        }
         let v = raw.unwrap_or_default();
         Ok(Ok(match kind.as_deref() {
             Some("inlineStr" | "is") => inline.unwrap_or_default(),
@@ -492,8 +558,8 @@ impl<R: Read + Seek> Cells<'_, R> {
                     .ok_or_else(|| damaged("共享字符串编号超出范围"))?
             }
             Some("b") => match v.trim() {
-                "0" => "false".into(),
-                "1" => "true".into(),
+                "0" | "false" => "false".into(),
+                "1" | "true" => "true".into(),
                 _ => return Err(damaged("逻辑值无效")),
             },
             Some("e") => return Ok(Err(format!("单元格含公式错误 {v}"))),
@@ -529,8 +595,8 @@ fn read_plain<R: BufRead>(
     loop {
         buf.clear();
         match xml.read_event_into(buf).map_err(xml_err)? {
-            Event::Text(t) => out.push_str(&t.xml10_content()),
-            Event::CData(t) => out.push_str(&t.xml10_content()),
+            Event::Text(t) => push_text(out, &t.xml10_content())?,
+            Event::CData(t) => push_text(out, &t.xml10_content())?,
             Event::GeneralRef(r) => entity(&r, out)?,
             Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
             Event::Eof => return Err(damaged("单元格不完整")),
@@ -560,6 +626,11 @@ mod tests {
         assert!(!custom_date("0.00"));
         assert!(!custom_date("\"编号\"0"));
         assert!(!custom_date("[h]:mm:ss"));
+        assert!(!custom_date("[mm]:ss"));
+        assert!(custom_date("[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\""));
+        assert!(custom_date("[$-x-sysdate]dddd, mmmm dd, yyyy"));
+        assert!(custom_date("[Magenta]yyyy-mm-dd"));
+        assert!(!custom_date("[Magenta]0.00"));
         assert!(!custom_date("#,##0;[Red]-#,##0"));
     }
 
@@ -567,6 +638,10 @@ mod tests {
     fn escapes_dates_and_numbers() {
         assert_eq!(unescape_x("a_x000D_b"), "a\rb");
         assert_eq!(unescape_x("_x_y"), "_x_y");
+        assert_eq!(
+            package_path("xl/../xl/./worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
         assert_eq!(date_text(18264.0, false), "1950-01-01");
         assert_eq!(date_text(16802.0, true), "1950-01-01");
         assert_eq!(number_text(13812345678.0), "13812345678");

@@ -127,6 +127,10 @@ impl Strings {
         Ok(())
     }
 
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     /// Done adding: the spilled text is flushed for reading.
     pub(super) fn finish(&mut self) -> Result<(), AppError> {
         if let Some(spill) = &mut self.spilled

@@ -202,3 +202,77 @@ fn the_streaming_reader_reads_every_cell_as_calamine_does() {
     assert_eq!(whole[0].1[6], "true");
     assert_eq!(whole.len(), 4);
 }
+
+const WORKBOOK_1904: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"><workbookPr date1904="1"/><sheets><sheet name="房屋" sheetId="1" r:id="rId1"/></sheets><extLst><ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}"><x15:workbookPr chartTrackingRefBase="1"/></ext></extLst></workbook>"#;
+
+/// What other writers put in sheets: rows and cells without numbers, an
+/// empty row, an inline string whatever the cell's type says, `true` as a
+/// boolean, a formula's cached text. Both readers agree on every cell.
+#[test]
+fn sheets_from_other_writers_read_alike() {
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row><c t="inlineStr"><is><t>小区</t></is></c><c t="inlineStr"><is><t>楼栋</t></is></c><c t="inlineStr"><is><t>备注</t></is></c></row>
+<row><c><is><t>长山花园</t></is></c><c t="inlineStr"><is><r><t>5</t></r><r><t xml:space="preserve">号楼 </t></r></is></c><c t="b"><v>1</v></c></row>
+<row/>
+<row r="5"><c r="A5" t="str"><f>A2</f><v>长山花园</v></c><c t="n"><v>12</v></c><c><v>3.5</v></c></row>
+<row><c r="B6"><v>7</v></c></row>
+</sheetData></worksheet>"#;
+    let bytes = linli_app::infra::xlsx::hostile::with_parts(&[(
+        "xl/worksheets/sheet1.xml",
+        sheet.as_bytes().to_vec(),
+    )])
+    .unwrap();
+    let (whole, broken) = read_first_sheet(&bytes).unwrap();
+    assert!(broken.is_empty());
+    let whole: Vec<(usize, Vec<String>)> = whole
+        .rows
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c)))
+        .collect();
+    let streamed: Vec<(usize, Vec<String>)> = stream_rows(&bytes)
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c.unwrap())))
+        .collect();
+    assert_eq!(streamed, whole);
+    assert_eq!(
+        whole[0],
+        (2, vec!["长山花园".into(), "5号楼 ".into(), "true".into()])
+    );
+    assert_eq!(whole[1].0, 5);
+    assert_eq!(whole[2], (6, vec![String::new(), "7".into()]));
+}
+
+/// A 1904-dated workbook (Excel for Mac) stays 1904-dated though Excel's
+/// extension element <x15:workbookPr> follows without the flag; a sheet cut
+/// short inside its data is refused, not half read.
+#[test]
+fn the_streaming_reader_keeps_1904_dates_and_refuses_a_cut_sheet() {
+    let dated = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>出生日期</t></is></c></row>
+<row r="2"><c r="A2" s="1"><v>16802</v></c></row>
+</sheetData></worksheet>"#;
+    let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="[DBNum1][$-804]yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>"#;
+    let bytes = linli_app::infra::xlsx::hostile::with_parts(&[
+        ("xl/worksheets/sheet1.xml", dated.as_bytes().to_vec()),
+        ("xl/workbook.xml", WORKBOOK_1904.as_bytes().to_vec()),
+        ("xl/styles.xml", styles.as_bytes().to_vec()),
+    ])
+    .unwrap();
+    let rows = stream_rows(&bytes);
+    assert_eq!(rows[0].1.as_deref().unwrap()[0], "1950-01-01");
+
+    let cut = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>王秀兰</t></is></c></row>"#;
+    let bytes = linli_app::infra::xlsx::hostile::with_parts(&[(
+        "xl/worksheets/sheet1.xml",
+        cut.as_bytes().to_vec(),
+    )])
+    .unwrap();
+    assert!(stream(&bytes).is_err());
+}
