@@ -2,6 +2,7 @@
 //! text cells matched by header name, and simple workbooks written with
 //! rust_xlsxwriter.
 
+mod formats;
 pub mod guard;
 pub mod hostile;
 mod stream;

@@ -9,6 +9,7 @@
 //! gives calamine's values, so the two readers agree (a test compares
 //! them cell for cell).
 
+use super::formats::{date_text, number_text, read_styles};
 use super::guard::cell_ref;
 use super::strings::Strings;
 use crate::AppError;
@@ -20,7 +21,7 @@ pub(super) fn damaged(why: impl std::fmt::Display) -> AppError {
     AppError::Invalid(format!("不是有效的 Excel 文件(xlsx):{why}"))
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.try_get_attribute(name)
         .ok()
         .flatten()
@@ -58,7 +59,7 @@ fn part<'z, R: Read + Seek>(
     Ok(Some(xml))
 }
 
-fn xml_err(e: quick_xml::Error) -> AppError {
+pub(super) fn xml_err(e: quick_xml::Error) -> AppError {
     match e {
         quick_xml::Error::Io(_) => damaged("文件已损坏"),
         e => damaged(e),
@@ -287,109 +288,6 @@ fn read_strings<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Strings, AppError>
     }
 }
 
-/// Excel's own number formats that show a date or a time of day.
-fn builtin_date(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45 | 47 | 50..=58)
-}
-
-/// Whether a custom number format shows a date: a y, m, d, h or s outside
-/// quotes, escapes and brackets, in its first section ([h]:mm durations
-/// and plain numbers are not dates).
-fn custom_date(code: &str) -> bool {
-    let (mut quoted, mut escaped) = (false, false);
-    // inside [...]: its text so far
-    let mut bracket: Option<String> = None;
-    for c in code.chars() {
-        if let Some(inner) = bracket.as_mut() {
-            if c != ']' {
-                inner.push(c);
-                continue;
-            }
-            // [h], [mm], [ss]: elapsed time, not a date; [Red], [$-804],
-            // [DBNum1] and the like say nothing of dates
-            let inner = bracket.take().unwrap_or_default().to_ascii_lowercase();
-            let elapsed = ['h', 'm', 's']
-                .iter()
-                .any(|u| !inner.is_empty() && inner.chars().all(|c| c == *u));
-            if elapsed {
-                return false;
-            }
-            continue;
-        }
-        match c {
-            _ if escaped => escaped = false,
-            '"' => quoted = !quoted,
-            _ if quoted => {}
-            '\\' | '_' | '*' => escaped = true,
-            '[' => bracket = Some(String::new()),
-            ';' => return false,
-            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-fn read_styles<R: BufRead>(xml: &mut XmlReader<R>) -> Result<Vec<bool>, AppError> {
-    let mut custom = std::collections::HashMap::new();
-    let mut styles = Vec::new();
-    let mut in_xfs = false;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.read_event_into(&mut buf).map_err(xml_err)? {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                "numFmt" => {
-                    if let (Some(id), Some(code)) = (
-                        attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok()),
-                        attr(&e, "formatCode"),
-                    ) {
-                        let code = quick_xml::escape::unescape(&code)
-                            .map_or(code.clone(), |c| c.into_owned());
-                        custom.insert(id, custom_date(&code));
-                    }
-                }
-                "cellXfs" => in_xfs = true,
-                "xf" if in_xfs => {
-                    let id = attr(&e, "numFmtId")
-                        .and_then(|v| v.parse::<u32>().ok())
-                        .unwrap_or(0);
-                    styles.push(custom.get(&id).copied().unwrap_or_else(|| builtin_date(id)));
-                }
-                _ => {}
-            },
-            Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
-            Event::Eof => return Ok(styles),
-            _ => {}
-        }
-    }
-}
-
-/// A date serial as `YYYY-MM-DD`; other numbers as they read.
-fn date_text(serial: f64, date1904: bool) -> String {
-    let epoch = if date1904 {
-        time::macros::date!(1904 - 01 - 01)
-    } else {
-        time::macros::date!(1899 - 12 - 30)
-    };
-    let days = serial.floor();
-    if !(1.0..=2_958_465.0).contains(&days) {
-        return serial.to_string();
-    }
-    epoch
-        .checked_add(time::Duration::days(days as i64))
-        .map_or_else(|| serial.to_string(), |d| d.to_string())
-}
-
-/// A number as the sheet shows it: whole numbers without a decimal point.
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
-}
-
 /// One cell: (row, column) from 0, and its text or why it is unreadable.
 pub type CellOut = (u32, u32, Result<String, String>);
 
@@ -613,26 +511,6 @@ pub fn open<R: Read + Seek>(input: R) -> Result<zip::ZipArchive<R>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn number_formats_that_are_dates() {
-        assert!(builtin_date(14));
-        assert!(builtin_date(31));
-        assert!(!builtin_date(0));
-        assert!(!builtin_date(49));
-        assert!(custom_date("yyyy-mm-dd"));
-        assert!(custom_date("yyyy\"年\"m\"月\"d\"日\""));
-        assert!(custom_date("[$-804]yyyy/m/d"));
-        assert!(!custom_date("0.00"));
-        assert!(!custom_date("\"编号\"0"));
-        assert!(!custom_date("[h]:mm:ss"));
-        assert!(!custom_date("[mm]:ss"));
-        assert!(custom_date("[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\""));
-        assert!(custom_date("[$-x-sysdate]dddd, mmmm dd, yyyy"));
-        assert!(custom_date("[Magenta]yyyy-mm-dd"));
-        assert!(!custom_date("[Magenta]0.00"));
-        assert!(!custom_date("#,##0;[Red]-#,##0"));
-    }
 
     #[test]
     fn escapes_dates_and_numbers() {
