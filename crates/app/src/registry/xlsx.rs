@@ -312,6 +312,7 @@ impl App {
         let mut households: HashMap<i64, i64> = HashMap::new();
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        store::lock_for_import(&mut tx, community).await?;
         store::bulk_cache(&mut tx, true).await?;
         // three stages at once: the reader's thread parses chunk n+2, the
         // blocking pool seals chunk n+1, this task writes chunk n

@@ -39,6 +39,33 @@ pub async fn bulk_cache(conn: &mut Conn, on: bool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Makes imports into one community take turns (PostgreSQL: a lock held to
+/// the end of the transaction; SQLite writers take turns already). Two
+/// uploads of the same file at once would otherwise both find nobody
+/// registered, and the second would leave households with nobody in them.
+pub async fn lock_for_import(conn: &mut Conn, community: &RegionCode) -> Result<(), StoreError> {
+    if conn.backend_name() == "SQLite" {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('residents-import:' || $1))")
+        .bind(community.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many households of a community have nobody in them.
+pub async fn empty_households(conn: &mut Conn, community: &RegionCode) -> Result<i64, StoreError> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) FROM households h WHERE h.community_code = $1
+         AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id)",
+    )
+    .bind(community.as_str())
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
 /// Refreshes PostgreSQL's planner statistics after a bulk import (it would
 /// otherwise plan with the empty table's figures until autovacuum comes
 /// round). SQLite is left without statistics on purpose: with them its

@@ -202,3 +202,35 @@ db_test!(bad_files_are_refused_whole, |db: Db| async move {
         Err(AppError::Forbidden)
     ));
 });
+
+db_test!(
+    two_uploads_of_one_file_at_once_register_everyone_once,
+    |db: Db| async move {
+        let app = seeded(db, ring()).await;
+        let addrs = addresses(&app).await;
+        let rows: Vec<Vec<String>> = (0..300)
+            .map(|i| person_row(i, &addrs[i % addrs.len()]))
+            .collect();
+        let file = xlsx(&HEADERS, &rows);
+        let (sec, c, a) = (secretary(), code(COMMUNITY), Actor::cli());
+        let (one, two) = tokio::join!(
+            app.import_residents(&sec, &c, file.clone(), &a),
+            app.import_residents(&sec, &c, file.clone(), &a)
+        );
+        let (one, two) = (one.unwrap(), two.unwrap());
+        assert_eq!(one.imported + two.imported, 300);
+        assert_eq!(one.unchanged + two.unchanged, 300);
+        let all = app
+            .list_residents(&sec, &ResidentQuery::default(), &Actor::cli())
+            .await
+            .unwrap();
+        assert_eq!(all.total, 300);
+        let mut conn = app.db().conn().await.unwrap();
+        assert_eq!(
+            linli_store::registry::empty_households(&mut conn, &c)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
