@@ -31,22 +31,16 @@ fn cell_text(d: &Data) -> Result<String, String> {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         // a date cell: days since 1899-12-30 (Excel's epoch, leap-year bug included)
-        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
+        // calamine knows the workbook's epoch (1900, or 1904 from a Mac)
+        Data::DateTime(dt) if dt.is_datetime() && (1.0..2_958_466.0).contains(&dt.as_f64()) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::DateTime(dt) if dt.is_datetime() => dt.as_f64().to_string(),
         Data::DateTime(dt) => dt.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => return Err(format!("单元格含公式错误 {e}")),
     })
-}
-
-fn excel_date(serial: f64) -> String {
-    let epoch = time::macros::date!(1899 - 12 - 30);
-    let days = serial.floor();
-    if !(1.0..=2_958_465.0).contains(&days) {
-        return serial.to_string();
-    }
-    epoch
-        .checked_add(time::Duration::days(days as i64))
-        .map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
 /// Panics caught in the spreadsheet library since the process started.

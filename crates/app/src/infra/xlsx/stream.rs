@@ -162,16 +162,30 @@ fn unescape_x(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains("_x") {
         return s.into();
     }
+    // `_xHHHH_` at the start of `t`: the code unit
+    let unit = |t: &str| {
+        t.get(2..6)
+            .filter(|_| t.starts_with("_x") && t.as_bytes().get(6) == Some(&b'_'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find("_x") {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
-        let code = tail
-            .get(2..6)
-            .filter(|_| tail.as_bytes().get(6) == Some(&b'_'))
-            .and_then(|h| u32::from_str_radix(h, 16).ok());
-        match code {
+        match unit(tail) {
+            // a character beyond the first plane comes as two escapes
+            Some(high @ 0xD800..=0xDBFF) => match tail.get(7..).and_then(unit) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    rest = &tail[14..];
+                }
+                _ => {
+                    out.push(char::REPLACEMENT_CHARACTER);
+                    rest = &tail[7..];
+                }
+            },
             Some(c) => {
                 out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
                 rest = &tail[7..];
@@ -516,6 +530,8 @@ mod tests {
     fn escapes_dates_and_numbers() {
         assert_eq!(unescape_x("a_x000D_b"), "a\rb");
         assert_eq!(unescape_x("_x_y"), "_x_y");
+        assert_eq!(unescape_x("笑_xD83D__xDE00_"), "笑😀");
+        assert_eq!(unescape_x("_xD83D_a"), "\u{FFFD}a");
         assert_eq!(
             package_path("xl/../xl/./worksheets/sheet1.xml"),
             "xl/worksheets/sheet1.xml"

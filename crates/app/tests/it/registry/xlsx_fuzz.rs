@@ -244,7 +244,7 @@ fn sheets_from_other_writers_read_alike() {
     assert_eq!(whole[2], (6, vec![String::new(), "7".into()]));
 }
 
-/// A 1904-dated workbook (Excel for Mac) stays 1904-dated though Excel's
+/// A 1904-dated workbook (Excel for Mac) stays 1904-dated in both readers, though Excel's
 /// extension element <x15:workbookPr> follows without the flag; a sheet cut
 /// short inside its data is refused, not half read.
 #[test]
@@ -264,6 +264,8 @@ fn the_streaming_reader_keeps_1904_dates_and_refuses_a_cut_sheet() {
     .unwrap();
     let rows = stream_rows(&bytes);
     assert_eq!(rows[0].1.as_deref().unwrap()[0], "1950-01-01");
+    let (whole, _) = read_first_sheet(&bytes).unwrap();
+    assert_eq!(whole.rows[0].1[0], "1950-01-01");
 
     let cut = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
