@@ -74,3 +74,32 @@ impl App {
         })
     }
 }
+
+/// What `linli check` found: each check by name with its problems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckReport {
+    pub checks: Vec<(&'static str, Vec<String>)>,
+}
+
+impl CheckReport {
+    /// Whether every check came out clean.
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|(_, p)| p.is_empty())
+    }
+}
+
+impl App {
+    /// Checks the database's own integrity (pages, indexes, foreign keys)
+    /// and the audit chain. Roll-ups against a recount, blobs and backups
+    /// are not checked yet.
+    pub async fn check(&self) -> Result<CheckReport, AppError> {
+        let database = linli_store::integrity::problems(&mut *self.db.conn().await?).await?;
+        let chain = match self.verify_audit_chain().await? {
+            ChainReport::Intact { .. } => Vec::new(),
+            ChainReport::Broken(b) => vec![b.to_string()],
+        };
+        Ok(CheckReport {
+            checks: vec![("database", database), ("audit chain", chain)],
+        })
+    }
+}

@@ -135,6 +135,12 @@ pub enum Command {
         #[command(subcommand)]
         command: Open311Command,
     },
+    /// Check the data: the database's pages, indexes and foreign keys, and
+    /// the audit chain; exit 1 when anything is wrong
+    Check {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]

@@ -146,6 +146,10 @@ async fn verbs_end_to_end(backend: Backend) {
     let dis = linli(&["user", "disable", "--username", "zhaowg"], &url, None);
     assert!(dis.status.success(), "{}", text(&dis));
 
+    let clean = linli(&["check"], &url, None);
+    assert!(clean.status.success(), "{}", text(&clean));
+    assert!(text(&clean).contains("database: ok") && text(&clean).contains("audit chain: ok"));
+
     let ok = linli(&["audit", "verify"], &url, None);
     assert!(ok.status.success(), "{}", text(&ok));
     // user.create, role.grant, token.create, user.disable
@@ -164,6 +168,9 @@ async fn verbs_end_to_end(backend: Backend) {
     let broken = linli(&["audit", "verify"], &url, None);
     assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
     assert!(text(&broken).contains("BROKEN") && text(&broken).contains("record 3 was changed"));
+    let checked = linli(&["check"], &url, None);
+    assert_eq!(checked.status.code(), Some(1), "{}", text(&checked));
+    assert!(text(&checked).contains("audit chain: PROBLEM: record 3 was changed"));
 
     let later = linli(&["backup", "x.bak"], &url, None);
     assert_eq!(later.status.code(), Some(2));

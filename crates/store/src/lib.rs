@@ -14,6 +14,7 @@ mod multirow;
 pub mod audit;
 pub mod batch;
 pub mod blobs;
+pub mod integrity;
 
 // one folder per capability
 pub mod accounts;

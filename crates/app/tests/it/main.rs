@@ -5,6 +5,7 @@
 
 mod accounts;
 mod cases;
+mod check;
 mod common;
 mod registry;
 mod territory;
