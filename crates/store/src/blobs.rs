@@ -85,6 +85,18 @@ impl Blobs {
             .collect())
     }
 
+    /// The keys under `prefix` with their sizes in bytes.
+    pub async fn sizes(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        use futures_util::TryStreamExt;
+        let p = Path::parse(prefix).map_err(|e| StoreError::Blob(e.to_string()))?;
+        let metas: Vec<object_store::ObjectMeta> =
+            self.store.list(Some(&p)).try_collect().await.map_err(err)?;
+        Ok(metas
+            .into_iter()
+            .map(|m| (m.location.to_string(), m.size))
+            .collect())
+    }
+
     /// Removes the blob at `key` (gone already is fine).
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         let path = Path::parse(key).map_err(|e| StoreError::Blob(e.to_string()))?;

@@ -1,5 +1,6 @@
 //! `linli check` on both databases: a fresh community is clean; a row
-//! pointing at nothing and an altered audit record are each reported.
+//! pointing at nothing, a photo the object store lacks and an altered
+//! audit record are each reported.
 #![allow(clippy::unwrap_used)]
 
 use linli_app::{App, AppConfig};
@@ -16,12 +17,21 @@ db_test!(
 
         // a household in a dwelling that does not exist, written with the
         // database's own checks off (as a bad restore or a hand edit would)
-        let orphan = if db.backend() == linli_store::Backend::Sqlite {
-            "PRAGMA foreign_keys = OFF; INSERT INTO households (community_code, dwelling_id, created_at) VALUES ('220103008003', 987654321, 0); PRAGMA foreign_keys = ON"
-        } else {
-            "SET session_replication_role = replica; INSERT INTO households (community_code, dwelling_id, created_at) VALUES ('220103008003', 987654321, 0); SET session_replication_role = DEFAULT"
-        };
-        exec(&db, orphan).await;
+        // and a photo row whose image is not in the object store
+        let rows = [
+            "INSERT INTO households (community_code, dwelling_id, created_at) VALUES ('220103008003', 987654321, 0)",
+            "INSERT INTO case_photos (case_id, event_id, stage, object_key, bytes, width, height, sm3, created_at) VALUES (1, 1, 'report', 'photos/ab/abcd.jpg', 1000, 10, 10, 'abcd', 0)",
+        ];
+        for row in rows {
+            let unchecked = if db.backend() == linli_store::Backend::Sqlite {
+                format!("PRAGMA foreign_keys = OFF; {row}; PRAGMA foreign_keys = ON")
+            } else {
+                format!(
+                    "SET session_replication_role = replica; {row}; SET session_replication_role = DEFAULT"
+                )
+            };
+            exec(&db, &unchecked).await;
+        }
         let found = app.check().await.unwrap();
         assert!(!found.ok());
         let database = &found.checks[0].1;
@@ -32,6 +42,15 @@ db_test!(
             "{database:?}"
         );
         assert!(found.checks[1].1.is_empty());
+        assert_eq!(found.checks[2].0, "photos");
+        assert!(
+            found.checks[2]
+                .1
+                .iter()
+                .any(|p| p.contains("photos/ab/abcd.jpg")),
+            "{:?}",
+            found.checks[2].1
+        );
 
         drop_audit_guards(&db).await;
         exec(&db, "UPDATE audit_log SET detail = 'changed' WHERE seq = 1").await;

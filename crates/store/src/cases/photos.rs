@@ -58,6 +58,25 @@ pub async fn insert_photo(conn: &mut Conn, p: &PhotoRow) -> Result<i64, StoreErr
     Ok(row.try_get(0)?)
 }
 
+/// Photos after `after_id` in id order, (id, object key, bytes), for
+/// checking them against the object store a page at a time.
+pub async fn keys_after(
+    conn: &mut Conn,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, object_key, bytes FROM case_photos WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
 /// A case's photos in the order they came.
 pub async fn photos_of(conn: &mut Conn, case_id: i64) -> Result<Vec<PhotoRow>, StoreError> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
