@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod cases;
 pub mod demo;
 pub mod notifications;
+pub mod ops;
 pub mod registry;
 pub mod territory;
 
@@ -71,6 +72,10 @@ pub struct App {
     filer: cases::FilerCell,
 }
 
+fn no_key() -> AppError {
+    AppError::Invalid("未配置个人信息加密密钥(LINLI_KEY_FILE)".into())
+}
+
 impl std::fmt::Debug for dyn crypto::FieldCrypto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("FieldCrypto")
@@ -108,19 +113,14 @@ impl App {
     }
 
     pub(crate) fn crypto(&self) -> Result<&dyn crypto::FieldCrypto, AppError> {
-        self.crypto
-            .as_deref()
-            .ok_or_else(|| AppError::Invalid("未配置个人信息加密密钥(LINLI_KEY_FILE)".into()))
+        self.crypto.as_deref().ok_or_else(no_key)
     }
 
     /// The field crypto as a shared handle, for work on the blocking pool.
     pub(crate) fn crypto_shared(
         &self,
     ) -> Result<std::sync::Arc<dyn crypto::FieldCrypto>, AppError> {
-        self.crypto()?;
-        self.crypto
-            .clone()
-            .ok_or_else(|| AppError::Internal("crypto".into()))
+        self.crypto.clone().ok_or_else(no_key)
     }
 
     pub fn db(&self) -> &Db {

@@ -73,13 +73,17 @@ impl Blobs {
 }
 
 impl Blobs {
-    /// The keys under `prefix` with when each was last written (unix ms).
-    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    async fn metas(&self, prefix: &str) -> Result<Vec<object_store::ObjectMeta>, StoreError> {
         use futures_util::TryStreamExt;
         let p = Path::parse(prefix).map_err(|e| StoreError::Blob(e.to_string()))?;
-        let metas: Vec<object_store::ObjectMeta> =
-            self.store.list(Some(&p)).try_collect().await.map_err(err)?;
-        Ok(metas
+        self.store.list(Some(&p)).try_collect().await.map_err(err)
+    }
+
+    /// The keys under `prefix` with when each was last written (unix ms).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(self
+            .metas(prefix)
+            .await?
             .into_iter()
             .map(|m| (m.location.to_string(), m.last_modified.timestamp_millis()))
             .collect())
@@ -87,11 +91,9 @@ impl Blobs {
 
     /// The keys under `prefix` with their sizes in bytes.
     pub async fn sizes(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
-        use futures_util::TryStreamExt;
-        let p = Path::parse(prefix).map_err(|e| StoreError::Blob(e.to_string()))?;
-        let metas: Vec<object_store::ObjectMeta> =
-            self.store.list(Some(&p)).try_collect().await.map_err(err)?;
-        Ok(metas
+        Ok(self
+            .metas(prefix)
+            .await?
             .into_iter()
             .map(|m| (m.location.to_string(), m.size))
             .collect())

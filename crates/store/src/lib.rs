@@ -14,12 +14,12 @@ mod multirow;
 pub mod audit;
 pub mod batch;
 pub mod blobs;
-pub mod integrity;
 
 // one folder per capability
 pub mod accounts;
 pub mod cases;
 pub mod notifications;
+pub mod ops;
 pub mod registry;
 pub mod territory;
 

@@ -95,8 +95,8 @@ fn matches(password: &[u8], phc: &PasswordHash<'_>) -> Result<bool, AppError> {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The queue of the hashing threads, started on first use.
-fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
-    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+fn pool() -> &'static mpsc::Sender<Job> {
+    static POOL: OnceLock<mpsc::Sender<Job>> = OnceLock::new();
     POOL.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<Job>();
         let rx = std::sync::Arc::new(Mutex::new(rx));
@@ -121,7 +121,7 @@ fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
                 tracing::error!("cannot start a password hashing thread: {e}");
             }
         }
-        Mutex::new(tx)
+        tx
     })
 }
 
@@ -135,8 +135,6 @@ async fn on_pool<T: Send + 'static>(
         let _ = tx.send(work());
     });
     pool()
-        .lock()
-        .map_err(|_| AppError::Internal("hashing pool".into()))?
         .send(job)
         .map_err(|_| AppError::Internal("hashing pool stopped".into()))?;
     rx.await

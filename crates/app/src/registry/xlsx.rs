@@ -317,28 +317,33 @@ impl App {
         // three stages at once: the reader's thread parses chunk n+2, the
         // blocking pool seals chunk n+1, this task writes chunk n
         let mut sealing: Option<tokio::task::JoinHandle<Result<Vec<Ready>, AppError>>> = None;
-        while let Some(part) = parts.recv().await {
-            let SheetPart::Rows(rows) = part? else {
-                continue;
+        loop {
+            // the next chunk goes to sealing; none when the sheet has ended
+            let next = match parts.recv().await {
+                Some(part) => {
+                    let SheetPart::Rows(rows) = part? else {
+                        continue;
+                    };
+                    report.rows += rows.len();
+                    let parsed = check_rows(&cols, rows, &lookups, &mut seen, today, &mut report);
+                    let (crypto, place) = (crypto.clone(), community.clone());
+                    Some(tokio::task::spawn_blocking(move || {
+                        seal_rows(&*crypto, &place, parsed)
+                    }))
+                }
+                None => None,
             };
-            report.rows += rows.len();
-            let parsed = check_rows(&cols, rows, &lookups, &mut seen, today, &mut report);
-            let (crypto, place) = (crypto.clone(), community.clone());
-            let next = tokio::task::spawn_blocking(move || seal_rows(&*crypto, &place, parsed));
-            if let Some(ready) = sealing.replace(next) {
-                let ready = ready
+            let last = next.is_none();
+            if let Some(sealed) = std::mem::replace(&mut sealing, next) {
+                let ready = sealed
                     .await
                     .map_err(|e| AppError::Internal(e.to_string()))??;
                 self.write_residents(&mut tx, community, ready, &mut households, &mut report)
                     .await?;
             }
-        }
-        if let Some(ready) = sealing {
-            let ready = ready
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))??;
-            self.write_residents(&mut tx, community, ready, &mut households, &mut report)
-                .await?;
+            if last {
+                break;
+            }
         }
         let detail = format!(
             "rows={} imported={} updated={} unchanged={} rejected={}",
@@ -411,12 +416,11 @@ impl App {
             };
             fresh.push(r);
         }
-        let records: Vec<ResidentRecord> = fresh.iter().map(|r| r.record.clone()).collect();
+        let records: Vec<&ResidentRecord> = fresh.iter().map(|r| &r.record).collect();
         let inserted: HashMap<String, i64> = store::insert_residents(tx, &records, now)
             .await?
             .into_iter()
             .collect();
-        drop(records);
         let mut tags = Vec::new();
         let mut conflicted = Vec::new();
         for r in fresh {

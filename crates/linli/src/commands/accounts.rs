@@ -34,25 +34,6 @@ pub async fn audit_verify(data: &DataArgs) -> Result<ExitCode> {
     }
 }
 
-/// `linli check`: each check with what it found; exit 1 on any problem.
-pub async fn check(data: &DataArgs) -> Result<ExitCode> {
-    let app = open_app(data).await?;
-    let report = app.check().await?;
-    for (name, problems) in &report.checks {
-        if problems.is_empty() {
-            println!("{name}: ok");
-        }
-        for p in problems {
-            println!("{name}: PROBLEM: {p}");
-        }
-    }
-    Ok(if report.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
 fn read_password() -> Result<Secret> {
     let mut line = String::new();
     std::io::stdin()

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cases;
+mod ops;
 mod registry;
 mod serve;
 mod territory;
@@ -40,7 +41,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => accounts::audit_verify(&data).await,
-        Command::Check { data } => accounts::check(&data).await,
+        Command::Check { data } => ops::check(&data).await,
         Command::Import {
             kind, files, data, ..
         } if kind == "regions" => territory::import_regions(&files, &data).await,

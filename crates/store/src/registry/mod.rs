@@ -186,7 +186,7 @@ const INSERT_COLS: &str = "community_code, household_id, dwelling_id, building_i
 /// (blind index, id) of each one inserted.
 pub async fn insert_residents(
     conn: &mut Conn,
-    records: &[ResidentRecord],
+    records: &[&ResidentRecord],
     now: UnixMs,
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let mut inserted = Vec::with_capacity(records.len());

@@ -290,9 +290,6 @@ fn stream_xlsx(
 ) -> Result<(), AppError> {
     let mut zip = stream::open(input)?;
     let mut cells = stream::first_sheet(&mut zip)?;
-    // the first cell is read before the rest: the sheet's declared size
-    // comes before its cells
-    let mut pending = cells.next_cell()?;
     if let Some(n) = cells.declared_rows()
         && !send(tx, SheetPart::Declared(n))
     {
@@ -328,14 +325,7 @@ fn stream_xlsx(
             }
         }
     };
-    loop {
-        let cell = match pending.take() {
-            Some(cell) => Some(cell),
-            None => cells.next_cell()?,
-        };
-        let Some((r, c, value)) = cell else {
-            break;
-        };
+    while let Some((r, c, value)) = cells.next_cell()? {
         if current.as_ref().is_some_and(|cur| cur.0 != r) {
             if let Some(done) = current.take()
                 && !finish(done, &mut out)

@@ -317,8 +317,8 @@ pub struct Cells<'z, R: Read + Seek> {
     declared: Option<usize>,
     /// the row a `<row>` without a number is (one after the last row)
     next_row: u32,
-    /// inside `<sheetData>`: an end of file there is a cut-short sheet
-    in_data: bool,
+    /// past the last cell (an end of file before it is a cut-short sheet)
+    ended: bool,
 }
 
 /// Opens the first worksheet of `zip` for reading cell by cell.
@@ -333,7 +333,7 @@ pub fn first_sheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Cells
         None => Vec::new(),
     };
     let xml = part(zip, &sheet)?.ok_or_else(|| damaged("缺少工作表"))?;
-    Ok(Cells {
+    let mut cells = Cells {
         xml,
         ctx: Context {
             strings,
@@ -345,11 +345,36 @@ pub fn first_sheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Cells
         at: (0, 0),
         declared: None,
         next_row: 0,
-        in_data: false,
-    })
+        ended: false,
+    };
+    cells.skip_to_data()?;
+    Ok(cells)
 }
 
 impl<R: Read + Seek> Cells<'_, R> {
+    /// Reads up to the sheet's data, taking its declared size on the way.
+    fn skip_to_data(&mut self) -> Result<(), AppError> {
+        loop {
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf).map_err(xml_err)? {
+                Event::Start(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
+                Event::Empty(e) if e.local_name().as_ref() == "sheetData" => break,
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "dimension" => {
+                    let span = attr(&e, "ref").unwrap_or_default();
+                    let rows: Vec<u64> =
+                        span.split(':').filter_map(cell_ref).map(|c| c.0).collect();
+                    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+                        self.declared = usize::try_from(last.saturating_sub(*first) + 1).ok();
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        self.ended = true;
+        Ok(())
+    }
+
     /// How many rows the sheet declares (a hint for sizing, never trusted
     /// further: the package check held it to Excel's bounds).
     pub fn declared_rows(&self) -> Option<usize> {
@@ -358,27 +383,19 @@ impl<R: Read + Seek> Cells<'_, R> {
 
     /// The next cell, `None` at the end of the sheet.
     pub fn next_cell(&mut self) -> Result<Option<CellOut>, AppError> {
-        loop {
+        while !self.ended {
             self.buf.clear();
             let (start, empty) = match self.xml.read_event_into(&mut self.buf).map_err(xml_err)? {
                 Event::Start(e) => (e.into_owned(), false),
                 Event::Empty(e) => (e.into_owned(), true),
-                Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(None),
-                Event::Eof if self.in_data => return Err(damaged("工作表不完整")),
-                Event::Eof => return Ok(None),
+                Event::End(e) if e.local_name().as_ref() == "sheetData" => {
+                    self.ended = true;
+                    continue;
+                }
+                Event::Eof => return Err(damaged("工作表不完整")),
                 _ => continue,
             };
             match start.local_name().as_ref() {
-                "sheetData" if empty => return Ok(None),
-                "sheetData" => self.in_data = true,
-                "dimension" => {
-                    let span = attr(&start, "ref").unwrap_or_default();
-                    let rows: Vec<u64> =
-                        span.split(':').filter_map(cell_ref).map(|c| c.0).collect();
-                    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-                        self.declared = usize::try_from(last.saturating_sub(*first) + 1).ok();
-                    }
-                }
                 "row" => {
                     let r = attr(&start, "r").and_then(|v| v.trim().parse::<u32>().ok());
                     let row = match r {
@@ -416,6 +433,7 @@ impl<R: Read + Seek> Cells<'_, R> {
                 _ => {}
             }
         }
+        Ok(None)
     }
 
     /// Reads a `<c>` element's children to its end and gives its text.

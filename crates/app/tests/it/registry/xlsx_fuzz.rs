@@ -133,6 +133,24 @@ fn trimmed(mut cells: Vec<String>) -> Vec<String> {
     cells
 }
 
+/// The rows of a sheet as both readers give them, after asserting that
+/// they agree cell for cell.
+fn read_alike(bytes: &[u8]) -> Vec<(usize, Vec<String>)> {
+    let (sheet, broken) = read_first_sheet(bytes).unwrap();
+    assert!(broken.is_empty());
+    let whole: Vec<(usize, Vec<String>)> = sheet
+        .rows
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c)))
+        .collect();
+    let streamed: Vec<(usize, Vec<String>)> = stream_rows(bytes)
+        .into_iter()
+        .map(|(n, c)| (n, trimmed(c.unwrap())))
+        .collect();
+    assert_eq!(streamed, whole);
+    whole
+}
+
 /// The streaming reader (quick-xml over the zip, packed shared strings)
 /// reads every kind of cell as calamine does: shared and rich strings,
 /// spaces, markup characters, numbers, phone numbers typed as numbers,
@@ -182,18 +200,7 @@ fn the_streaming_reader_reads_every_cell_as_calamine_does() {
     ws.write_number(5, 1, 42.0).unwrap();
     let bytes = book.save_to_buffer().unwrap();
 
-    let (sheet, broken) = read_first_sheet(&bytes).unwrap();
-    assert!(broken.is_empty());
-    let whole: Vec<(usize, Vec<String>)> = sheet
-        .rows
-        .into_iter()
-        .map(|(n, c)| (n, trimmed(c)))
-        .collect();
-    let streamed: Vec<(usize, Vec<String>)> = stream_rows(&bytes)
-        .into_iter()
-        .map(|(n, c)| (n, trimmed(c.unwrap())))
-        .collect();
-    assert_eq!(streamed, whole);
+    let whole = read_alike(&bytes);
     // and the values are the ones written
     assert_eq!(whole[0].1[2], "13812345678");
     assert_eq!(whole[0].1[3], "1949-12-31");
@@ -224,18 +231,7 @@ fn sheets_from_other_writers_read_alike() {
         sheet.as_bytes().to_vec(),
     )])
     .unwrap();
-    let (whole, broken) = read_first_sheet(&bytes).unwrap();
-    assert!(broken.is_empty());
-    let whole: Vec<(usize, Vec<String>)> = whole
-        .rows
-        .into_iter()
-        .map(|(n, c)| (n, trimmed(c)))
-        .collect();
-    let streamed: Vec<(usize, Vec<String>)> = stream_rows(&bytes)
-        .into_iter()
-        .map(|(n, c)| (n, trimmed(c.unwrap())))
-        .collect();
-    assert_eq!(streamed, whole);
+    let whole = read_alike(&bytes);
     assert_eq!(
         whole[0],
         (2, vec!["长山花园".into(), "5号楼 ".into(), "true".into()])
@@ -246,7 +242,7 @@ fn sheets_from_other_writers_read_alike() {
 
 /// A 1904-dated workbook (Excel for Mac) stays 1904-dated in both readers, though Excel's
 /// extension element <x15:workbookPr> follows without the flag; a sheet cut
-/// short inside its data is refused, not half read.
+/// short inside its data, or a cell longer than Excel holds, is refused.
 #[test]
 fn the_streaming_reader_keeps_1904_dates_and_refuses_a_cut_sheet() {
     let dated = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -277,4 +273,21 @@ fn the_streaming_reader_keeps_1904_dates_and_refuses_a_cut_sheet() {
     )])
     .unwrap();
     assert!(stream(&bytes).is_err());
+
+    // a cell longer than Excel can hold is refused, not kept
+    let long = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>{}</t></is></c></row>
+</sheetData></worksheet>"#,
+        "长".repeat(50_000)
+    );
+    let bytes = linli_app::infra::xlsx::hostile::with_parts(&[(
+        "xl/worksheets/sheet1.xml",
+        long.into_bytes(),
+    )])
+    .unwrap();
+    let e = stream(&bytes).unwrap_err();
+    assert!(e.contains("长度上限"), "{e}");
 }

@@ -1,0 +1,4 @@
+//! Running a deployment: checks of the data (and, with the reliability
+//! issue, backups and restores).
+
+pub mod check;
