@@ -6,3 +6,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   command -v npm >/dev/null || { echo "ensure-npm: npm is missing: apt-get install npm" >&2; exit 1; }
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The bundles the binary embeds (web/dist: slim ECharts, the icon sprite,
+# brotli copies); rewritten only when they change.
+node build.mjs

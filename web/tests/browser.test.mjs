@@ -3,25 +3,17 @@
 // go to web/test-output/. Nothing here is mocked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, execFile } from 'node:child_process';
+import { execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import {
+  here, root, bin, dataDir, baseUrl, browser, serverLog, passwords, setUp, tearDown,
+  scrollsSideways, smallestText, newPage, shot, login,
+} from './support.mjs';
 
 const execFileAsync = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const bin = process.env.LINLI_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'linli');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const shots = join(root, 'web', 'test-output');
-const dataDir = mkdtempSync(join(tmpdir(), 'linli-browser-'));
-
-let server, browser, baseUrl, oneTimePassword, secretaryPassword, workerPassword;
-let serverLog = '';
+let oneTimePassword, secretaryPassword, workerPassword;
 // secrets and personal data the tests put through the server, checked
 // against its log at the end
 const planted = { secrets: [], personal: [] };
@@ -44,33 +36,6 @@ async function phoneJpeg(page, w, h) {
   const payload = Buffer.concat([Buffer.from('Exif\0\0MM\0\x2a\0\0\0\x08', 'latin1'), Buffer.from('GPSLatitude 43.88N GPSLongitude 125.35E')]);
   const len = Buffer.alloc(2); len.writeUInt16BE(payload.length + 2);
   return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), len, payload, jpeg.subarray(2)]);
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, RUST_LOG: 'debug', LINLI_LOG_FORMAT: 'json', LINLI_LOGIN_PER_MINUTE: '100' },
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${serverLog}`)), 120000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      const pw = out.match(/一次性密码: (\S+)/);
-      const sec = out.match(/社区书记: 用户名 shuji  密码 (\S+)/);
-      const worker = out.match(/用户名 wangge1  密码 (\S+)/);
-      if (url && pw && sec && worker) {
-        workerPassword = worker[1];
-        clearTimeout(timer);
-        baseUrl = url[0].replace(/\/$/, '');
-        oneTimePassword = pw[1];
-        secretaryPassword = sec[1];
-        resolve();
-      }
-    });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    server.on('exit', (code) => { if (!baseUrl) reject(new Error(`server exited ${code}:\n${serverLog}`)); });
-  });
 }
 
 // WGS-84 → GCJ-02 as a phone's map SDK computes it (the published formula),
@@ -107,61 +72,15 @@ function totpNow(base32) {
   return String(n).padStart(6, '0');
 }
 
-/** Whether the page is wider than the phone's screen. */
-async function scrollsSideways(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-}
-
-/** The smallest font size of any visible text on the page, in px. */
-async function smallestText(page) {
-  return page.evaluate(() => {
-    let min = Infinity;
-    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      if (!n.textContent.trim()) continue;
-      const el = n.parentElement;
-      const r = el.getBoundingClientRect();
-      const st = getComputedStyle(el);
-      if (!r.width || !r.height || st.visibility === 'hidden' || st.display === 'none') continue;
-      min = Math.min(min, parseFloat(st.fontSize));
-    }
-    return min;
-  });
-}
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  return context.newPage();
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function login(page, username, password) {
-  await page.goto(`${baseUrl}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit].primary');
-}
-
 before(async () => {
-  assert.ok(existsSync(bin), `linli binary missing at ${bin}: build it first`);
-  assert.ok(existsSync(chromiumPath), `Chromium missing at ${chromiumPath}: apt-get install chromium`);
-  mkdirSync(shots, { recursive: true });
-  await startServer();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  await setUp();
+  oneTimePassword = passwords.admin;
+  secretaryPassword = passwords.shuji;
+  workerPassword = passwords.wangge1;
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(tearDown);
+
 
 test('the printed administrator logs in, must change the one-time password, sees home, logs out', async () => {
   const page = await newPage();
@@ -579,6 +498,10 @@ test('the community secretary walks the grid tree, the map and the validation re
   await page.click('ul.tree >> text=第十网格');
   assert.deepEqual(await page.locator('#buildings tr.building td:first-child').allTextContents(), ['10号楼', '11号楼']);
   await page.click('#buildings >> text=11号楼');
+  // the 楼盘表: every flat of the building by unit and floor, coloured by who lives there
+  assert.ok(await page.locator('#plan a.flat').count() > 50, 'the whole building on one plan');
+  assert.ok(await page.locator('#plan a.flat.own, #plan a.flat.rented').count() > 0, 'lived-in flats are coloured');
+  await page.click('#dwelling-list > summary');
   assert.equal(await page.locator('#dwellings tr.dwelling').count(), 50);
   assert.match(await page.textContent('#node-title'), /长山花园小区 11号楼/);
   await shot(page, '10-grid-tree');

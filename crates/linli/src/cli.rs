@@ -91,6 +91,15 @@ pub struct ServeArgs {
     /// Shared secret signing webhook bodies (HMAC-SM3, X-Linli-Signature)
     #[arg(long, env = "LINLI_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
+    /// 主办单位 in every page's footer, e.g. 长春市宽城区团山街道办事处
+    #[arg(long, env = "LINLI_FOOTER_HOST")]
+    pub footer_host: Option<String>,
+    /// 技术支持 in every page's footer
+    #[arg(long, env = "LINLI_FOOTER_SUPPORT")]
+    pub footer_support: Option<String>,
+    /// A service hotline in every page's footer, with tap-to-call
+    #[arg(long, env = "LINLI_FOOTER_HOTLINE")]
+    pub footer_hotline: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -5,7 +5,7 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el || !window.L) return;
-  var map = L.map(el, { attributionControl: false });
+  var map = L.map(el, { attributionControl: false, keyboard: false });
   if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
   var colours = { 1: "#2f6fde", 2: "#1a9e5f", 3: "#d9822b" };
   function style(f) {

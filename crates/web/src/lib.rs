@@ -17,6 +17,7 @@ use linli_app::App;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use http::brand::Footer;
 pub use http::error::WebError;
 pub use http::openapi::ApiDoc;
 
@@ -50,6 +51,8 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed (for the audit
     /// log's addresses and the per-address limits); none by default.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// 主办单位, 技术支持 and a hotline for every page's footer.
+    pub footer: http::brand::Footer,
 }
 
 impl Default for WebConfig {
@@ -65,6 +68,7 @@ impl Default for WebConfig {
             media_hosts: Vec::new(),
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            footer: http::brand::Footer::default(),
         }
     }
 }
@@ -91,6 +95,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let login_limiter = Arc::new(http::ratelimit::per_minute(config.login_per_minute));
     let scan_limiter = Arc::new(http::ratelimit::per_minute(config.scans_per_minute));
     let open311_limiter = Arc::new(http::ratelimit::per_minute(config.open311_per_minute));
+    http::brand::set(config.footer.clone());
     let state = AppState {
         app,
         config: Arc::new(config),

@@ -113,11 +113,24 @@ impl Lcg {
     }
 }
 
-fn principal(user_id: i64, username: &str, role: Role, scope: &str) -> Result<Principal, AppError> {
+/// A demo account as the seeding acts for it, by its user name; its
+/// display name is what timelines and handlers show.
+async fn principal(
+    tx: &mut linli_store::Tx,
+    username: &str,
+    role: Role,
+    scope: &str,
+) -> Result<Principal, AppError> {
+    let user_id = users::id_by_username(tx, username)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("demo account {username} missing")))?;
+    let display_name = users::find(tx, user_id)
+        .await?
+        .map_or_else(|| username.to_owned(), |u| u.display_name);
     Ok(Principal {
         user_id,
         username: username.to_owned(),
-        display_name: username.to_owned(),
+        display_name,
         grants: vec![Grant {
             role,
             scope: scope.parse()?,
@@ -161,36 +174,29 @@ impl App {
         {
             return Ok(None);
         }
-        let id = async |tx: &mut linli_store::Tx, name: &str| -> Result<i64, AppError> {
-            users::id_by_username(tx, name)
-                .await?
-                .ok_or_else(|| AppError::Internal(format!("demo account {name} missing")))
-        };
         let secretary = principal(
-            id(&mut tx, "shuji").await?,
+            &mut tx,
             "shuji",
             Role::CommunitySecretary,
             community.as_str(),
-        )?;
-        let resident = principal(
-            id(&mut tx, "jumin").await?,
-            "jumin",
-            Role::Resident,
-            community.as_str(),
-        )?;
+        )
+        .await?;
+        let resident = principal(&mut tx, "jumin", Role::Resident, community.as_str()).await?;
         let workers = [
             principal(
-                id(&mut tx, "wangge1").await?,
+                &mut tx,
                 "wangge1",
                 Role::GridWorker,
                 &format!("{community}001"),
-            )?,
+            )
+            .await?,
             principal(
-                id(&mut tx, "wangge2").await?,
+                &mut tx,
                 "wangge2",
                 Role::GridWorker,
                 &format!("{community}002"),
-            )?,
+            )
+            .await?,
         ];
         let buildings: Vec<(f64, f64, String)> = places::buildings_of(&mut tx, &community)
             .await?

@@ -5,6 +5,7 @@
 
 pub mod care_cards;
 mod changes;
+mod occupancy;
 pub mod pipl;
 pub mod xlsx;
 
@@ -69,6 +70,8 @@ pub struct ResidentQuery {
     pub q: Option<String>,
     pub community: Option<RegionCode>,
     pub building_id: Option<i64>,
+    /// one flat (the 楼盘表 opens it)
+    pub dwelling_id: Option<i64>,
     pub tag: Option<String>,
     pub address: Option<String>,
     pub age_min: Option<i32>,
@@ -263,6 +266,7 @@ impl App {
         let mut f = ResidentFilter {
             community: q.community.clone(),
             building_id: q.building_id,
+            dwelling_id: q.dwelling_id,
             address: q.address.clone().filter(|a| !a.trim().is_empty()),
             include_moved_out: q.include_moved_out,
             after_id: q.after,

@@ -3,6 +3,7 @@
 //! phones are types whose `Debug` is masked and which have no `Display`.
 
 mod id_number;
+pub mod occupancy;
 mod phone;
 mod row;
 mod search;

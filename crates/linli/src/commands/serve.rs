@@ -7,7 +7,7 @@ use linli_app::infra::crypto::FieldCrypto;
 use linli_app::{App, AppConfig, Blobs, Db};
 use linli_domain::accounts::LockoutPolicy;
 use linli_domain::accounts::session::SessionPolicy;
-use linli_web::WebConfig;
+use linli_web::{Footer, WebConfig};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
@@ -114,6 +114,22 @@ fn photo_store(data: &Path) -> Result<Blobs> {
     Blobs::local(&dir).with_context(|| format!("cannot open the photo store {}", dir.display()))
 }
 
+/// The footer lines; the demo names its made-up community when none are given.
+fn footer(s: &ServeArgs, demo: bool) -> Footer {
+    let given = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+    let mut f = Footer {
+        host: given(&s.footer_host),
+        support: given(&s.footer_support),
+        hotline: given(&s.footer_hotline),
+    };
+    if demo && f.host.is_none() {
+        f.host = Some("长山花园社区居民委员会(演示)".to_owned());
+        f.support.get_or_insert_with(|| "邻里 linli".to_owned());
+        f.hotline.get_or_insert_with(|| "12345".to_owned());
+    }
+    f
+}
+
 async fn serve_on(
     db: Db,
     ring: Arc<dyn FieldCrypto>,
@@ -132,6 +148,7 @@ async fn serve_on(
         media_hosts: s.media_hosts.clone(),
         metrics_token: s.metrics_token.clone().filter(|t| !t.is_empty()),
         trusted_proxies: s.trusted_proxies.clone(),
+        footer: footer(&s, banner.is_some()),
         ..WebConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(&s.listen)

@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 pub mod care_cards;
+pub mod occupancy;
 pub mod pipl;
 mod search;
 mod tags;

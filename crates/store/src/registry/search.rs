@@ -23,6 +23,7 @@ pub struct ResidentFilter {
     pub address: Option<String>,
     pub community: Option<RegionCode>,
     pub building_id: Option<i64>,
+    pub dwelling_id: Option<i64>,
     pub tag_id: Option<i64>,
     /// birth date bounds, `YYYY-MM-DD`, inclusive
     pub born_from: Option<String>,
@@ -142,6 +143,10 @@ fn filter_sql(f: &ResidentFilter, scope: &Scope) -> (String, Vec<Bind>) {
     if let Some(id) = f.building_id {
         let p = push(Bind::Int(id), &mut binds);
         conds.push(format!("r.building_id = {p}"));
+    }
+    if let Some(id) = f.dwelling_id {
+        let p = push(Bind::Int(id), &mut binds);
+        conds.push(format!("r.dwelling_id = {p}"));
     }
     if let Some(t) = f.tag_id {
         let p = push(Bind::Int(t), &mut binds);

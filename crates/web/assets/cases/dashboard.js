@@ -10,15 +10,19 @@
   var t = trendEl && data(trendEl, "trend");
   if (trendEl && t && window.echarts) {
     var chart = window.echarts.init(trendEl, null, { renderer: "svg" });
+    // every label at the page's smallest size (16 px); the legend sits
+    // above the plot, clear of the dates
+    var text = { fontSize: 16, color: "#1f2328" };
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
-      legend: { data: ["受理", "结案", "满意率"] },
-      grid: { left: 48, right: 48, top: 36, bottom: 32 },
-      xAxis: { type: "category", data: t.labels },
+      textStyle: text,
+      tooltip: { trigger: "axis", textStyle: text },
+      legend: { data: ["受理", "结案", "满意率"], top: 0, textStyle: text },
+      grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: t.labels, axisLabel: text },
       yAxis: [
-        { type: "value", name: "件", minInterval: 1 },
-        { type: "value", name: "%", min: 0, max: 100 }
+        { type: "value", name: "件", minInterval: 1, axisLabel: text, nameTextStyle: text },
+        { type: "value", name: "%", min: 0, max: 100, axisLabel: text, nameTextStyle: text }
       ],
       series: [
         { name: "受理", type: "bar", data: t.received, itemStyle: { color: "#2f6fde" } },
@@ -41,7 +45,7 @@
     var g = Math.round(245 - 200 * s), b = Math.round(240 - 200 * s);
     return "rgb(230," + g + "," + b + ")";
   }
-  var map = L.map(heatEl, { attributionControl: false });
+  var map = L.map(heatEl, { attributionControl: false, keyboard: false });
   if (heatEl.dataset.tiles) L.tileLayer(heatEl.dataset.tiles, { maxZoom: 19 }).addTo(map);
   fetch(h.src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })

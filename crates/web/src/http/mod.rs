@@ -4,6 +4,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod auth;
+pub mod brand;
 pub(crate) mod csrf;
 pub(crate) mod error;
 pub(crate) mod health;

@@ -14,10 +14,37 @@ use linli_domain::accounts::admin::{administers, manages_lockouts};
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
+    /// the icon's id in the sprite (web/build.mjs)
+    pub icon: &'static str,
 }
 
-const fn item(href: &'static str, label: &'static str) -> NavItem {
-    NavItem { href, label }
+fn item(href: &'static str, label: &'static str) -> NavItem {
+    NavItem {
+        href,
+        label,
+        icon: icon(href),
+    }
+}
+
+/// The icon of a destination, the same wherever it is linked.
+pub fn icon(href: &str) -> &'static str {
+    match href {
+        "/home" => "house",
+        "/cases/new" => "camera",
+        "/cases" => "clipboard-list",
+        "/inbox" => "message-circle",
+        "/account" => "user",
+        "/me" => "id-card",
+        "/residents" => "users",
+        "/places" => "map",
+        "/dashboard" => "chart-column",
+        "/cases/setup" => "settings",
+        "/territory" => "landmark",
+        "/admin/users" => "shield",
+        "/audit" => "history",
+        "/account/tokens" => "key-round",
+        _ => "layout-grid",
+    }
 }
 
 /// The navigation of one person.

@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod plan;
 pub(crate) mod views;
 
 use crate::AppState;

@@ -53,6 +53,24 @@ struct CaseLine {
     due: String,
     overdue: bool,
     near_due: bool,
+    /// the status chip's colour (ui.md: 待受理 grey, 处理中 blue, 已办结 green)
+    tone: &'static str,
+}
+
+/// The chip colour of a state: waiting, being handled, done, or stopped.
+fn tone(s: Option<CaseState>) -> &'static str {
+    match s {
+        Some(CaseState::Submitted) => "wait",
+        Some(
+            CaseState::Accepted
+            | CaseState::Dispatched
+            | CaseState::InProgress
+            | CaseState::Postponed
+            | CaseState::Handled,
+        ) => "doing",
+        Some(CaseState::Closed) => "done",
+        Some(CaseState::Rejected | CaseState::Cancelled | CaseState::Merged) | None => "stop",
+    }
 }
 
 fn label<T: std::str::FromStr>(s: &str, f: fn(T) -> &'static str) -> String {
@@ -108,6 +126,7 @@ fn line(
         near_due: state.is_some_and(|s| {
             linli_domain::cases::due_flag(s, c.created_at, c.due_at, now) == DueFlag::NearDue
         }),
+        tone: tone(state),
     }
 }
 

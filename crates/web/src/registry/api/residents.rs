@@ -132,6 +132,9 @@ pub struct ResidentParams {
     pub community: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub building_id: Option<i64>,
+    /// one flat (dwelling) of the building
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub dwelling_id: Option<i64>,
     /// a care tag's name, e.g. 独居老人
     pub tag: Option<String>,
     /// 小区 or 楼栋 name contains
@@ -186,6 +189,7 @@ impl ResidentParams {
                 .map(parse_code)
                 .transpose()?,
             building_id: self.building_id,
+            dwelling_id: self.dwelling_id,
             tag: self.tag.clone(),
             address: self.address.clone(),
             age_min: self.age_min,

@@ -64,6 +64,8 @@ fn list_link(p: &ResidentParams, after: Option<i64>) -> String {
         ("community", text(&p.community).to_owned()),
         ("tag", text(&p.tag).to_owned()),
         ("address", text(&p.address).to_owned()),
+        ("building_id", num(&p.building_id)),
+        ("dwelling_id", num(&p.dwelling_id)),
         ("age_min", num(&p.age_min)),
         ("age_max", num(&p.age_max)),
         ("after", num(&after)),

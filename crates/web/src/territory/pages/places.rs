@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::http::auth::CurrentUser;
 use crate::http::csrf::CsrfToken;
 use crate::http::error::WebError;
+use crate::territory::plan::{UnitPlan, plan};
 use crate::territory::views::{BuildingView, DwellingView, GridView, ReportOut, UnitView};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -93,6 +94,10 @@ struct TreePage {
     can_edit: bool,
     flash: Option<String>,
     flash_error: bool,
+    /// the 楼盘表 of the building shown
+    plan: Vec<UnitPlan>,
+    /// the plan shows how flats are lived in (the viewer sees residents)
+    plan_counts: bool,
 }
 
 #[derive(Template)]
@@ -198,8 +203,10 @@ async fn tree_page(
         .collect();
 
     let page_no = q.page.unwrap_or(0);
+    let mut floor_plan = (Vec::new(), false);
     let (title, building, units, dwellings, total, pages, list) = match q.building {
         Some(id) => {
+            floor_plan = building_plan(&state, &user, id).await?;
             let (b, units) = state.app.building(&user, id).await?;
             let dw = state
                 .app
@@ -227,9 +234,9 @@ async fn tree_page(
                 .take(BUILDINGS_PER_PAGE)
                 .collect();
             let title = match (selected, grid_sel) {
-                (Some(g), _) => format!("{}({})", g.grid.name, g.grid.code),
+                (Some(g), _) => g.grid.name.clone(),
                 (None, Some(None)) => "未划入网格的楼栋".to_owned(),
-                _ => format!("{}({})", v.region.name, v.region.code),
+                _ => v.region.name.clone(),
             };
             (title, None, Vec::new(), Vec::new(), total, pages, list)
         }
@@ -292,6 +299,8 @@ async fn tree_page(
             &v.region.code,
         ),
         flash: q.msg,
+        plan: floor_plan.0,
+        plan_counts: floor_plan.1,
         flash_error: q.err == Some(1),
     };
     page(StatusCode::OK, &p)
@@ -383,4 +392,27 @@ async fn report_page(
         r: ReportOut::from(&report),
     };
     page(StatusCode::OK, &p)
+}
+
+/// The largest building drawn whole on the 楼盘表 (the demo's biggest has
+/// 276 flats; a tower of 40 floors × 12 has 480).
+const PLAN_MAX: i64 = 1000;
+
+/// A building's 楼盘表, and whether it shows how flats are lived in.
+async fn building_plan(
+    state: &AppState,
+    user: &linli_app::accounts::auth::Principal,
+    id: i64,
+) -> Result<(Vec<UnitPlan>, bool), WebError> {
+    let mut all = Vec::new();
+    for page in 0..PLAN_MAX / 500 {
+        let got = state.app.dwellings(user, id, page, 500).await?;
+        let done = got.len() < 500;
+        all.extend(got);
+        if done {
+            break;
+        }
+    }
+    let counts = state.app.building_occupancy(user, id).await?;
+    Ok((plan(&all, counts.as_ref()), counts.is_some()))
 }

@@ -349,24 +349,37 @@ db_test!(security_headers_on_every_response, |db: Db| async move {
         assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
         assert!(r.headers.contains_key("x-request-id"), "{path}");
     }
-    let css = c.get("/static/app.css").await;
+    // pages link the stylesheet by a name carrying its content hash, kept a
+    // year; the plain name still answers, cached briefly
+    let login = c.get("/login").await;
+    let hashed = login
+        .body
+        .split("href=\"")
+        .filter_map(|p| p.split('"').next())
+        .find(|h| h.starts_with("/static/app.") && h.ends_with(".css") && h.len() > 20)
+        .expect("a hashed stylesheet link")
+        .to_owned();
+    let css = c.get(&hashed).await;
     assert_eq!(css.status.as_u16(), 200);
-    assert!(
-        css.headers["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("max-age")
+    assert!(css.body.contains("--red"));
+    assert_eq!(
+        css.headers["cache-control"],
+        "public, max-age=31536000, immutable"
     );
-    // scripts travel gzipped to a browser that takes it
-    let plain = c.get("/static/echarts.min.js").await;
-    let gz = c
-        .send(
-            axum::http::Request::get("/static/echarts.min.js")
-                .header("accept-encoding", "gzip")
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let plain_css = c.get("/static/app.css").await;
+    assert_eq!(plain_css.headers["cache-control"], "public, max-age=300");
+    assert_eq!(plain_css.body, css.body);
+    assert_eq!(c.get("/static/app.0000000000.css").await.status, 404);
+    // scripts travel gzipped to a browser that takes it, and the big
+    // libraries as their brotli copy to one that takes that
+    let plain = c.get("/static/echarts.js").await;
+    let fetch = |enc: &'static str| {
+        axum::http::Request::get("/static/echarts.js")
+            .header("accept-encoding", enc)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let gz = c.send(fetch("gzip")).await;
     assert_eq!(gz.headers["content-encoding"], "gzip");
     assert!(
         gz.bytes.len() * 2 < plain.bytes.len(),
@@ -374,7 +387,15 @@ db_test!(security_headers_on_every_response, |db: Db| async move {
         gz.bytes.len(),
         plain.bytes.len()
     );
-    let htmx = c.get("/static/htmx.min.js").await;
+    let br = c.send(fetch("gzip, deflate, br")).await;
+    assert_eq!(br.headers["content-encoding"], "br");
+    assert!(
+        br.bytes.len() < gz.bytes.len() && br.bytes.len() * 3 < plain.bytes.len(),
+        "{} vs {}",
+        br.bytes.len(),
+        gz.bytes.len()
+    );
+    let htmx = c.get("/static/htmx.js").await;
     assert!(htmx.body.contains("htmx") && htmx.body.len() > 10_000);
 });
 

@@ -490,3 +490,4 @@ pub(crate) async fn import_people(c: &mut Client, token: &str) -> i64 {
 }
 mod hostile_files;
 mod masking;
+mod plan;

@@ -60,7 +60,7 @@ db_test!(
         assert_eq!(filtered.body.matches("class=\"building\"").count(), 1);
 
         let map = c.get(&path("/places/map?code={c}")).await;
-        assert!(map.body.contains("/static/leaflet.js"));
+        assert!(map.body.contains("/static/leaflet."));
         let fc = c.get(&path("/api/v1/communities/{c}/map")).await;
         assert_eq!(fc.headers["content-type"], "application/geo+json");
         let kinds: Vec<String> = fc.json()["features"]

@@ -1,0 +1,160 @@
+// Every role's main pages on a small phone (360×640), a common phone
+// (390×844) and a desktop (1366×768): no sideways scrolling, no text under
+// 16 px (18 px in 长辈版), nothing the role may not use, no codes or user
+// names on screen, and axe-core (npm) with no serious or critical
+// violation. Screenshots of each go to web/test-output/shell-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  bin, dataDir, baseUrl, passwords, setUp, tearDown,
+  scrollsSideways, smallestText, newPage, shot, login,
+} from './support.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWPORTS = [
+  { name: '360', width: 360, height: 640 },
+  { name: '390', width: 390, height: 844 },
+  { name: '1366', width: 1366, height: 768 },
+];
+const DEPARTMENT_PW = 'Chengguan-Ke-2026';
+
+// Each role, its main pages, and links it must never be shown.
+const ROLES = [
+  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/inbox', '/account', '/me'],
+    never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit'] },
+  { user: 'wangge1', pages: ['/home', '/cases', '/cases/new', '/residents', '/inbox', '/account'],
+    never: ['/territory', '/admin/users', '/cases/setup'] },
+  { user: 'bumen', pages: ['/home', '/cases', '/inbox', '/account'],
+    never: ['/residents', '/places', '/dashboard', '/territory', '/cases/setup', '/admin/users'] },
+  { user: 'shuji', pages: ['/home', '/cases', '/dashboard', '/places', '/residents', '/inbox', '/account'],
+    never: ['/territory'] },
+  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/inbox', '/account'],
+    never: ['/territory'] },
+];
+
+before(async () => {
+  await setUp();
+  execFileSync(bin, ['user', 'add', '--username', 'bumen', '--role', 'department_handler', '--scope', '220103008',
+    '--display-name', '街道城管科', '--data', dataDir], { input: `${DEPARTMENT_PW}\n` });
+  passwords.bumen = DEPARTMENT_PW;
+});
+
+after(tearDown);
+
+/** axe-core's serious and critical violations on the page, as readable lines. */
+async function axeProblems(page) {
+  // evaluated through the DevTools protocol, which the page's CSP does not govern
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  return found;
+}
+
+/** Words a resident should never read: region codes, user names, ids, developer terms. */
+async function developerWords(page, username) {
+  // a case's number (YYYYMMDD + 5 digits) is what a resident quotes to the
+  // hotline; 我的 shows a person their own login name. Nothing else.
+  const text = (await page.evaluate(() => document.body.innerText))
+    .replace(/\b20\d{2}[01]\d[0-3]\d\d{5}\b/g, '');
+  const found = [];
+  const code = text.match(/\b\d{9,15}\b/);
+  if (code) found.push(`a code: ${code[0]}`);
+  const own = new URL(page.url()).pathname === '/account';
+  if (!own && new RegExp(`\\b${username}\\b`).test(text)) found.push(`the user name ${username}`);
+  for (const w of ['undefined', 'null', 'NaN', 'WGS-84', 'GCJ-02', 'Bearer', 'JSON', '#1', 'tile-url']) {
+    if (text.includes(w)) found.push(w);
+  }
+  return found;
+}
+
+for (const role of ROLES) {
+  test(`${role.user}: main pages on 360, 390 and 1366 px pass the phone rules and axe-core`, async () => {
+    const problems = [];
+    for (const vp of VIEWPORTS) {
+      const page = await newPage({ width: vp.width, height: vp.height });
+      await login(page, role.user, passwords[role.user]);
+      await page.waitForURL(/\/home$/);
+      for (const path of role.pages) {
+        const res = await page.goto(`${baseUrl}${path}`);
+        const where = `${role.user} ${path} at ${vp.name}`;
+        assert.equal(res.status(), 200, where);
+        if (await scrollsSideways(page)) problems.push(`${where}: scrolls sideways`);
+        const min = await smallestText(page);
+        if (min < 16) problems.push(`${where}: text at ${min}px`);
+        for (const p of await axeProblems(page)) problems.push(`${where}: ${p}`);
+        if (role.user === 'jumin' || role.user === 'wangge1') {
+          for (const w of await developerWords(page, role.user)) problems.push(`${where}: shows ${w}`);
+        }
+        const links = await page.evaluate(() =>
+          [...document.querySelectorAll('a[href]')].filter((a) => a.getClientRects().length).map((a) => a.getAttribute('href')));
+        for (const never of role.never) {
+          if (links.some((h) => h === never || h.startsWith(`${never}?`))) problems.push(`${where}: a link to ${never}`);
+        }
+        if (path === '/home') await shot(page, `shell-${role.user}-home-${vp.name}`);
+      }
+      // the footer names who runs the site, and the tab or menu entry of the page is marked
+      assert.match(await page.textContent('.site-footer'), /主办单位/);
+      await page.goto(`${baseUrl}/inbox`);
+      const current = await page.locator(vp.width < 900 ? '.tabbar [aria-current=page]' : '.sidebar [aria-current=page]').textContent();
+      assert.match(current, /消息/);
+      await page.context().close();
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offered, axe-core clean', async () => {
+  const page = await newPage({ width: 360, height: 640 });
+  await login(page, 'jumin', passwords.jumin);
+  await page.waitForURL(/\/home$/);
+  await page.goto(`${baseUrl}/account`);
+  await page.click('#elder-toggle');
+  await page.waitForURL(/\/account$/);
+  // the browser's speech synthesis reads the page; headless Chromium has it
+  const speech = await page.evaluate(() => 'speechSynthesis' in window);
+  const problems = [];
+  for (const path of ['/home', '/cases/new', '/cases', '/inbox', '/account']) {
+    await page.goto(`${baseUrl}${path}`);
+    assert.equal(await page.getAttribute('body', 'class'), 'elder', path);
+    if (await scrollsSideways(page)) problems.push(`${path}: scrolls sideways`);
+    const min = await smallestText(page);
+    if (min < 18) problems.push(`${path}: text at ${min}px`);
+    for (const p of await axeProblems(page)) problems.push(`${path}: ${p}`);
+    if (speech) assert.ok(await page.isVisible('#speak'), `${path}: 朗读本页`);
+  }
+  assert.deepEqual(problems, []);
+  await shot(page, 'shell-elder-home-360');
+  // back to the standard pages for the other tests
+  await page.goto(`${baseUrl}/account`);
+  await page.click('#elder-toggle');
+  await page.context().close();
+});
+
+test('installable: the web-app manifest names the app, its start page and an icon the server has', async () => {
+  const page = await newPage();
+  await login(page, 'jumin', passwords.jumin);
+  await page.waitForURL(/\/home$/);
+  const href = await page.getAttribute('link[rel=manifest]', 'href');
+  const manifest = await (await page.request.get(`${baseUrl}${href}`)).json();
+  assert.equal(manifest.short_name, '邻里');
+  assert.equal(manifest.start_url, '/home');
+  assert.equal(manifest.display, 'standalone');
+  for (const icon of manifest.icons) {
+    const r = await page.request.get(`${baseUrl}${icon.src}`);
+    assert.equal(r.status(), 200, icon.src);
+    assert.match(r.headers()['content-type'], /image\/svg\+xml/);
+  }
+  // the icon sprite the tabs draw from is served and holds the tab icons
+  const sprite = await page.evaluate(() => document.querySelector('.tabbar use').getAttribute('href'));
+  const svg = await (await page.request.get(`${baseUrl}${sprite.split('#')[0]}`)).text();
+  for (const id of ['house', 'camera', 'message-circle', 'user']) assert.ok(svg.includes(`id="${id}"`), id);
+  await page.context().close();
+});
