@@ -292,10 +292,12 @@ test('an anti-wandering card: issued and printed by staff, scanned by a stranger
   // staff see the scan; revoking kills the code at once
   await page.goto(page.url().replace(/\/card$/, ''));
   assert.ok(await page.locator('li.scan').count() >= 2);
-  page.once('dialog', (d) => d.accept());
+  // asked in a bottom sheet first
+  await page.click('#care-card form[action$="/card/revoke"] button');
+  assert.match(await page.textContent('dialog.sheet[open] .confirm-text'), /旧二维码立即失效/);
   await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/card/revoke')),
-    page.click('#care-card form[action$="/card/revoke"] button'),
+    page.click('dialog.sheet button.ok'),
   ]);
   await page.waitForLoadState();
   assert.equal(await page.locator('#care-card form[action$="/card/revoke"]').count(), 0, 'no active card is left to revoke');
@@ -510,13 +512,20 @@ test('the community secretary walks the grid tree, the map and the validation re
   const record = (r) => { if (r.method() !== 'GET') sent.push(r.url()); };
   page.on('request', record);
   const firstDelete = page.locator('#dwellings tr.dwelling').first().locator('button:has-text("删除")');
-  let asked = '';
-  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  // a bottom sheet names what will be deleted, 取消 focused; never the browser's confirm()
+  let native = false;
+  page.once('dialog', (d) => { native = true; d.dismiss(); });
   await firstDelete.click();
-  assert.match(asked, /删除 1单元 101 室/);
+  await page.waitForSelector('dialog.sheet[open]');
+  assert.match(await page.textContent('dialog.sheet .confirm-text'), /删除 1单元 101 室/);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '取消');
+  await page.click('dialog.sheet button.cancel');
+  assert.equal(await page.locator('dialog.sheet').count(), 0);
   // confirmed, the guard speaks: 101 is a party member household of the seed
-  page.once('dialog', (d) => d.accept());
   await firstDelete.click();
+  await page.click('dialog.sheet button.ok');
+  await page.waitForSelector('#flash');
+  assert.ok(!native, 'no native confirm()');
   assert.match(await page.textContent('#flash'), /党员家庭户/);
   page.off('request', record);
   assert.equal(sent.length, 1, `requests sent: ${sent.join(', ')}`);

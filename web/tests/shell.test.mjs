@@ -23,15 +23,15 @@ const DEPARTMENT_PW = 'Chengguan-Ke-2026';
 
 // Each role, its main pages, and links it must never be shown.
 const ROLES = [
-  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/inbox', '/account', '/me'],
-    never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit'] },
-  { user: 'wangge1', pages: ['/home', '/cases', '/cases/new', '/residents', '/inbox', '/account'],
+  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/inbox', '/account', '/me'],
+    never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit', '/notices/new'] },
+  { user: 'wangge1', pages: ['/home', '/cases', '/cases/new', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory', '/admin/users', '/cases/setup'] },
   { user: 'bumen', pages: ['/home', '/cases', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/cases/setup', '/admin/users'] },
-  { user: 'shuji', pages: ['/home', '/cases', '/dashboard', '/places', '/residents', '/inbox', '/account'],
+  { user: 'shuji', pages: ['/home', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory'] },
-  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/inbox', '/account'],
+  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory'] },
 ];
 
@@ -157,4 +157,44 @@ test('installable: the web-app manifest names the app, its start page and an ico
   const svg = await (await page.request.get(`${baseUrl}${sprite.split('#')[0]}`)).text();
   for (const id of ['house', 'camera', 'message-circle', 'user']) assert.ok(svg.includes(`id="${id}"`), id);
   await page.context().close();
+});
+
+test('the secretary publishes a notice from the phone; a resident sees it on home, reads it, and the secretary sees the read', async () => {
+  const staff = await newPage({ width: 360, height: 640 });
+  await login(staff, 'shuji', passwords.shuji);
+  await staff.waitForURL(/\/home$/);
+  await staff.goto(`${baseUrl}/notices`);
+  await staff.click('#new-notice');
+  await staff.fill('input[name=title]', '周六上午楼道清理');
+  await staff.fill('textarea[name=body]', '请把楼道里的杂物在周五前搬回家,周六上午统一清理。');
+  await staff.click('#audience label:has-text("全体居民")');
+  assert.ok(!(await scrollsSideways(staff)), 'the form fits a 360 px phone');
+  await shot(staff, 'shell-notice-form-360');
+  await staff.click('#notice-form button[type=submit]');
+  await staff.waitForSelector('#flash');
+  assert.match(await staff.textContent('#flash'), /已发布,发给 \d+ 位居民/);
+  const url = staff.url().split('?')[0];
+  assert.match(await staff.textContent('#notice-reads'), /已读 0 人/);
+
+  const resident = await newPage({ width: 360, height: 640 });
+  await login(resident, 'jumin', passwords.jumin);
+  await resident.waitForURL(/\/home$/);
+  assert.match(await resident.textContent('#home-notice'), /周六上午楼道清理/);
+  await resident.click('#home-notice');
+  await resident.waitForSelector('#notice-body');
+  assert.match(await resident.textContent('#notice-body'), /统一清理/);
+  assert.equal(await resident.locator('#withdraw').count(), 0, 'no staff controls for a resident');
+  await shot(resident, 'shell-notice-read-360');
+
+  await staff.goto(url);
+  assert.match(await staff.textContent('#notice-reads'), /已读 1 人/);
+  // withdrawing asks in a bottom sheet first
+  await staff.click('#withdraw');
+  await staff.waitForSelector('dialog.sheet[open]');
+  assert.match(await staff.textContent('dialog.sheet .confirm-text'), /撤回“周六上午楼道清理”/);
+  await staff.click('dialog.sheet button.ok');
+  await staff.waitForSelector('#flash');
+  assert.match(await staff.textContent('#flash'), /已撤回/);
+  await staff.context().close();
+  await resident.context().close();
 });

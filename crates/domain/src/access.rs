@@ -278,6 +278,9 @@ pub enum Permission {
     /// Set what the whole deployment's loop runs on: the category tree and
     /// the holiday calendar (基础数据; routing rules are `ManageCases`).
     ConfigureLoop,
+    /// Publish and withdraw notices (通知公告) to the residents in scope, and
+    /// see who has read them.
+    PublishNotices,
 }
 
 impl Permission {
@@ -349,6 +352,13 @@ impl Permission {
                 Role::CommunitySecretary,
             ],
             Permission::ConfigureLoop => &[Role::DistrictAdmin, Role::SystemAdmin],
+            // a grid worker tells their grid; the community and the street all of it
+            Permission::PublishNotices => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+            ],
         }
     }
 }

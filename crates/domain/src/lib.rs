@@ -42,5 +42,6 @@ pub mod time;
 // one folder per capability
 pub mod accounts;
 pub mod cases;
+pub mod notices;
 pub mod registry;
 pub mod territory;

@@ -17,6 +17,41 @@
     if (a) a.setAttribute("aria-current", "page");
   });
 
+  // A form with data-confirm asks first, in a bottom sheet that names
+  // what will happen, with 取消 focused (ui.md: never the browser's confirm()).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var msg = form.dataset && form.dataset.confirm;
+    if (!msg || form.dataset.confirmed) return;
+    ev.preventDefault();
+    var submitter = ev.submitter;
+    var d = document.createElement("dialog");
+    d.className = "sheet confirm";
+    d.setAttribute("aria-label", "请确认");
+    var p = document.createElement("p");
+    p.className = "confirm-text";
+    p.textContent = msg;
+    var row = document.createElement("div");
+    row.className = "sheet-actions";
+    var no = document.createElement("button");
+    no.type = "button"; no.className = "cancel"; no.textContent = "取消";
+    var yes = document.createElement("button");
+    yes.type = "button"; yes.className = "primary ok"; yes.textContent = "确定";
+    row.appendChild(no); row.appendChild(yes);
+    d.appendChild(p); d.appendChild(row);
+    document.body.appendChild(d);
+    function done() { d.close(); d.remove(); }
+    no.addEventListener("click", done);
+    d.addEventListener("cancel", function () { d.remove(); });
+    yes.addEventListener("click", function () {
+      done();
+      form.dataset.confirmed = "1";
+      if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+    });
+    d.showModal();
+    no.focus();
+  });
+
   var speak = document.getElementById("speak");
   if (!speak || !("speechSynthesis" in window)) return;
   speak.hidden = false;

@@ -8,6 +8,7 @@ mod http;
 // one folder per capability
 mod accounts;
 mod cases;
+mod notices;
 pub mod notifications;
 mod registry;
 mod territory;
@@ -110,6 +111,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(territory::routes())
         .merge(registry::routes())
         .merge(cases::routes())
+        .merge(notices::routes())
         .merge(notifications::routes())
         .merge(http::openapi::routes())
         .merge(http::health::routes())

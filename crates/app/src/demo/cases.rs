@@ -150,6 +150,18 @@ fn actor_of(p: &Principal) -> Actor {
     }
 }
 
+/// What the demo community has just told its residents.
+const DEMO_NOTICES: &[(&str, &str)] = &[
+    (
+        "供暖期室温不达标,请拨打热线",
+        "本供暖期室温应不低于18℃。家中室温不达标的,请拨打供热热线或告诉网格员,社区将督促供热公司上门处理。",
+    ),
+    (
+        "12月12日党群服务中心义诊",
+        "12月12日(周六)上午9:00—11:30,社区党群服务中心一楼有免费测血压、血糖和健康咨询。行动不便的老人可联系网格员预约上门。",
+    ),
+];
+
 fn month_of(t: UnixMs) -> usize {
     usize::from(u8::from(linli_domain::cases::china_date(t).month())) - 1
 }
@@ -351,6 +363,18 @@ impl App {
         // a believable handful, not a year of unread messages
         linli_store::notifications::mark_older_read(&mut tx, UnixMs(now.0 - 2 * DAY_MS)).await?;
         tx.commit().await?;
+        // and the community's two newest notices
+        for (title, body) in DEMO_NOTICES {
+            let draft = crate::notices::NoticeDraft {
+                community: community.to_string(),
+                title: (*title).to_owned(),
+                body: (*body).to_owned(),
+                audience: "all".to_owned(),
+                audience_value: String::new(),
+            };
+            self.publish_notice(&secretary, &draft, &actor_of(&secretary))
+                .await?;
+        }
         Ok(Some(made))
     }
 }

@@ -2,11 +2,6 @@
 // area, so the form posts as ordinary urlencoded text (CSRF field included).
 (function () {
   "use strict";
-  // deletes ask first (inline handlers are barred by the CSP)
-  document.addEventListener("submit", function (ev) {
-    var msg = ev.target.dataset && ev.target.dataset.confirm;
-    if (msg && !window.confirm(msg)) ev.preventDefault();
-  });
   document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
     input.addEventListener("change", function () {
       var target = document.getElementById(input.dataset.fills);

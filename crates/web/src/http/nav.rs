@@ -43,6 +43,7 @@ pub fn icon(href: &str) -> &'static str {
         "/admin/users" => "shield",
         "/audit" => "history",
         "/account/tokens" => "key-round",
+        "/notices" => "megaphone",
         _ => "layout-grid",
     }
 }
@@ -74,6 +75,7 @@ struct Can {
     audit: bool,
     admin: bool,
     tokens: bool,
+    notices: bool,
 }
 
 fn can(p: &Principal) -> Can {
@@ -93,6 +95,7 @@ fn can(p: &Principal) -> Can {
         audit: can_read_audit_log(&p.grants),
         admin: administers(&p.grants) || manages_lockouts(&p.grants),
         tokens: staff,
+        notices: holds(&p.grants, Permission::PublishNotices),
     }
 }
 
@@ -121,6 +124,7 @@ impl Nav {
         if c.resident && !c.cases {
             menu.push(item("/cases/new", "随手拍"));
             menu.push(item("/cases", "我的诉求"));
+            menu.push(item("/notices", "社区通知"));
             menu.push(item("/me", "我的信息"));
         }
         if c.cases {
@@ -147,6 +151,9 @@ impl Nav {
         }
         if c.dashboard {
             menu.push(item("/dashboard", "看板"));
+        }
+        if c.notices {
+            menu.push(item("/notices", "通知公告"));
         }
         if c.setup {
             menu.push(item("/cases/setup", "诉求设置"));

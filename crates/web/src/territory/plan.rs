@@ -61,7 +61,7 @@ pub fn plan(dwellings: &[Dwelling], counts: Option<&HashMap<i64, FlatCount>>) ->
         }
     }
     for u in &mut units {
-        u.floors.sort_by(|a, b| b.floor.cmp(&a.floor));
+        u.floors.sort_by_key(|f| std::cmp::Reverse(f.floor));
     }
     units
 }

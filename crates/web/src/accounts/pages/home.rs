@@ -39,6 +39,8 @@ struct HomePage {
     todo: Vec<(&'static str, i64, &'static str)>,
     tiles: Vec<NavItem>,
     changed: bool,
+    /// the newest community notice the person has not read: (id, title)
+    notice: Option<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -104,7 +106,15 @@ async fn home(
         .filter(|i| !matches!(i.href, "/home" | "/cases/new" | "/account/tokens"))
         .cloned()
         .collect();
+    let notice = state
+        .app
+        .my_notices(&user)
+        .await?
+        .into_iter()
+        .find(|(_, seen)| !seen)
+        .map(|(n, _)| (n.id, n.title));
     let p = HomePage {
+        notice,
         csrf: csrf.0,
         display_name: user.display_name.clone(),
         nav_user: Some(nav),
