@@ -3,6 +3,7 @@
 //! they reach the store and shown masked; a reveal needs its own
 //! permission and a reason, and writes an audit record.
 
+pub mod binding;
 pub mod care_cards;
 mod changes;
 mod occupancy;

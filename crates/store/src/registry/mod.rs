@@ -10,6 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
+pub mod binding;
 pub mod care_cards;
 pub mod occupancy;
 pub mod pipl;

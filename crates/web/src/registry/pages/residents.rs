@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use linli_app::registry::{ResidentView, RevealField};
 use linli_domain::access::{Permission, RegionCode, allowed};
@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/residents", get(list_page))
         .route("/residents/search", axum::routing::post(search_page))
         .route("/residents/corrections", get(corrections_page))
+        .route("/residents/bindings/{id}", post(decide_binding))
         .route(
             "/residents/corrections/{id}",
             axum::routing::post(resolve_correction),
@@ -306,6 +307,15 @@ struct CorrectionsPage {
     csrf: String,
     nav_user: Option<crate::http::nav::Nav>,
     rows: Vec<linli_app::registry::pipl::CorrectionView>,
+    binds: Vec<linli_app::registry::binding::BindRequestView>,
+    flash: Option<String>,
+    flash_error: bool,
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    msg: Option<String>,
+    err: Option<u8>,
 }
 
 /// 更正申请: the open requests of residents in the caller's scope.
@@ -313,12 +323,17 @@ async fn corrections_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
+    Query(f): Query<Flash>,
 ) -> Result<Response, WebError> {
     let rows = state.app.open_corrections(&user).await?;
+    let binds = state.app.bind_requests(&user).await?;
     let p = CorrectionsPage {
         csrf: csrf.0,
         nav_user: Some(crate::http::nav::Nav::of(&user)),
         rows,
+        binds,
+        flash: f.msg,
+        flash_error: f.err == Some(1),
     };
     page(StatusCode::OK, &p)
 }
@@ -341,4 +356,35 @@ async fn resolve_correction(
         .resolve_correction(&user, id, f.done == "1", &f.resolution, &user.actor(&ip))
         .await?;
     Ok(crate::http::render::see_other("/residents/corrections"))
+}
+
+#[derive(Deserialize)]
+struct BindDecision {
+    approve: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// 实名绑定: staff confirm or refuse (with a reason the resident reads).
+async fn decide_binding(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<BindDecision>,
+) -> Result<Response, WebError> {
+    let approve = f.approve == "1";
+    let r = state
+        .app
+        .decide_binding(&user, id, approve, &f.note, &user.actor(&ip))
+        .await
+        .map(|()| {
+            if approve {
+                "已确认绑定"
+            } else {
+                "已退回申请"
+            }
+            .to_owned()
+        });
+    crate::http::render::redirect_with("/residents/corrections", Vec::new(), r)
 }

@@ -488,6 +488,7 @@ pub(crate) async fn import_people(c: &mut Client, token: &str) -> i64 {
         .await;
     list.json()["rows"][0]["id"].as_i64().unwrap()
 }
+mod binding;
 mod hostile_files;
 mod masking;
 mod plan;
