@@ -244,3 +244,34 @@ impl App {
         Ok(())
     }
 }
+
+/// The age from which residents are offered 长辈版 (老年人权益保障法: 60).
+pub const ELDER_AGE: i32 = 60;
+
+impl App {
+    /// Whether to offer 长辈版 now: a resident whose bound record says they
+    /// are 60 or older, not in 长辈版, and not asked before.
+    pub async fn elder_offer(&self, who: &Principal) -> Result<bool, AppError> {
+        if who.elder || !who.grants.iter().any(|g| g.role == Role::Resident) {
+            return Ok(false);
+        }
+        let mut conn = self.db.conn().await?;
+        if users::elder_offered(&mut conn, who.user_id).await? {
+            return Ok(false);
+        }
+        let Some(id) = pipl::resident_of_user(&mut conn, who.user_id).await? else {
+            return Ok(false);
+        };
+        let Some(r) = linli_store::registry::resident_by_id(&mut conn, id).await? else {
+            return Ok(false);
+        };
+        let born = linli_domain::registry::parse_date(&r.record.birth_date);
+        Ok(born.is_some_and(|b| linli_domain::registry::age_on(b, crate::today()) >= ELDER_AGE))
+    }
+
+    /// The resident said no to 长辈版: not asked again (我的 keeps the switch).
+    pub async fn decline_elder(&self, who: &Principal) -> Result<(), AppError> {
+        users::set_elder_offered(&mut *self.db.conn().await?, who.user_id).await?;
+        Ok(())
+    }
+}

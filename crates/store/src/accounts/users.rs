@@ -292,9 +292,30 @@ pub async fn elder_mode(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
     })
 }
 
-/// Turns 长辈版 on or off for the account.
+/// Whether the account has been offered 长辈版 (or chose either way).
+pub async fn elder_offered(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query("SELECT elder_offered FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => r.try_get::<i64, _>(0)? != 0,
+        None => true,
+    })
+}
+
+/// Records that the account has answered the 长辈版 offer.
+pub async fn set_elder_offered(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET elder_offered = 1 WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Turns 长辈版 on or off for the account (an answer to the offer too).
 pub async fn set_elder_mode(conn: &mut Conn, id: i64, on: bool) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET elder_mode = $2 WHERE id = $1")
+    sqlx::query("UPDATE users SET elder_mode = $2, elder_offered = 1 WHERE id = $1")
         .bind(id)
         .bind(flag(on))
         .execute(conn)

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/home", get(home))
         .route("/account", get(account))
         .route("/account/elder", post(elder))
+        .route("/account/elder/decline", post(decline_elder))
 }
 
 #[derive(Template)]
@@ -41,6 +42,8 @@ struct HomePage {
     changed: bool,
     /// the newest community notice the person has not read: (id, title)
     notice: Option<(i64, String)>,
+    /// offer 长辈版 (a resident of 60 or over, asked once)
+    elder_offer: bool,
 }
 
 #[derive(Deserialize)]
@@ -113,7 +116,9 @@ async fn home(
         .into_iter()
         .find(|(_, seen)| !seen)
         .map(|(n, _)| (n.id, n.title));
+    let elder_offer = state.app.elder_offer(&user).await?;
     let p = HomePage {
+        elder_offer,
         notice,
         csrf: csrf.0,
         display_name: user.display_name.clone(),
@@ -177,6 +182,8 @@ async fn account(
 #[derive(Deserialize)]
 struct ElderForm {
     on: Option<String>,
+    /// `home` when answered from the offer on the home page
+    back: Option<String>,
 }
 
 /// 长辈版 on or off, remembered for the account.
@@ -187,5 +194,18 @@ async fn elder(
     Form(f): Form<ElderForm>,
 ) -> Result<Response, WebError> {
     state.app.set_elder_mode(&user, f.on.is_some()).await?;
-    Ok(see_other("/account"))
+    // from the offer on the home page, back home
+    Ok(see_other(if f.back.as_deref() == Some("home") {
+        "/home"
+    } else {
+        "/account"
+    }))
+}
+
+async fn decline_elder(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, WebError> {
+    state.app.decline_elder(&user).await?;
+    Ok(see_other("/home"))
 }

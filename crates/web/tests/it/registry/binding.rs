@@ -150,9 +150,22 @@ db_test!(
         let me = c.get("/me").await;
         assert!(me.body.contains(PLANTED_ID) && me.body.contains("id=\"me\""));
         assert!(c.get("/inbox").await.body.contains("实名绑定已确认"));
+        // born in 1949: home offers 长辈版 once; taking it, home is in 长辈版
+        assert!(c.get("/home").await.body.contains("id=\"elder-offer\""));
+        let yes = c
+            .post_form("/account/elder", &[("on", "1"), ("back", "home")])
+            .await;
+        assert_eq!(yes.headers["location"], "/home");
+        let home = c.get("/home").await;
+        assert!(home.body.contains("class=\"elder\"") && !home.body.contains("id=\"elder-offer\""));
+        // switched back in 我的, it is not offered again
+        c.post_form("/account/elder", &[]).await;
+        assert!(!c.get("/home").await.body.contains("id=\"elder-offer\""));
         // 李秀英 reads why, and may try again
         as_user(&mut c, "lixy", common::PW).await;
         let me = c.get("/me").await;
         assert!(me.body.contains("电话核实不是本人") && me.body.contains("id=\"bind-form\""));
+        // not bound: her age is unknown, nothing is offered
+        assert!(!c.get("/home").await.body.contains("id=\"elder-offer\""));
     }
 );
