@@ -10,7 +10,7 @@ pub mod outbound;
 use crate::accounts::auth::Principal;
 use crate::{App, AppError};
 use linli_store::notifications as store;
-pub use linli_store::notifications::{Notification, Outgoing};
+pub use linli_store::notifications::{Notification, NotificationGroup, Outgoing};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -43,6 +43,34 @@ impl App {
     ) -> Result<(Vec<Notification>, i64), AppError> {
         let mut conn = self.db.conn().await?;
         Ok(store::notifications_of(&mut conn, who.user_id, INBOX_LIMIT).await?)
+    }
+
+    /// The caller's notifications grouped by what they are about (a case,
+    /// a notice), newest first, and the unread count.
+    pub async fn notification_groups(
+        &self,
+        who: &Principal,
+    ) -> Result<(Vec<NotificationGroup>, i64), AppError> {
+        let mut conn = self.db.conn().await?;
+        let groups = store::groups_of(&mut conn, who.user_id, INBOX_LIMIT).await?;
+        Ok((groups, store::unread(&mut conn, who.user_id).await?))
+    }
+
+    /// Marks read the caller's notifications about the same thing as `id`,
+    /// and returns that notification (to follow its link); another user's
+    /// id finds nothing.
+    pub async fn open_notification(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<Option<Notification>, AppError> {
+        let mut conn = self.db.conn().await?;
+        let found = store::by_id(&mut conn, who.user_id, id).await?;
+        if found.is_some() {
+            store::mark_group_read(&mut conn, who.user_id, id, crate::now()).await?;
+            self.ring();
+        }
+        Ok(found)
     }
 
     /// The unread count and newest id, for the badge and the live stream.

@@ -63,6 +63,23 @@ pub async fn notifications_of(
     Ok((list, unread(conn, user_id).await?))
 }
 
+/// One of a user's notifications (another user's id finds nothing).
+pub async fn by_id(
+    conn: &mut Conn,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<Notification>, StoreError> {
+    let r = sqlx::query(
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+         WHERE user_id = $1 AND id = $2",
+    )
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    r.as_ref().map(row).transpose()
+}
+
 fn row(r: &AnyRow) -> Result<Notification, StoreError> {
     Ok(Notification {
         id: r.try_get(0)?,
@@ -131,6 +148,69 @@ pub async fn mark_read(
         }
     };
     Ok(done.rows_affected())
+}
+
+/// The notifications about one thing (a case, a notice, an account), as
+/// the inbox shows them: the newest, how many there are, how many unread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationGroup {
+    pub newest: Notification,
+    pub count: i64,
+    pub unread: i64,
+}
+
+/// A user's notifications grouped by kind and link, newest group first.
+pub async fn groups_of(
+    conn: &mut Conn,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<NotificationGroup>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT n.id, n.kind, n.title, n.body, n.link, n.created_at, n.read_at, g.total, g.unread
+         FROM notifications n JOIN (
+             SELECT MAX(id) AS newest, CAST(COUNT(*) AS BIGINT) AS total,
+                    CAST(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unread
+             FROM notifications WHERE user_id = $1 GROUP BY kind, COALESCE(link, '')
+         ) g ON g.newest = n.id
+         ORDER BY n.id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NotificationGroup {
+                newest: row(r)?,
+                count: r.try_get(7)?,
+                unread: r.try_get(8)?,
+            })
+        })
+        .collect()
+}
+
+/// Marks read every notification of `user_id` about the same thing as
+/// notification `id` (its kind and link); returns how many changed.
+pub async fn mark_group_read(
+    conn: &mut Conn,
+    user_id: i64,
+    id: i64,
+    now: UnixMs,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE notifications SET read_at = $1
+         WHERE user_id = $2 AND read_at IS NULL AND id IN (
+             SELECT n2.id FROM notifications n2
+             JOIN notifications n1 ON n1.id = $3 AND n1.user_id = $2
+             WHERE n2.user_id = $2 AND n2.kind = n1.kind
+               AND COALESCE(n2.link, '') = COALESCE(n1.link, ''))",
+    )
+    .bind(now.0)
+    .bind(user_id)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 /// A notification as the webhook delivers it: with its recipient.

@@ -23,12 +23,15 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}", get(open))
 }
 
+/// One thing the person was told about: the newest message of it, and
+/// how many there are and are unread.
 struct Line {
     id: i64,
     title: String,
     body: String,
     at: String,
-    read: bool,
+    count: i64,
+    unread: i64,
 }
 
 struct CallLine {
@@ -60,20 +63,21 @@ async fn inbox_page(
     CurrentUser(user): CurrentUser,
     Query(flash): Query<Flash>,
 ) -> Result<Response, WebError> {
-    let (items, unread) = state.app.notifications(&user).await?;
+    let (groups, unread) = state.app.notification_groups(&user).await?;
     let calls = state.app.calls_waiting(&user).await?;
     let p = InboxPage {
         csrf: csrf.0,
         nav_user: Some(crate::http::nav::Nav::of(&user)),
         unread,
-        items: items
+        items: groups
             .into_iter()
-            .map(|n| Line {
-                id: n.id,
-                title: n.title,
-                body: n.body,
-                at: beijing_time(n.created_at.0),
-                read: n.read,
+            .map(|g| Line {
+                id: g.newest.id,
+                title: g.newest.title,
+                body: g.newest.body,
+                at: beijing_time(g.newest.created_at.0),
+                count: g.count,
+                unread: g.unread,
             })
             .collect(),
         calls: calls
@@ -90,18 +94,17 @@ async fn inbox_page(
     page(StatusCode::OK, &p)
 }
 
-/// Opens a notification: marks it read and follows its link (a local path
-/// only), or back to the inbox.
+/// Opens a notification: marks it and the others about the same thing
+/// read, and follows its link (a local path only), or back to the inbox.
 async fn open(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (items, _) = state.app.notifications(&user).await?;
-    state.app.mark_read(&user, Some(id)).await?;
-    let to = items
-        .into_iter()
-        .find(|n| n.id == id)
+    let to = state
+        .app
+        .open_notification(&user, id)
+        .await?
         .and_then(|n| local_path(n.link.as_deref()))
         .unwrap_or_else(|| "/inbox".to_owned());
     Ok(see_other(&to))

@@ -162,3 +162,101 @@ db_test!(
         assert!(seen(db.clone()).await > then);
     }
 );
+
+db_test!(
+    the_inbox_groups_messages_about_one_thing,
+    |db: Db| async move {
+        use linli_domain::time::UnixMs;
+        use linli_store::accounts::users;
+        use linli_store::notifications::notify;
+        let mut c = Client::new(db.clone()).await;
+        common::resident(&c, "lixy", common::PW).await;
+        common::resident(&c, "zhaoliu", common::PW).await;
+        let mut conn = db.conn().await.unwrap();
+        let me = users::id_by_username(&mut conn, "lixy")
+            .await
+            .unwrap()
+            .unwrap();
+        let other = users::id_by_username(&mut conn, "zhaoliu")
+            .await
+            .unwrap()
+            .unwrap();
+        for (i, (kind, title, link)) in [
+            ("case", "诉求已受理", "/cases/5"),
+            ("case", "诉求已派遣", "/cases/5"),
+            ("notice", "社区通知:停水", "/notices/1"),
+            ("case", "诉求已办结", "/cases/5"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            notify(
+                &mut conn,
+                me,
+                kind,
+                title,
+                "",
+                Some(link),
+                UnixMs(1_000 + i as i64),
+            )
+            .await
+            .unwrap();
+        }
+        notify(
+            &mut conn,
+            other,
+            "case",
+            "别人的",
+            "",
+            Some("/cases/5"),
+            UnixMs(9_000),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+
+        c.login("lixy", common::PW).await;
+        let inbox = c.get("/inbox").await;
+        // two things: the case (newest message first) and the notice
+        assert_eq!(
+            inbox.body.matches("<li class=\"unread\">").count(),
+            2,
+            "{}",
+            inbox.body
+        );
+        let case_at = inbox.body.find("诉求已办结").unwrap();
+        assert!(case_at < inbox.body.find("社区通知:停水").unwrap());
+        assert!(inbox.body.contains("3 条未读") && inbox.body.contains("共 3 条"));
+        assert!(
+            !inbox.body.contains("诉求已受理"),
+            "older messages of a case fold into it"
+        );
+        // opening the case's group reads all three and goes to the case
+        let first = inbox.body[..case_at].rfind("href=\"/inbox/").unwrap() + 13;
+        let id: i64 = inbox.body[first..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let open = c.get(&format!("/inbox/{id}")).await;
+        assert_eq!(open.headers["location"], "/cases/5");
+        let after = c.get("/inbox").await;
+        assert!(after.body.contains("未读 1 条") && !after.body.contains("3 条未读"));
+        // another person's message opens nothing and reads nothing
+        let mut conn = db.conn().await.unwrap();
+        let (theirs, _) = linli_store::notifications::notifications_of(&mut conn, other, 5)
+            .await
+            .unwrap();
+        drop(conn);
+        let stolen = c.get(&format!("/inbox/{}", theirs[0].id)).await;
+        assert_eq!(stolen.headers["location"], "/inbox");
+        let mut conn = db.conn().await.unwrap();
+        assert_eq!(
+            linli_store::notifications::unread(&mut conn, other)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);
