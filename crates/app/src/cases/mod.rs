@@ -30,6 +30,7 @@ mod backdated;
 pub mod dashboard;
 pub mod deadlines;
 pub mod export;
+pub mod figures;
 mod filing;
 mod intake;
 pub mod open311;

@@ -5,6 +5,7 @@
 //! the services.
 
 mod calendar;
+pub mod compare;
 mod deadline;
 mod indicators;
 mod kinds;

@@ -44,6 +44,76 @@ struct HomePage {
     notice: Option<(i64, String)>,
     /// offer 长辈版 (a resident of 60 or over, asked once)
     elder_offer: bool,
+    /// a manager's key figures for this month
+    figures: Option<FiguresView>,
+}
+
+/// The key figures as the home page shows them.
+struct FiguresView {
+    area: String,
+    received: u64,
+    month_on_month: String,
+    year_on_year: String,
+    on_time: String,
+    satisfaction: String,
+    open_now: i64,
+    overdue_now: i64,
+    /// (area, received, on-time closure)
+    ranking: Vec<(String, u64, String)>,
+    /// what one level down is called (网格 or 社区)
+    level: &'static str,
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_owned(), |x| format!("{:.0}%", x * 100.0))
+}
+
+/// A manager's figures: secretaries, community staff and the street and
+/// district see their area's month; others see none.
+async fn figures(
+    state: &AppState,
+    user: &linli_app::accounts::auth::Principal,
+) -> Result<Option<FiguresView>, WebError> {
+    use linli_domain::access::Role;
+    use linli_domain::cases::compare::change_text;
+    let Some(g) = user.grants.iter().find(|g| {
+        matches!(
+            g.role,
+            Role::CommunitySecretary
+                | Role::CommunityStaff
+                | Role::StreetAdmin
+                | Role::DistrictAdmin
+        )
+    }) else {
+        return Ok(None);
+    };
+    let f = state.app.key_figures(user, &g.scope).await?;
+    let area = state
+        .app
+        .scope_labels(std::slice::from_ref(&g.scope))
+        .await?
+        .pop()
+        .unwrap_or_default();
+    Ok(Some(FiguresView {
+        area,
+        received: f.received,
+        month_on_month: change_text(f.month_on_month),
+        year_on_year: change_text(f.year_on_year),
+        on_time: pct(f.on_time_closure_rate),
+        satisfaction: pct(f.satisfaction_rate),
+        open_now: f.open_now,
+        overdue_now: f.overdue_now,
+        ranking: f
+            .ranking
+            .into_iter()
+            .map(|a| (a.label, a.received, pct(a.closure_rate)))
+            .collect(),
+        level: if g.scope.as_str().len() >= 12 {
+            "网格"
+        } else {
+            "社区"
+        },
+    }))
 }
 
 #[derive(Deserialize)]
@@ -117,7 +187,9 @@ async fn home(
         .find(|(_, seen)| !seen)
         .map(|(n, _)| (n.id, n.title));
     let elder_offer = state.app.elder_offer(&user).await?;
+    let figures = figures(&state, &user).await?;
     let p = HomePage {
+        figures,
         elder_offer,
         notice,
         csrf: csrf.0,

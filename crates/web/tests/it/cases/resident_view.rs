@@ -112,7 +112,28 @@ db_test!(home_shows_what_waits_for_each_role, |db: Db| async move {
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    assert_eq!(count(&sec.get("/home").await.body, "待受理"), 1);
+    let home = sec.get("/home").await;
+    assert_eq!(count(&home.body, "待受理"), 1);
+    // the secretary's month: both requests, nothing last month or last year
+    // to compare with, and 第一网格 first on the ranking
+    let figures = home.body.split("id=\"figures\"").nth(1).expect("本月概况");
+    let received: i64 = figures
+        .split("<strong class=\"count\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(received, 2, "{figures}");
+    assert!(figures.contains("环比 — · 同比 —"));
+    let ranking = home.body.split("id=\"ranking\"").nth(1).expect("a ranking");
+    assert!(
+        ranking
+            .starts_with("><li><span class=\"name\">第一网格</span><span class=\"n\">2 件</span>"),
+        "{ranking}"
+    );
     let mut worker = c.stranger();
     worker
         .login("wangge1", &common::password_of(&accounts, "wangge1"))
@@ -123,5 +144,8 @@ db_test!(home_shows_what_waits_for_each_role, |db: Db| async move {
     // a resident has nothing waiting to handle
     let mut me = c.stranger();
     me.login("jumin1", "Jumin-Mima-2026-ok").await;
-    assert!(!me.get("/home").await.body.contains("今日待办"));
+    let mine = me.get("/home").await;
+    assert!(!mine.body.contains("今日待办") && !mine.body.contains("本月概况"));
+    // nor does the grid worker get the manager's figures
+    assert!(!worker.get("/home").await.body.contains("本月概况"));
 });
