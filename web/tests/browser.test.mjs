@@ -355,10 +355,18 @@ test('a resident reports 随手拍 at the phone\'s location, typing no coordinat
   await resident.fill('input[name=contact_phone]', '13700001234');
   // a phone photo: a JPEG the browser draws, with an Exif segment holding a GPS tag
   const photo = await phoneJpeg(resident, 1600, 1200);
-  await resident.setInputFiles('#report-form input[name=photos]', { name: 'IMG_20261202.jpg', mimeType: 'image/jpeg', buffer: photo });
-  // the photo shows as a thumbnail before it is sent
+  const wrong = await phoneJpeg(resident, 800, 600);
+  await resident.setInputFiles('#report-form input[name=photos]', [
+    { name: 'IMG_20261202.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: 'IMG_wrong.jpg', mimeType: 'image/jpeg', buffer: wrong },
+  ]);
+  // the photos show as thumbnails before they are sent; the wrong one is removed
   await resident.waitForSelector('#thumbs img');
+  assert.equal(await resident.locator('#thumbs img').count(), 2);
+  await resident.click('#thumbs li:nth-child(2) button.remove');
   assert.equal(await resident.locator('#thumbs img').count(), 1);
+  assert.equal(await resident.evaluate(() => document.querySelector('#report-form input[name=photos]').files[0].name), 'IMG_20261202.jpg');
+  assert.equal(await resident.evaluate(() => document.querySelector('#report-form input[name=photos]').files.length), 1);
   await resident.waitForFunction(() => document.querySelector('#thumbs img').naturalWidth > 0);
   await shot(resident, 'case-report');
   await resident.click('#report-form button[type=submit]');

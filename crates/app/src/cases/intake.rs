@@ -111,6 +111,25 @@ impl App {
         {
             return Err(bad("所属社区不存在"));
         }
+        // no point, but the address names one of the community's buildings
+        // ("5号楼1单元门口", "5栋"): the case lies there, in its grid
+        if point.is_none() && !input.address.trim().is_empty() {
+            let buildings = places::buildings_of(conn, &community).await?;
+            let names: Vec<String> = buildings
+                .iter()
+                .map(|b| format!("{} {}", b.estate, b.name))
+                .collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            if let Some(b) = linli_domain::territory::address::match_building(&input.address, &refs)
+                .and_then(|i| buildings.into_iter().nth(i))
+            {
+                let at = match (b.lng, b.lat) {
+                    (Some(lng), Some(lat)) => LngLat::parse(lng, lat).ok(),
+                    _ => None,
+                };
+                return Ok((b.community, b.scope, b.grid_id, at));
+            }
+        }
         Ok((community.clone(), community, None, point))
     }
 

@@ -122,4 +122,31 @@ impl App {
         let pct = (s.confidence * 100.0).round().clamp(0.0, 100.0) as u32;
         Ok(cat.map(|c| (c, pct)))
     }
+
+    /// Up to `n` categories `text` most likely belongs to, for a person to
+    /// tap (no figures shown): leaf categories in use, each at least
+    /// [`CHOICE_FLOOR`] likely.
+    pub async fn suggest_choices(
+        &self,
+        text: &str,
+        n: usize,
+    ) -> Result<Vec<crate::cases::CaseCategory>, AppError> {
+        let model = self.category_model().await?;
+        let w = words(text);
+        let ranked = model.rank(w.iter().map(String::as_str), n);
+        let mut conn = self.db.conn().await?;
+        let mut out = Vec::new();
+        for s in ranked.into_iter().filter(|s| s.confidence >= CHOICE_FLOOR) {
+            if let Some(c) = setup::category_by_code(&mut conn, &s.code)
+                .await?
+                .filter(|c| c.active && c.parent_id.is_some())
+            {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
 }
+
+/// A category less likely than this is not offered as a choice.
+pub const CHOICE_FLOOR: f64 = 0.05;

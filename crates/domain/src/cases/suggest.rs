@@ -86,20 +86,29 @@ impl Model {
     where
         W: IntoIterator<Item = &'a str>,
     {
+        self.rank(words, 1).into_iter().next()
+    }
+
+    /// The `n` most likely categories of `words`, most likely first, each
+    /// with its posterior; empty when the model knows none of the words.
+    pub fn rank<'a, W>(&self, words: W, n: usize) -> Vec<Suggestion>
+    where
+        W: IntoIterator<Item = &'a str>,
+    {
         let words: Vec<&str> = words.into_iter().filter(|w| is_word(w)).collect();
         let known = words
             .iter()
             .any(|w| self.classes.iter().any(|c| c.counts.contains_key(*w)));
         if self.classes.is_empty() || !known {
-            return None;
+            return Vec::new();
         }
         let v = self.vocabulary as f64 + 1.0;
-        let n = self.documents as f64;
+        let docs = self.documents as f64;
         let scores: Vec<f64> = self
             .classes
             .iter()
             .map(|c| {
-                let prior = (c.documents as f64 / n).ln();
+                let prior = (c.documents as f64 / docs).ln();
                 let denom = c.words as f64 + v;
                 prior
                     + words
@@ -111,16 +120,25 @@ impl Model {
                         .sum::<f64>()
             })
             .collect();
-        let (best, top) = scores
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))?;
-        // the posterior of the best class: 1 / Σ exp(s_i − s_best)
+        let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        // posteriors: exp(s_i − s_best) / Σ exp(s_j − s_best)
         let total: f64 = scores.iter().map(|s| (s - top).exp()).sum();
-        Some(Suggestion {
-            code: self.classes[best].code.clone(),
-            confidence: 1.0 / total,
-        })
+        let mut ranked: Vec<Suggestion> = self
+            .classes
+            .iter()
+            .zip(&scores)
+            .map(|(c, s)| Suggestion {
+                code: c.code.clone(),
+                confidence: (s - top).exp() / total,
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.code.cmp(&b.code))
+        });
+        ranked.truncate(n);
+        ranked
     }
 }
 
@@ -140,6 +158,23 @@ mod tests {
             ("0301".to_owned(), words("物业 电梯 坏了")),
             ("0401".to_owned(), words("车位 乱停 堵住 消防通道")),
         ])
+    }
+
+    #[test]
+    fn the_ranking_puts_the_likeliest_first_and_sums_to_one() {
+        let m = model();
+        let r = m.rank(["物业", "漏水", "垃圾"], 3);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].code, "0301");
+        assert!(r[0].confidence > r[1].confidence && r[1].confidence >= r[2].confidence);
+        let all: f64 = m
+            .rank(["物业", "漏水", "垃圾"], 10)
+            .iter()
+            .map(|s| s.confidence)
+            .sum();
+        assert!((all - 1.0).abs() < 1e-9);
+        assert_eq!(m.predict(["物业", "漏水", "垃圾"]).unwrap(), r[0]);
+        assert!(m.rank(["从未见过"], 3).is_empty());
     }
 
     #[test]

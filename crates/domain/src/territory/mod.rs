@@ -1,6 +1,7 @@
 //! 行政区划 — the administrative levels of the territory tree, with the
 //! 12-digit statistical codes (统计用区划代码; 县级以上 after GB/T 2260).
 
+pub mod address;
 pub mod coverage;
 pub mod grid_index;
 pub mod party;

@@ -12,22 +12,43 @@
     form.elements.coord_sys.value = 'wgs84';
     if (status) status.textContent = what;
   };
-  // the chosen photos as thumbnails (nothing leaves the phone until 提交)
+  // the chosen photos as thumbnails, each with 删除 (nothing leaves the
+  // phone until 提交); a removed photo is taken out of the file input
   const files = form.elements.photos;
   const thumbs = document.getElementById('thumbs');
-  if (files && thumbs && window.URL) {
-    files.addEventListener('change', function () {
-      thumbs.textContent = '';
-      Array.prototype.slice.call(files.files, 0, 9).forEach(function (f) {
-        const li = document.createElement('li');
-        const img = document.createElement('img');
-        img.alt = '已选照片';
-        img.src = URL.createObjectURL(f);
-        li.appendChild(img);
-        thumbs.appendChild(li);
+  const show = function () {
+    thumbs.textContent = '';
+    Array.prototype.slice.call(files.files, 0, 9).forEach(function (f, i) {
+      const li = document.createElement('li');
+      const img = document.createElement('img');
+      img.alt = '已选照片 ' + (i + 1);
+      img.src = URL.createObjectURL(f);
+      const rm = document.createElement('button');
+      rm.type = 'button';
+      rm.className = 'remove';
+      rm.textContent = '删除';
+      rm.setAttribute('aria-label', '删除第 ' + (i + 1) + ' 张照片');
+      rm.addEventListener('click', function () {
+        const keep = new DataTransfer();
+        Array.prototype.forEach.call(files.files, function (g, j) { if (j !== i) keep.items.add(g); });
+        files.files = keep.files;
+        show();
       });
+      li.appendChild(img);
+      li.appendChild(rm);
+      thumbs.appendChild(li);
     });
-  }
+  };
+  if (files && thumbs && window.URL) files.addEventListener('change', show);
+  // a suggested category, tapped, is the category (不确定 leaves it to staff)
+  document.addEventListener('click', function (ev) {
+    const pill = ev.target.closest && ev.target.closest('#category-hint .pill');
+    if (!pill) return;
+    form.elements.category.value = pill.dataset.code;
+    document.querySelectorAll('#category-hint .pill').forEach(function (p) {
+      p.setAttribute('aria-pressed', p === pill ? 'true' : 'false');
+    });
+  });
   const pick = document.getElementById('pick-building');
   if (pick) {
     pick.addEventListener('change', function () {

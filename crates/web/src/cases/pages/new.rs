@@ -234,26 +234,30 @@ async fn submit(
     }
 }
 
-/// The report form's hint under the category: what an empty category
-/// would become (htmx fetches it as the description is typed).
+/// The report form's suggestions under the description: the three most
+/// likely categories to tap, and 不确定 (htmx fetches them as the
+/// description is typed). No confidence figures: people pick, staff check.
 async fn suggest_hint(
     State(state): State<AppState>,
     CurrentUser(_): CurrentUser,
     Query(q): Query<crate::cases::api::suggest::SuggestParams>,
 ) -> Result<Response, WebError> {
     let text = crate::cases::api::suggest::clip(&q.text);
-    let hint = match state.app.suggest_named(&text).await? {
-        Some((c, pct)) => format!("系统建议类别:{}(置信度 {pct}%),不选即按此分类", c.name),
-        None => String::new(),
-    };
-    page(StatusCode::OK, &SuggestHint { hint })
+    let choices = state
+        .app
+        .suggest_choices(&text, 3)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    page(StatusCode::OK, &SuggestHint { choices })
 }
 
 #[derive(Template)]
 #[template(
-    source = r#"<span id="category-hint" class="hint">{{ hint }}</span>"#,
+    source = r#"<div id="category-hint" class="suggest" aria-live="polite">{% if !choices.is_empty() %}<span class="hint">可能是:</span>{% for (code, name) in choices %}<button type="button" class="pill" data-code="{{ code }}" aria-pressed="false">{{ name }}</button>{% endfor %}<button type="button" class="pill" data-code="" aria-pressed="false">不确定</button>{% endif %}</div>"#,
     ext = "html"
 )]
 struct SuggestHint {
-    hint: String,
+    choices: Vec<(String, String)>,
 }

@@ -460,11 +460,22 @@ db_test!(the_category_suggestion_over_http, |db: Db| async move {
         ))
         .await;
     assert_eq!(hint.status, 200);
+    // the likeliest categories to tap, 不确定 among them, and no figures
     assert!(
-        hint.body.contains("系统建议类别:非法小广告"),
+        hint.body.contains("class=\"pill\" data-code=\"")
+            && hint.body.contains(">非法小广告</button>")
+            && hint.body.contains(">不确定</button>"),
         "{}",
         hint.body
     );
+    let first = hint.body.split("class=\"pill\"").nth(1).unwrap();
+    assert!(
+        first.contains(">非法小广告<"),
+        "the likeliest first: {}",
+        hint.body
+    );
+    assert!(hint.body.matches("class=\"pill\"").count() <= 4);
+    assert!(!hint.body.contains('%') && !hint.body.contains("置信"));
 });
 
 fn urlencode(s: &str) -> String {

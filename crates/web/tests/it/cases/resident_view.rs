@@ -149,3 +149,46 @@ db_test!(home_shows_what_waits_for_each_role, |db: Db| async move {
     // nor does the grid worker get the manager's figures
     assert!(!worker.get("/home").await.body.contains("本月概况"));
 });
+
+db_test!(
+    an_address_naming_a_building_places_the_case_in_its_grid,
+    |db: Db| async move {
+        let mut c = Client::new(db).await;
+        c.app.seed_demo_community().await.unwrap().unwrap();
+        common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+        let resident = token(&c, "jumin1").await;
+        let file = async |c: &mut Client, address: &str| {
+            let body = json!({
+                "kind": "snapshot", "category": "0104", "description": "楼门口堆了垃圾",
+                "address": address, "community": linli_app::demo::COMMUNITY
+            })
+            .to_string();
+            let r = c
+                .api(Method::POST, "/api/v1/cases", &resident, Some(&body))
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()
+        };
+        // the seed's 5号楼: which grid holds it
+        let community: linli_domain::access::RegionCode =
+            linli_app::demo::COMMUNITY.parse().unwrap();
+        let view = c
+            .app
+            .community(&linli_app::accounts::auth::Principal::cli(), &community)
+            .await
+            .unwrap();
+        let five = view.buildings.iter().find(|b| b.name == "5号楼").unwrap();
+        for address in ["长山花园5号楼1单元门口", "5栋东侧", "五号楼楼下"] {
+            let case = file(&mut c, address).await;
+            assert_eq!(
+                case["scope"].as_str(),
+                Some(five.scope.as_str()),
+                "{address}: {case}"
+            );
+            assert!(case["lng"].is_number(), "placed at the building");
+        }
+        // naming no building: the community's desk, as before
+        let desk = file(&mut c, "小区东门外").await;
+        assert_eq!(desk["scope"], linli_app::demo::COMMUNITY, "{desk}");
+    }
+);
