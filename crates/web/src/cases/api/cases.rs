@@ -325,7 +325,8 @@ pub async fn submit(
 /// List filters.
 #[derive(Deserialize, IntoParams, Default)]
 pub struct CaseParams {
-    /// a state name, e.g. dispatched
+    /// a state name, e.g. dispatched; `open` for every state between
+    /// accepted and closed (办理中)
     pub state: Option<String>,
     #[serde(
         default,
@@ -349,9 +350,20 @@ pub struct CaseParams {
     pub limit: Option<i64>,
 }
 
+/// The states of a case accepted and not yet closed (`state=open`).
+pub const OPEN_STATES: [&str; 5] = [
+    "accepted",
+    "dispatched",
+    "in_progress",
+    "postponed",
+    "handled",
+];
+
 impl CaseParams {
     pub fn filter(&self) -> Result<CaseFilter, WebError> {
         let states = match self.state.as_deref().filter(|s| !s.is_empty()) {
+            // every state of a case still being worked on (办理中)
+            Some("open") => OPEN_STATES.iter().map(|s| (*s).to_owned()).collect(),
             Some(s) => {
                 parse::<linli_domain::cases::CaseState>(s, "state")?;
                 vec![s.to_owned()]

@@ -137,19 +137,50 @@ struct ListPage {
     nav_user: Option<crate::http::nav::Nav>,
     rows: Vec<CaseLine>,
     total: i64,
-    state: String,
-    overdue: bool,
-    states: Vec<(&'static str, &'static str)>,
+    /// the status tabs: (label, link, count, current)
+    tabs: Vec<(&'static str, String, i64, bool)>,
     next: Option<String>,
     /// staff see the ledger and its tools; a resident sees 我的诉求
     staff: bool,
 }
 
-fn all_states() -> Vec<(&'static str, &'static str)> {
-    CaseState::ALL
-        .iter()
-        .map(|s| (s.as_str(), s.label_zh()))
-        .collect()
+/// The list's status tabs with their counts: 全部, 待受理, 办理中, 已办结,
+/// and 超期 for staff.
+async fn tabs(
+    state: &AppState,
+    user: &linli_app::accounts::auth::Principal,
+    p: &CaseParams,
+    staff: bool,
+) -> Result<Vec<(&'static str, String, i64, bool)>, WebError> {
+    let mut all: Vec<(&'static str, Option<&str>, bool)> = vec![
+        ("全部", None, false),
+        ("待受理", Some("submitted"), false),
+        ("办理中", Some("open"), false),
+        ("已办结", Some("closed"), false),
+    ];
+    if staff {
+        all.push(("超期", None, true));
+    }
+    let here_state = p.state.as_deref().filter(|s| !s.is_empty());
+    let here_overdue = matches!(p.overdue.as_deref(), Some("1" | "true" | "on"));
+    let mut out = Vec::new();
+    for (label, st, overdue) in all {
+        let q = CaseParams {
+            state: st.map(str::to_owned),
+            overdue: overdue.then(|| "1".to_owned()),
+            limit: Some(1),
+            ..CaseParams::default()
+        };
+        let (_, n) = state.app.list_cases(user, &q.filter()?).await?;
+        let link = match (st, overdue) {
+            (Some(s), _) => format!("/cases?state={s}"),
+            (None, true) => "/cases?overdue=1".to_owned(),
+            (None, false) => "/cases".to_owned(),
+        };
+        let current = here_state == st && here_overdue == overdue;
+        out.push((label, link, n, current));
+    }
+    Ok(out)
 }
 
 async fn list_page(
@@ -158,8 +189,12 @@ async fn list_page(
     CurrentUser(user): CurrentUser,
     Query(p): Query<CaseParams>,
 ) -> Result<Response, WebError> {
-    let f = p.filter()?;
+    let mut f = p.filter()?;
+    // a phone page: 20 cards, then 下一页
+    f.limit = p.limit.unwrap_or(20).clamp(1, 500);
     let (rows, total) = state.app.list_cases(&user, &f).await?;
+    let staff = user.grants.iter().any(|g| g.role.is_staff());
+    let tabs = tabs(&state, &user, &p, staff).await?;
     let cats = state.app.case_categories().await?;
     let st = p.state.clone().unwrap_or_default();
     let overdue = f.due_before.is_some();
@@ -187,11 +222,9 @@ async fn list_page(
             rows.iter().map(|c| line(c, &cats, &places)).collect()
         },
         total,
-        state: st,
-        overdue,
-        states: all_states(),
+        tabs,
         next,
-        staff: user.grants.iter().any(|g| g.role.is_staff()),
+        staff,
     };
     page(StatusCode::OK, &p)
 }

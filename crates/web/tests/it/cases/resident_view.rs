@@ -114,6 +114,19 @@ db_test!(home_shows_what_waits_for_each_role, |db: Db| async move {
     }
     let home = sec.get("/home").await;
     assert_eq!(count(&home.body, "待受理"), 1);
+    // the list's status tabs count each state; 办理中 lists the dispatched one
+    let list = sec.get("/cases").await;
+    for tab in [
+        "全部<span class=\"n\">2</span>",
+        "待受理<span class=\"n\">1</span>",
+        "办理中<span class=\"n\">1</span>",
+        "已办结<span class=\"n\">0</span>",
+    ] {
+        assert!(list.body.contains(tab), "{tab}: {}", list.body);
+    }
+    let open = sec.get("/cases?state=open").await;
+    assert_eq!(open.body.matches("<li class=\"case").count(), 1);
+    assert!(open.body.contains("aria-current=\"page\">办理中"));
     // the secretary's month: both requests, nothing last month or last year
     // to compare with, and 第一网格 first on the ranking
     let figures = home.body.split("id=\"figures\"").nth(1).expect("本月概况");
