@@ -198,3 +198,20 @@ test('the secretary publishes a notice from the phone; a resident sees it on hom
   await staff.context().close();
   await resident.context().close();
 });
+
+test('the street\'s command screen fills 1920×1080 without scrolling, draws the trend and its communities, and passes axe-core', async () => {
+  const page = await newPage({ width: 1920, height: 1080 });
+  await login(page, 'tuanshan', passwords.tuanshan);
+  await page.waitForURL(/\/home$/);
+  await page.goto(`${baseUrl}/dashboard`);
+  await page.click('#open-screen');
+  await page.waitForURL(/\/screen\?code=/);
+  await page.waitForFunction(() => document.querySelector('#trend svg') !== null, null, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.getElementById('heat').dataset.grids) > 0, null, { timeout: 15000 });
+  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.ok(size[0] <= 1920 && size[1] <= 1080, `the screen scrolls: ${size}`);
+  assert.equal(await page.locator('#screen-tiles li').count(), 6);
+  assert.deepEqual(await axeProblems(page), []);
+  await shot(page, 'shell-screen-1920');
+  await page.context().close();
+});

@@ -24,7 +24,7 @@
   }
   function label(p) {
     if (p.kind === "building") return p.estate + " " + p.name + " · " + p.dwellings + " 户";
-    if (p.kind === "grid") return p.name + "(" + p.code + ")· " + p.buildings + " 栋 " + p.dwellings + " 户";
+    if (p.kind === "grid") return p.name + " · " + p.buildings + " 栋 " + p.dwellings + " 户";
     return p.name;
   }
   fetch(el.dataset.src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
@@ -40,7 +40,9 @@
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
-          l.bindTooltip(text(label(p)), { sticky: true });
+          // grids carry their names on the map; the rest show on hover
+          if (p.kind === "grid") l.bindTooltip(text(p.name), { permanent: true, direction: "center", className: "area-label" });
+          else l.bindTooltip(text(label(p)), { sticky: true });
           // a click opens the grid or building in the tree
           if (p.kind === "grid" || p.kind === "building") {
             l.on("click", function () {

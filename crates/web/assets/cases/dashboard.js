@@ -6,13 +6,18 @@
     try { return JSON.parse(el.dataset[name] || "null"); } catch (_) { return null; }
   }
 
+  // 大屏 reloads itself (a wall screen nobody touches)
+  var every = Number(document.body.dataset.refresh || 0);
+  if (every > 0) setTimeout(function () { location.reload(); }, every * 1000);
+
   var trendEl = document.getElementById("trend");
   var t = trendEl && data(trendEl, "trend");
   if (trendEl && t && window.echarts) {
     var chart = window.echarts.init(trendEl, null, { renderer: "svg" });
     // every label at the page's smallest size (16 px); the legend sits
     // above the plot, clear of the dates
-    var text = { fontSize: 16, color: "#1f2328" };
+    var dark = trendEl.dataset.theme === "dark";
+    var text = { fontSize: dark ? 20 : 16, color: dark ? "#e6edf7" : "#1f2328" };
     chart.setOption({
       animation: false,
       textStyle: text,
@@ -39,7 +44,7 @@
   if (!heatEl || !h || !window.L) return;
   var max = 0;
   Object.keys(h.counts).forEach(function (k) { max = Math.max(max, h.counts[k]); });
-  // white → deep red by the share of the busiest grid
+  // white → deep red by the share of the busiest area
   function colour(n) {
     var s = max ? n / max : 0;
     var g = Math.round(245 - 200 * s), b = Math.round(240 - 200 * s);
@@ -47,25 +52,37 @@
   }
   var map = L.map(heatEl, { attributionControl: false, keyboard: false });
   if (heatEl.dataset.tiles) L.tileLayer(heatEl.dataset.tiles, { maxZoom: 19 }).addTo(map);
-  fetch(h.src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-    .then(function (fc) {
-      var grids = fc.features.filter(function (f) { return f.properties.kind === "grid"; });
-      var layer = L.geoJSON({ type: "FeatureCollection", features: grids }, {
+  // the legend: the colour scale from 0 to the busiest area, in words
+  var legend = document.getElementById("heat-legend");
+  if (legend) {
+    legend.querySelector(".lo").textContent = "0 件";
+    legend.querySelector(".hi").textContent = max + " 件";
+  }
+  // grids of a community, or the communities of a street (their outlines)
+  Promise.all(h.srcs.map(function (src) {
+    return fetch(src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+  }))
+    .then(function (fcs) {
+      var areas = [];
+      fcs.forEach(function (fc) {
+        fc.features.forEach(function (f) { if (f.properties.kind === h.kind) areas.push(f); });
+      });
+      var layer = L.geoJSON({ type: "FeatureCollection", features: areas }, {
         style: function (f) {
           var n = h.counts[f.properties.code] || 0;
-          return { className: "heat-grid", color: "#555", weight: 1, fillColor: colour(n), fillOpacity: 0.85 };
+          return { className: "heat-area", color: "#555", weight: 1, fillColor: colour(n), fillOpacity: 0.85 };
         },
         onEachFeature: function (f, l) {
           var n = h.counts[f.properties.code] || 0;
-          // a grid's name comes from people: text, never HTML
+          // an area's name comes from people: text, never HTML
           var tip = document.createElement("span");
-          tip.textContent = f.properties.name + ":" + n + " 件";
-          l.bindTooltip(tip, { sticky: true });
+          tip.textContent = f.properties.name + " " + n + " 件";
+          l.bindTooltip(tip, { permanent: true, direction: "center", className: "area-label" });
         }
       }).addTo(map);
-      if (grids.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
-      heatEl.dataset.grids = String(grids.length);
+      if (areas.length) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+      heatEl.dataset.grids = String(areas.length);
     })
     .catch(function () {
       heatEl.textContent = "地图数据加载失败,请刷新重试";

@@ -121,11 +121,13 @@ struct DashboardPage {
     trend: String,
     /// for a community: the grid map's source and the grids' counts, JSON
     heat: String,
+    /// 网格热力 or 社区热力
+    heat_title: &'static str,
     tile_url: String,
 }
 
 /// The trend: by day for a short period, else by month.
-fn trend(d: &Dashboard) -> String {
+pub(super) fn trend(d: &Dashboard) -> String {
     let series = if d.by_day.is_empty() {
         &d.by_month
     } else {
@@ -141,23 +143,34 @@ fn trend(d: &Dashboard) -> String {
     .to_string()
 }
 
-/// The heat map's data when the dashboard is one community's (its areas
-/// are grids, which the community map draws); empty otherwise.
-fn heat(d: &Dashboard) -> String {
-    // a grid's community is another code, a street has none
-    if d.code.community().as_ref() != Some(&d.code) {
-        return String::new();
-    }
+/// The heat map's data: for a community, its grids (from the community
+/// map); for a street, its communities (each community map's outline).
+/// Empty for anything else (a grid, a district).
+pub(super) fn heat(d: &Dashboard) -> String {
     let counts: serde_json::Map<String, serde_json::Value> = d
         .by_area
         .iter()
         .map(|s| (s.key.clone(), serde_json::json!(s.counts.received)))
         .collect();
-    serde_json::json!({
-        "src": format!("/api/v1/communities/{}/map", d.code),
-        "counts": counts,
-    })
-    .to_string()
+    let len = d.code.significant_prefix().len();
+    if d.code.community().as_ref() == Some(&d.code) {
+        serde_json::json!({
+            "kind": "grid",
+            "srcs": [format!("/api/v1/communities/{}/map", d.code)],
+            "counts": counts,
+        })
+        .to_string()
+    } else if len == 9 && !d.by_area.is_empty() {
+        let srcs: Vec<String> = d
+            .by_area
+            .iter()
+            .filter(|s| s.key.len() >= 12)
+            .map(|s| format!("/api/v1/communities/{}/map", s.key))
+            .collect();
+        serde_json::json!({ "kind": "community", "srcs": srcs, "counts": counts }).to_string()
+    } else {
+        String::new()
+    }
 }
 
 #[derive(Deserialize)]
@@ -217,6 +230,11 @@ async fn dashboard_page(
         ],
         trend: trend(&d),
         heat: heat(&d),
+        heat_title: if code.significant_prefix().len() == 9 {
+            "各社区热力"
+        } else {
+            "各网格热力"
+        },
         tile_url: state.config.tile_url.clone().unwrap_or_default(),
     };
     page(StatusCode::OK, &p)

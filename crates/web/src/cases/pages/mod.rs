@@ -3,6 +3,7 @@
 mod cases;
 mod dashboard;
 mod new;
+mod screen;
 mod setup;
 mod whistle;
 
@@ -16,4 +17,5 @@ pub fn routes() -> Router<AppState> {
         .merge(whistle::routes())
         .merge(setup::routes())
         .merge(dashboard::routes())
+        .merge(screen::routes())
 }

@@ -55,7 +55,11 @@ db_test!(the_dashboard_draws_trend_and_heat, |db: Db| async move {
     let page = shuji.get(&format!("/dashboard?code={COMMUNITY}")).await;
     let after = attr(&page.body, "data-heat").unwrap();
     assert_eq!(after["counts"][&grid1].as_u64(), Some(had + 1));
-    assert_eq!(after["src"], format!("/api/v1/communities/{COMMUNITY}/map"));
+    assert_eq!(after["kind"], "grid");
+    assert_eq!(
+        after["srcs"][0],
+        format!("/api/v1/communities/{COMMUNITY}/map")
+    );
     let trend = attr(&page.body, "data-trend").unwrap();
     let received: u64 = trend["received"]
         .as_array()
@@ -72,11 +76,62 @@ db_test!(the_dashboard_draws_trend_and_heat, |db: Db| async move {
         "the real ECharts (only the charts drawn) is served"
     );
 
-    // the street's dashboard: communities, no grid map
+    // the street's dashboard: a map of its communities, drawn from each
+    // community's outline (which the street may read)
     let mut street = c.stranger();
     street.login("tuanshan", &pw("tuanshan")).await;
     let page = street.get("/dashboard?code=220103008").await;
     assert_eq!(page.status, 200);
-    assert!(attr(&page.body, "data-heat").is_none());
+    let heat = attr(&page.body, "data-heat").expect("the street's map of communities");
+    assert_eq!(heat["kind"], "community");
+    assert!(heat["counts"][COMMUNITY].as_u64().unwrap() >= 1);
+    assert!(page.body.contains("各社区热力"));
+    for src in heat["srcs"].as_array().unwrap() {
+        let map = street.get(src.as_str().unwrap()).await;
+        assert_eq!(map.status, 200, "{src}");
+        assert!(map.body.contains("\"kind\":\"community\""));
+    }
     assert!(attr(&page.body, "data-trend").is_some());
 });
+
+db_test!(
+    the_command_screen_shows_figures_without_people,
+    |db: Db| async move {
+        let c = Client::new(db).await;
+        let accounts = c.app.seed_demo_community().await.unwrap().unwrap();
+        let pw = |name: &str| common::password_of(&accounts, name);
+        common::resident(&c, "jumin1", "Jumin-Mima-2026-ok").await;
+        let resident = token(&c, "jumin1").await;
+        let mut api = c.stranger();
+        common::file_in_grid1(&mut api, &resident, "help", "楼道灯坏了").await;
+
+        let mut street = c.stranger();
+        street.login("tuanshan", &pw("tuanshan")).await;
+        let screen = street.get("/screen?code=220103008").await;
+        assert_eq!(screen.status, 200);
+        assert!(
+            screen.body.contains("诉求办理指挥大屏") && screen.body.contains("data-refresh=\"60\"")
+        );
+        assert!(
+            screen
+                .body
+                .contains("<span class=\"label\">本月受理</span><strong>1</strong>"),
+            "{}",
+            screen.body
+        );
+        assert!(
+            screen.body.contains("长山花园社区 第一网格"),
+            "the newest request by place"
+        );
+        // the request's category and place, never the person or their phone
+        assert!(!screen.body.contains("李秀英") && !screen.body.contains("13812345678"));
+        assert!(!screen.body.contains("李**"));
+        // a resident has no screen; a grid worker's is their grid's
+        let mut me = c.stranger();
+        me.login("jumin1", "Jumin-Mima-2026-ok").await;
+        assert_eq!(me.get("/screen").await.status, 403);
+        let mut worker = c.stranger();
+        worker.login("wangge1", &pw("wangge1")).await;
+        assert_eq!(worker.get("/screen?code=220103008").await.status, 403);
+    }
+);
