@@ -52,6 +52,46 @@ pub(crate) fn person(k: usize) -> String {
     )
 }
 
+/// Given names people of one sex were commonly given in one era: born
+/// before 1961, 1961–1985, after 1985 (王淑珍 is a woman of about 70,
+/// 梓涵 a child).
+const GIVEN_BY: [[[&str; 10]; 3]; 2] = [
+    [
+        [
+            "秀英", "桂兰", "淑珍", "玉兰", "凤英", "秀珍", "淑华", "桂芳", "玉珍", "素芬",
+        ],
+        [
+            "丽华", "海燕", "红梅", "美玲", "晓燕", "丽娟", "春梅", "艳红", "雪梅", "丽萍",
+        ],
+        [
+            "欣怡", "梓涵", "雨桐", "佳怡", "思涵", "诗雨", "若曦", "一诺", "子萱", "语嫣",
+        ],
+    ],
+    [
+        [
+            "建国", "国庆", "德明", "振华", "春生", "立新", "文斌", "卫国", "福生", "志刚",
+        ],
+        [
+            "志强", "建华", "海涛", "永红", "军", "勇", "磊", "国强", "晓东", "东升",
+        ],
+        [
+            "浩然", "子轩", "宇航", "俊杰", "博文", "梓豪", "一鸣", "皓轩", "明哲", "昊天",
+        ],
+    ],
+];
+
+/// A made-up name for the k-th resident that fits their sex and the year
+/// they were born.
+pub(crate) fn person_of(k: usize, male: bool, born: i32) -> String {
+    let era = match born {
+        ..=1960 => 0,
+        1961..=1985 => 1,
+        _ => 2,
+    };
+    let given = GIVEN_BY[usize::from(male)][era];
+    format!("{}{}", SURNAMES[k % 20], given[(k / 20 + k * 3) % 10])
+}
+
 /// The accounts the demo creates: user name, what they are, password.
 pub type DemoAccounts = Vec<(String, String, Secret)>;
 
@@ -170,6 +210,29 @@ fn staff_password(username: &str) -> Result<Secret, AppError> {
         let p = secrets::typeable_password()?;
         if PasswordPolicy::Staff.check(&name, &p).is_ok() {
             return Ok(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fit_sex_and_generation() {
+        for k in 0..400 {
+            let woman = person_of(k, false, 1950);
+            let man = person_of(k, true, 1950);
+            let girl = person_of(k, false, 2012);
+            assert!(GIVEN_BY[0][0].iter().any(|g| woman.ends_with(g)), "{woman}");
+            assert!(GIVEN_BY[1][0].iter().any(|g| man.ends_with(g)), "{man}");
+            assert!(GIVEN_BY[0][2].iter().any(|g| girl.ends_with(g)), "{girl}");
+        }
+        // no name is given to both sexes
+        for era in 0..3 {
+            for g in GIVEN_BY[0][era] {
+                assert!(GIVEN_BY[1].iter().all(|e| !e.contains(&g)), "{g}");
+            }
         }
     }
 }

@@ -122,7 +122,7 @@ impl App {
                     _ => {}
                 }
                 let row = ResidentRow {
-                    name: crate::demo::person(k * 13 + m),
+                    name: crate::demo::person_of(k * 13 + m, id.is_male(), id.birth().year()),
                     gender: if id.is_male() {
                         Gender::Male
                     } else {
