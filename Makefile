@@ -23,6 +23,7 @@ bench: build
 	bench/dashboard.sh
 	bench/photo.sh
 	bench/suggest.sh
+	bench/page-weight.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:

@@ -7,9 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  bin, dataDir, baseUrl, passwords, setUp, tearDown,
+  bin, dataDir, baseUrl, passwords, setUp, tearDown, shots,
   scrollsSideways, smallestText, newPage, shot, login,
 } from './support.mjs';
 
@@ -99,6 +100,9 @@ for (const role of ROLES) {
           if (links.some((h) => h === never || h.startsWith(`${never}?`))) problems.push(`${where}: a link to ${never}`);
         }
         if (path === '/home') await shot(page, `shell-${role.user}-home-${vp.name}`);
+        if (path.includes('building=') && vp.name === '390') {
+          await page.locator('.unit-plan').first().screenshot({ path: join(shots, 'shell-plan-unit-390.png') });
+        }
       }
       // the footer names who runs the site, and the tab or menu entry of the page is marked
       assert.match(await page.textContent('.site-footer'), /主办单位/);
@@ -131,6 +135,7 @@ test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offer
     if (speech) assert.ok(await page.isVisible('#speak'), `${path}: 朗读本页`);
   }
   assert.deepEqual(problems, []);
+  await page.goto(`${baseUrl}/home`);
   await shot(page, 'shell-elder-home-360');
   // back to the standard pages for the other tests
   await page.goto(`${baseUrl}/account`);
