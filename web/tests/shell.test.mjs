@@ -136,6 +136,9 @@ test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offer
   }
   assert.deepEqual(problems, []);
   await page.goto(`${baseUrl}/home`);
+  // three big actions: 随手拍, then 我的诉求 and 社区通知
+  assert.ok(await page.isVisible('#primary-action'));
+  assert.deepEqual(await page.locator('#tiles a').allTextContents(), ['我的诉求', '社区通知']);
   await shot(page, 'shell-elder-home-360');
   // back to the standard pages for the other tests
   await page.goto(`${baseUrl}/account`);

@@ -173,10 +173,17 @@ async fn home(
     let todo = todo(&state, &user).await?;
     let nav = Nav::of(&user);
     let primary = nav.menu.iter().find(|i| i.href == "/cases/new").cloned();
+    // 长辈版 for a resident: three big actions — 随手拍 above, then their
+    // requests and the community's notices; the rest is under 我的
+    let resident_only = user
+        .grants
+        .iter()
+        .all(|g| g.role == linli_domain::access::Role::Resident);
     let tiles = nav
         .menu
         .iter()
         .filter(|i| !matches!(i.href, "/home" | "/cases/new" | "/account/tokens"))
+        .filter(|i| !(nav.elder && resident_only) || matches!(i.href, "/cases" | "/notices"))
         .cloned()
         .collect();
     let notice = state
