@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 const SVG: &str = "image/svg+xml";
+const PNG: &str = "image/png";
 
 /// (name pages use, file, content type, has a brotli copy)
 const FILES: &[(&str, &str, &str, bool)] = &[
@@ -43,6 +44,24 @@ const FILES: &[(&str, &str, &str, bool)] = &[
     ),
     ("shell.js", "crates/web/assets/shell.js", JS, false),
     ("logo.svg", "crates/web/assets/logo.svg", SVG, false),
+    (
+        "icon-180.png",
+        "crates/web/assets/icons/icon-180.png",
+        PNG,
+        false,
+    ),
+    (
+        "icon-192.png",
+        "crates/web/assets/icons/icon-192.png",
+        PNG,
+        false,
+    ),
+    (
+        "icon-512.png",
+        "crates/web/assets/icons/icon-512.png",
+        PNG,
+        false,
+    ),
     (
         "manifest.webmanifest",
         "crates/web/assets/manifest.webmanifest",

@@ -445,7 +445,7 @@ test('a resident reports 随手拍 at the phone\'s location, typing no coordinat
   assert.ok(heat.counts['220103008003001'] >= 1, 'grid 1 counts the new case');
   const grids = Number(await staff.getAttribute('#heat', 'data-grids'));
   assert.equal(grids, 10);
-  assert.equal(await staff.locator('#heat path.heat-grid').count(), grids, 'every grid is coloured');
+  assert.equal(await staff.locator('#heat path.heat-area').count(), grids, 'every grid is coloured');
   await shot(staff, 'dashboard');
   planted.personal.push('13700001234');
   for (const p of [staff, resident, worker]) await p.context().close();

@@ -9,8 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
 import {
-  bin, dataDir, baseUrl, passwords, setUp, tearDown, shots,
+  bin, dataDir, baseUrl, browser, passwords, setUp, tearDown, shots, root,
   scrollsSideways, smallestText, newPage, shot, login,
 } from './support.mjs';
 
@@ -36,14 +37,24 @@ const ROLES = [
     never: ['/territory'] },
 ];
 
+// map tiles from a tile server of our own on this machine (an intranet's,
+// or 天地图 in production): every tile is the app icon, enough to draw a map
+let tiles;
 before(async () => {
+  const tile = readFileSync(join(root, 'crates/web/assets/icons/icon-192.png'));
+  tiles = createServer((_, res) => { res.writeHead(200, { 'content-type': 'image/png' }); res.end(tile); });
+  await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
+  process.env.LINLI_TILE_URL = `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`;
   await setUp();
   execFileSync(bin, ['user', 'add', '--username', 'bumen', '--role', 'department_handler', '--scope', '220103008',
     '--display-name', '街道城管科', '--data', dataDir], { input: `${DEPARTMENT_PW}\n` });
   passwords.bumen = DEPARTMENT_PW;
 });
 
-after(tearDown);
+after(async () => {
+  await tearDown();
+  tiles?.close();
+});
 
 /** axe-core's serious and critical violations on the page, as readable lines. */
 async function axeProblems(page) {
@@ -115,15 +126,20 @@ for (const role of ROLES) {
   });
 }
 
-test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offered, axe-core clean', async () => {
+test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offered when the phone has a Chinese voice of its own, axe-core clean', async () => {
   const page = await newPage({ width: 360, height: 640 });
   await login(page, 'jumin', passwords.jumin);
   await page.waitForURL(/\/home$/);
   await page.goto(`${baseUrl}/account`);
   await page.click('#elder-toggle');
   await page.waitForURL(/\/account$/);
-  // the browser's speech synthesis reads the page; headless Chromium has it
-  const speech = await page.evaluate(() => 'speechSynthesis' in window);
+  // 朗读本页 shows exactly when the device has a Chinese voice of its own
+  // (headless Chromium usually has none; a network voice never counts)
+  const speech = await page.evaluate(() => new Promise((done) => {
+    if (!('speechSynthesis' in window)) return done(false);
+    const local = () => speechSynthesis.getVoices().some((v) => v.localService && /^zh/i.test(v.lang));
+    setTimeout(() => done(local()), 500);
+  }));
   const problems = [];
   for (const path of ['/home', '/cases/new', '/cases', '/inbox', '/account']) {
     await page.goto(`${baseUrl}${path}`);
@@ -132,7 +148,8 @@ test('长辈版 on a 360 px phone: every text at 18 px or more, read-aloud offer
     const min = await smallestText(page);
     if (min < 18) problems.push(`${path}: text at ${min}px`);
     for (const p of await axeProblems(page)) problems.push(`${path}: ${p}`);
-    if (speech) assert.ok(await page.isVisible('#speak'), `${path}: 朗读本页`);
+    await page.waitForTimeout(100);
+    assert.equal(await page.isVisible('#speak'), speech, `${path}: 朗读本页 shown iff a local voice`);
   }
   assert.deepEqual(problems, []);
   await page.goto(`${baseUrl}/home`);
@@ -155,10 +172,19 @@ test('installable: the web-app manifest names the app, its start page and an ico
   assert.equal(manifest.short_name, '邻里');
   assert.equal(manifest.start_url, '/home');
   assert.equal(manifest.display, 'standalone');
+  // what Chrome asks of an installable app: PNG icons of 192 and 512 px
+  for (const size of [192, 512]) {
+    assert.ok(manifest.icons.some((i) => i.sizes === `${size}x${size}` && i.type === 'image/png'), `${size} px`);
+  }
   for (const icon of manifest.icons) {
     const r = await page.request.get(`${baseUrl}${icon.src}`);
     assert.equal(r.status(), 200, icon.src);
-    assert.match(r.headers()['content-type'], /image\/svg\+xml/);
+    assert.equal(r.headers()['content-type'], icon.type, icon.src);
+    if (icon.type === 'image/png') {
+      const png = await r.body();
+      // the PNG's own header says its size (IHDR width and height)
+      assert.equal(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`, icon.sizes, icon.src);
+    }
   }
   // the icon sprite the tabs draw from is served and holds the tab icons
   const sprite = await page.evaluate(() => document.querySelector('.tabbar use').getAttribute('href'));
@@ -222,4 +248,33 @@ test('the street\'s command screen fills 1920×1080 without scrolling, draws the
   assert.deepEqual(await axeProblems(page), []);
   await shot(page, 'shell-screen-1920');
   await page.context().close();
+});
+
+test('随手拍 with map tiles: the phone\'s position shows as a pin, and dragging it moves the place', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, locale: 'zh-CN',
+    geolocation: { latitude: 43.8855, longitude: 125.3302 }, permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await login(page, 'jumin', passwords.jumin);
+  await page.waitForURL(/\/home$/);
+  await page.goto(`${baseUrl}/cases/new`);
+  assert.equal(await page.evaluate(() => typeof window.L), 'undefined', 'no map library until a place is set');
+  await page.click('#locate-me');
+  await page.waitForSelector('#pin-map[data-ready="1"]');
+  const before = await page.evaluate(() => [document.querySelector('input[name=lng]').value, document.querySelector('input[name=lat]').value]);
+  assert.deepEqual(before.map(Number).map((x) => x.toFixed(4)), ['125.3302', '43.8855']);
+  const box = await page.locator('#pin-map .leaflet-marker-icon.pin').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 - 40, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /图钉/.test(document.getElementById('located').textContent));
+  const after = await page.evaluate(() => [Number(document.querySelector('input[name=lng]').value), Number(document.querySelector('input[name=lat]').value)]);
+  assert.ok(after[0] > Number(before[0]) && after[1] > Number(before[1]), `moved east and north: ${before} → ${after}`);
+  assert.ok(!(await scrollsSideways(page)));
+  const text = await page.textContent('#report-form');
+  assert.ok(!/经度|纬度|WGS|GCJ|坐标/.test(text), 'no coordinate on screen');
+  await shot(page, 'shell-report-pin-390');
+  await context.close();
 });

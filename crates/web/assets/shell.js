@@ -1,6 +1,7 @@
 // The page shell: marks the tab and menu entry of the page being shown,
-// and in 长辈版 offers to read the page aloud with the browser's own
-// speech synthesis (zh-CN) — nothing leaves the phone.
+// asks before destructive forms in a bottom sheet, and in 长辈版 offers to
+// read the page aloud with a zh-CN voice of the device itself (never a
+// network voice: nothing leaves the phone).
 (function () {
   "use strict";
   var here = location.pathname;
@@ -52,9 +53,19 @@
     no.focus();
   });
 
+  // read aloud only with a Chinese voice on the device itself: a network
+  // voice would send the page (perhaps a household's data) away
   var speak = document.getElementById("speak");
   if (!speak || !("speechSynthesis" in window)) return;
-  speak.hidden = false;
+  var voice = null;
+  function pick() {
+    voice = window.speechSynthesis.getVoices().filter(function (v) {
+      return v.localService && /^zh/i.test(v.lang);
+    })[0] || null;
+    speak.hidden = !voice;
+  }
+  pick();
+  window.speechSynthesis.addEventListener("voiceschanged", pick);
   var label = speak.querySelector(".speak-label");
   speak.addEventListener("click", function () {
     var s = window.speechSynthesis;
@@ -62,6 +73,7 @@
     var main = document.querySelector("main");
     var u = new SpeechSynthesisUtterance(main ? main.innerText : document.title);
     u.lang = "zh-CN";
+    u.voice = voice;
     u.rate = 0.9;
     u.onend = function () { label.textContent = "朗读本页"; };
     label.textContent = "停止朗读";

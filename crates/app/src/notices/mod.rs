@@ -127,10 +127,13 @@ impl App {
     pub async fn notices_managed(&self, who: &Principal) -> Result<Vec<Notice>, AppError> {
         let prefixes = scope_prefixes(&who.grants, Permission::PublishNotices);
         let mut conn = self.db.conn().await?;
-        Ok(store::in_scope(&mut conn, &prefixes, LIST_LIMIT)
+        // a grid worker manages their grid's notices among the community's:
+        // read more, keep theirs, then cut
+        Ok(store::in_scope(&mut conn, &prefixes, LIST_LIMIT * 10)
             .await?
             .into_iter()
             .filter(|n| manages(who, n))
+            .take(LIST_LIMIT as usize)
             .collect())
     }
 

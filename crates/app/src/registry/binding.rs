@@ -190,13 +190,19 @@ impl App {
         if !approve && note.is_empty() {
             return Err(AppError::Invalid("请写明不予绑定的原因,居民会看到".into()));
         }
-        if approve
-            && store::bound_user(&mut tx, r.resident_id)
-                .await?
-                .is_some_and(|u| u != r.user_id)
-        {
+        // two approvals for one record take turns; neither the record nor
+        // the account may be bound elsewhere by now
+        store::lock_resident(&mut tx, r.resident_id).await?;
+        users::lock(&mut tx, r.user_id).await?;
+        let record_taken = store::bound_user(&mut tx, r.resident_id)
+            .await?
+            .is_some_and(|u| u != r.user_id);
+        let account_taken = pipl::resident_of_user(&mut tx, r.user_id)
+            .await?
+            .is_some_and(|id| id != r.resident_id);
+        if approve && (record_taken || account_taken) {
             return Err(AppError::Conflict(
-                "这位居民已绑定了别的账号;请先核实,如需更换请在居民页面办理".into(),
+                "这位居民或这个账号已绑定了别的账号或居民;请先核实,如需更换请在居民页面办理".into(),
             ));
         }
         if !store::decide(&mut tx, id, approve, &note, &who.display_name, now).await? {

@@ -230,15 +230,22 @@ pub async fn in_scope(
     rows.iter().map(notice).collect()
 }
 
-/// Withdraws a notice: residents no longer see it; its record stays.
+/// Withdraws a notice: residents no longer see it, nor its title and
+/// first lines in their inboxes; the notice's record and reads stay.
 pub async fn withdraw(conn: &mut Conn, id: i64, now: UnixMs) -> Result<bool, StoreError> {
-    Ok(
+    let done =
         sqlx::query("UPDATE notices SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL")
             .bind(id)
             .bind(now.0)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?
             .rows_affected()
-            == 1,
-    )
+            == 1;
+    if done {
+        sqlx::query("DELETE FROM notifications WHERE kind = 'notice' AND link = $1")
+            .bind(format!("/notices/{id}"))
+            .execute(conn)
+            .await?;
+    }
+    Ok(done)
 }

@@ -161,6 +161,19 @@ pub async fn decide(
         == 1)
 }
 
+/// Locks a resident's row until the transaction ends (PostgreSQL; a SQLite
+/// write transaction already holds the whole database), so that two
+/// approvals for one record take turns.
+pub async fn lock_resident(conn: &mut Conn, resident_id: i64) -> Result<(), StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM residents WHERE id = $1 FOR UPDATE")
+            .bind(resident_id)
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The account bound to a resident, if any.
 pub async fn bound_user(conn: &mut Conn, resident_id: i64) -> Result<Option<i64>, StoreError> {
     let row = sqlx::query("SELECT user_id FROM resident_accounts WHERE resident_id = $1")

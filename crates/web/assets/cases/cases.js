@@ -6,11 +6,54 @@
   const form = document.getElementById('report-form');
   if (!form) return;
   const status = document.getElementById('located');
-  const set = function (lng, lat, what) {
+  // with map tiles configured, a pin on a small map shows the place and
+  // can be dragged to where the problem is (Leaflet is fetched only then)
+  const pinEl = document.getElementById('pin-map');
+  let pinMap = null;
+  let pin = null;
+  const withLeaflet = function (then) {
+    if (window.L) return then();
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = pinEl.dataset.css;
+    document.head.appendChild(css);
+    const js = document.createElement('script');
+    js.src = pinEl.dataset.js;
+    js.onload = then;
+    document.head.appendChild(js);
+  };
+  let set = null;
+  const showPin = function (lng, lat) {
+    if (!pinEl) return;
+    withLeaflet(function () {
+      pinEl.hidden = false;
+      const hint = document.getElementById('pin-hint');
+      if (hint) hint.hidden = false;
+      if (!pinMap) {
+        pinMap = L.map(pinEl, { attributionControl: false, keyboard: false });
+        L.tileLayer(pinEl.dataset.tiles, { maxZoom: 19 }).addTo(pinMap);
+        pin = L.marker([lat, lng], {
+          draggable: true,
+          keyboard: false,
+          icon: L.divIcon({ className: 'pin', iconSize: [28, 28], iconAnchor: [14, 28] }),
+        }).addTo(pinMap);
+        pin.on('dragend', function () {
+          const p = pin.getLatLng();
+          set(p.lng, p.lat, '已按图钉调整位置', true);
+        });
+      } else {
+        pin.setLatLng([lat, lng]);
+      }
+      pinMap.setView([lat, lng], 18);
+      pinEl.dataset.ready = '1';
+    });
+  };
+  set = function (lng, lat, what, fromPin) {
     form.elements.lng.value = Number(lng).toFixed(7);
     form.elements.lat.value = Number(lat).toFixed(7);
     form.elements.coord_sys.value = 'wgs84';
     if (status) status.textContent = what;
+    if (!fromPin) showPin(Number(lng), Number(lat));
   };
   // the chosen photos as thumbnails, each with 删除 (nothing leaves the
   // phone until 提交); a removed photo is taken out of the file input

@@ -271,6 +271,10 @@ db_test!(
         );
         as_user(&mut c, "wangxl", common::PW).await;
         assert_eq!(c.get(&format!("/notices/{tagged}")).await.status, 404);
+        assert!(
+            !c.get("/inbox").await.body.contains("寒潮来了"),
+            "a withdrawn notice leaves the inbox too"
+        );
         // three from the secretary, one withdrawn, and the grid worker's when it is her grid
         let expected = 2 + usize::from(her_grid == own);
         assert_eq!(

@@ -46,6 +46,8 @@ struct NewPage {
     channels: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     f: ReportForm,
+    /// the map tiles, for the pin that adjusts the place (none: no map)
+    tile_url: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -157,6 +159,7 @@ async fn new_view(
         Err(_) => Vec::new(),
     };
     Ok(NewPage {
+        tile_url: state.config.tile_url.clone().unwrap_or_default(),
         buildings,
         csrf,
         nav_user: Some(crate::http::nav::Nav::of(user)),

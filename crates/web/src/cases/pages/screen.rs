@@ -75,11 +75,19 @@ async fn screen_page(
         .list_cases(
             &user,
             &CaseFilter {
-                limit: 8,
+                limit: 200,
                 ..CaseFilter::default()
             },
         )
         .await?;
+    // the newest of the area on the screen only (what the viewer reaches
+    // may be wider: a district, or cases they reported or handle)
+    let prefix = code.significant_prefix();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|c| c.scope.starts_with(prefix))
+        .take(8)
+        .collect();
     let cats = state.app.case_categories().await?;
     let mut codes: Vec<linli_domain::access::RegionCode> =
         rows.iter().filter_map(|c| c.scope.parse().ok()).collect();
