@@ -36,10 +36,10 @@ impl std::fmt::Debug for PhotoUpload {
 /// A photo re-encoded and stored, waiting for its row.
 #[derive(Debug, Clone)]
 pub struct ReadyPhoto {
-    key: String,
-    bytes: usize,
-    width: u32,
-    height: u32,
+    pub(crate) key: String,
+    pub(crate) bytes: usize,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     sm3: String,
 }
 
@@ -92,6 +92,17 @@ impl App {
         &self,
         uploads: &[PhotoUpload],
     ) -> Result<Vec<ReadyPhoto>, AppError> {
+        self.ready_photos_under("photos", uploads).await
+    }
+
+    /// [`Self::ready_photos`] into another folder of the object store
+    /// (`notices`: pictures no case holds, which the orphan sweep of
+    /// `photos/` must not take).
+    pub(crate) async fn ready_photos_under(
+        &self,
+        folder: &str,
+        uploads: &[PhotoUpload],
+    ) -> Result<Vec<ReadyPhoto>, AppError> {
         rules::check_count(0, uploads.len()).map_err(invalid)?;
         let mut encoded = Vec::with_capacity(uploads.len());
         for u in uploads {
@@ -105,7 +116,7 @@ impl App {
         let mut ready = Vec::with_capacity(encoded.len());
         for (jpeg, width, height) in encoded {
             let sm3 = sm3_hex(&jpeg);
-            let key = format!("photos/{}/{sm3}.jpg", &sm3[..2]);
+            let key = format!("{folder}/{}/{sm3}.jpg", &sm3[..2]);
             let bytes = jpeg.len();
             self.blobs.put(&key, Bytes::from(jpeg)).await?;
             ready.push(ReadyPhoto {

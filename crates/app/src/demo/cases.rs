@@ -371,6 +371,7 @@ impl App {
                 body: (*body).to_owned(),
                 audience: "all".to_owned(),
                 audience_value: String::new(),
+                photos: Vec::new(),
             };
             self.publish_notice(&secretary, &draft, &actor_of(&secretary))
                 .await?;

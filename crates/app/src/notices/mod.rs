@@ -27,6 +27,8 @@ pub struct NoticeDraft {
     pub audience: String,
     /// the grid's code or the tag's id
     pub audience_value: String,
+    /// pictures (up to nine), re-encoded like case photos
+    pub photos: Vec<crate::cases::photos::PhotoUpload>,
 }
 
 /// Where a notice belongs: its grid for a grid's notice, else its community.
@@ -63,6 +65,9 @@ impl App {
             .ok()
             .filter(|c: &RegionCode| c.community().as_ref() == Some(c))
             .ok_or_else(|| invalid("请选择社区"))?;
+        // pictures are checked and stored before the transaction: a bad
+        // one refuses the notice, and nothing is recorded
+        let pictures = self.ready_photos_under("notices", &d.photos).await?;
         let mut tx = self.db.begin().await?;
         let (scope, label) = match &audience {
             Audience::All => (community.clone(), "全体居民".to_owned()),
@@ -101,6 +106,16 @@ impl App {
             },
         )
         .await?;
+        let n = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
+        for p in &pictures {
+            store::insert_image(
+                &mut tx,
+                id,
+                (&p.key, n(p.bytes), i64::from(p.width), i64::from(p.height)),
+                crate::now(),
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             event(
@@ -159,6 +174,58 @@ impl App {
         store::mark_read(&mut conn, id, who.user_id, crate::now()).await?;
         self.ring();
         Ok((n, false))
+    }
+
+    /// A notice's pictures as (id, width, height), for whoever may open it
+    /// (managers, or recipients while it is not withdrawn).
+    pub async fn notice_images(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<Vec<(i64, i64, i64)>, AppError> {
+        let mut conn = self.db.conn().await?;
+        self.may_open(&mut conn, who, id).await?;
+        Ok(store::images_of(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.width, i.height))
+            .collect())
+    }
+
+    /// One picture's JPEG, for whoever may open its notice; else not found.
+    pub async fn notice_image(
+        &self,
+        who: &Principal,
+        id: i64,
+        image_id: i64,
+    ) -> Result<bytes::Bytes, AppError> {
+        let mut conn = self.db.conn().await?;
+        self.may_open(&mut conn, who, id).await?;
+        let image = store::images_of(&mut conn, id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == image_id)
+            .ok_or(AppError::NotFound)?;
+        drop(conn);
+        Ok(self.blobs.get(&image.object_key).await?)
+    }
+
+    /// Not found unless the caller manages the notice or received it (and
+    /// it is not withdrawn).
+    async fn may_open(
+        &self,
+        conn: &mut linli_store::Conn,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(), AppError> {
+        let n = store::by_id(conn, id).await?.ok_or(AppError::NotFound)?;
+        if manages(who, &n) {
+            return Ok(());
+        }
+        if n.withdrawn_at.is_some() || store::receipt(conn, id, who.user_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
     }
 
     /// Withdraws a notice the caller manages.

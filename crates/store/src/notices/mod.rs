@@ -249,3 +249,53 @@ pub async fn withdraw(conn: &mut Conn, id: i64, now: UnixMs) -> Result<bool, Sto
     }
     Ok(done)
 }
+
+/// A picture of a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeImage {
+    pub id: i64,
+    pub object_key: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+pub async fn insert_image(
+    conn: &mut Conn,
+    notice_id: i64,
+    (object_key, bytes, width, height): (&str, i64, i64, i64),
+    now: UnixMs,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO notice_images (notice_id, object_key, bytes, width, height, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(notice_id)
+    .bind(object_key)
+    .bind(bytes)
+    .bind(width)
+    .bind(height)
+    .bind(now.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A notice's pictures in the order they were given.
+pub async fn images_of(conn: &mut Conn, notice_id: i64) -> Result<Vec<NoticeImage>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, object_key, width, height FROM notice_images WHERE notice_id = $1 ORDER BY id",
+    )
+    .bind(notice_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NoticeImage {
+                id: r.try_get(0)?,
+                object_key: r.try_get(1)?,
+                width: r.try_get(2)?,
+                height: r.try_get(3)?,
+            })
+        })
+        .collect()
+}

@@ -6,13 +6,16 @@ use crate::http::csrf::CsrfToken;
 use crate::http::error::WebError;
 use crate::http::nav::Nav;
 use crate::http::render::{page, redirect_with};
+use crate::http::upload::{self, PhotoForm};
 use crate::http::util::{ClientIp, beijing_time};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Extension, Router};
 use linli_app::accounts::auth::Principal;
 use linli_app::notices::{Notice, NoticeDraft};
 use linli_domain::access::{Permission, RegionCode, allowed};
@@ -20,7 +23,13 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/notices", get(list_page).post(publish))
+        .route(
+            "/notices",
+            get(list_page)
+                .post(publish)
+                .layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
+        .route("/notices/{id}/images/{image}", get(image))
         .route("/notices/new", get(new_page))
         .route("/notices/{id}", get(one_page))
         .route("/notices/{id}/withdraw", post(withdraw))
@@ -113,6 +122,8 @@ struct OnePage {
     csrf: String,
     nav_user: Option<Nav>,
     n: NoticeLine,
+    /// (image id, width, height)
+    images: Vec<(i64, i64, i64)>,
     /// staff who publish where it belongs: read counts and withdraw
     manages: bool,
     flash: Option<String>,
@@ -127,7 +138,9 @@ async fn one_page(
     Query(f): Query<Flash>,
 ) -> Result<Response, WebError> {
     let (n, manages) = state.app.open_notice(&user, id).await?;
+    let images = state.app.notice_images(&user, id).await?;
     let p = OnePage {
+        images,
         csrf: csrf.0,
         nav_user: Some(Nav::of(&user)),
         n: NoticeLine::of(n, true),
@@ -246,8 +259,20 @@ async fn publish(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ClientIp(ip): ClientIp,
-    Form(f): Form<PublishForm>,
+    form: PhotoForm<PublishForm>,
 ) -> Result<Response, WebError> {
+    let PhotoForm {
+        form: f,
+        photos,
+        photo_error,
+    } = form;
+    if let Some(e) = photo_error {
+        return redirect_with(
+            "/notices/new",
+            Vec::new(),
+            Err(linli_app::AppError::Invalid(e.to_string())),
+        );
+    }
     let value = match f.audience.as_str() {
         "grid" => f.grid.clone(),
         "tag" => f.tag.clone(),
@@ -259,6 +284,7 @@ async fn publish(
         body: f.body,
         audience: f.audience,
         audience_value: value,
+        photos,
     };
     match state
         .app
@@ -272,6 +298,23 @@ async fn publish(
         ),
         Err(e) => redirect_with("/notices", Vec::new(), Err(e)),
     }
+}
+
+/// A notice's picture, for whoever may open the notice.
+async fn image(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, image)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let jpeg = state.app.notice_image(&user, id, image).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        jpeg,
+    )
+        .into_response())
 }
 
 async fn withdraw(

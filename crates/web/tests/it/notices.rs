@@ -133,6 +133,61 @@ db_test!(
                 .body
                 .contains(" 1 人,已读")
         );
+        // a notice with a picture: re-encoded, shown to recipients only
+        let png = common::png(800, 600);
+        let r = c
+            .post_multipart(
+                "/notices",
+                &[
+                    ("community", COMMUNITY),
+                    ("title", "电梯检修示意"),
+                    ("body", "3号楼电梯本周六检修,见图。"),
+                    ("audience", "tag"),
+                    ("tag", "1"),
+                ],
+                &[("photos", &png)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let pictured: i64 = r.headers["location"].to_str().unwrap()["/notices/".len()..]
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let page = c.get(&format!("/notices/{pictured}")).await;
+        let src = page
+            .body
+            .split("<img src=\"")
+            .nth(1)
+            .expect("the picture on the notice")
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let img = c.get(&src).await;
+        assert_eq!(img.status, 200);
+        assert_eq!(img.headers["content-type"], "image/jpeg");
+        assert_eq!(&img.bytes[..2], &[0xFF, 0xD8], "re-encoded as JPEG");
+        // not a picture: refused, nothing published
+        let bad = c
+            .post_multipart(
+                "/notices",
+                &[
+                    ("community", COMMUNITY),
+                    ("title", "t"),
+                    ("body", "x"),
+                    ("audience", "all"),
+                ],
+                &[("photos", b"not an image at all".as_slice())],
+            )
+            .await;
+        assert!(
+            bad.headers["location"].to_str().unwrap().contains("err=1"),
+            "{:?}",
+            bad.headers
+        );
+
         // bad input: told in Chinese, nothing stored
         assert_eq!(
             publish(
@@ -164,7 +219,7 @@ db_test!(
         let inbox = c.get("/inbox").await;
         assert!(inbox.body.contains("社区通知:寒潮来了"));
         let list = c.get("/notices").await;
-        assert_eq!(list.body.matches("href=\"/notices/").count(), 3);
+        assert_eq!(list.body.matches("href=\"/notices/").count(), 4);
         assert!(!list.body.contains("发布通知"), "residents publish nothing");
         let read = c.get(&format!("/notices/{tagged}")).await;
         assert_eq!(read.status, 200);
@@ -187,6 +242,9 @@ db_test!(
             &inbox.body[li..at]
         );
 
+        // …and 王秀兰 (独居老人) sees the picture; 李秀英 below does not
+        assert_eq!(c.get(&src).await.status, 200);
+
         // 李秀英 (no record bound) got only the notice to everyone
         as_user(&mut c, "lixy", common::PW).await;
         assert_eq!(
@@ -198,6 +256,7 @@ db_test!(
             1
         );
         assert_eq!(c.get(&format!("/notices/{tagged}")).await.status, 404);
+        assert_eq!(c.get(&src).await.status, 404, "not hers to see");
 
         // the grid worker publishes to their own grid only
         as_user(&mut c, "wangge1", &pw["wangge1"]).await;
@@ -275,8 +334,8 @@ db_test!(
             !c.get("/inbox").await.body.contains("寒潮来了"),
             "a withdrawn notice leaves the inbox too"
         );
-        // three from the secretary, one withdrawn, and the grid worker's when it is her grid
-        let expected = 2 + usize::from(her_grid == own);
+        // four from the secretary, one withdrawn, and the grid worker's when it is her grid
+        let expected = 3 + usize::from(her_grid == own);
         assert_eq!(
             c.get("/notices")
                 .await
