@@ -13,6 +13,7 @@ pub mod audit;
 pub mod accounts;
 pub mod cases;
 pub mod demo;
+pub mod gridwork;
 pub mod notices;
 pub mod notifications;
 pub mod ops;

@@ -281,6 +281,8 @@ pub enum Permission {
     /// Publish and withdraw notices (通知公告) to the residents in scope, and
     /// see who has read them.
     PublishNotices,
+    /// Visit residents in scope and record the visits (走访).
+    RecordVisits,
 }
 
 impl Permission {
@@ -358,6 +360,11 @@ impl Permission {
                 Role::CommunityStaff,
                 Role::CommunitySecretary,
                 Role::StreetAdmin,
+            ],
+            Permission::RecordVisits => &[
+                Role::GridWorker,
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
             ],
         }
     }

@@ -8,6 +8,7 @@ mod http;
 // one folder per capability
 mod accounts;
 mod cases;
+mod gridwork;
 mod notices;
 pub mod notifications;
 mod registry;
@@ -111,6 +112,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(territory::routes())
         .merge(registry::routes())
         .merge(cases::routes())
+        .merge(gridwork::routes())
         .merge(notices::routes())
         .merge(notifications::routes())
         .merge(http::openapi::routes())

@@ -44,6 +44,7 @@ pub fn icon(href: &str) -> &'static str {
         "/audit" => "history",
         "/account/tokens" => "key-round",
         "/notices" => "megaphone",
+        "/visits" => "hand-heart",
         _ => "layout-grid",
     }
 }
@@ -76,6 +77,7 @@ struct Can {
     admin: bool,
     tokens: bool,
     notices: bool,
+    visits: bool,
 }
 
 fn can(p: &Principal) -> Can {
@@ -96,6 +98,7 @@ fn can(p: &Principal) -> Can {
         admin: administers(&p.grants) || manages_lockouts(&p.grants),
         tokens: staff,
         notices: holds(&p.grants, Permission::PublishNotices),
+        visits: holds(&p.grants, Permission::RecordVisits),
     }
 }
 
@@ -145,6 +148,9 @@ impl Nav {
                 "/residents",
                 if c.grid_worker { "住户" } else { "居民" },
             ));
+        }
+        if c.visits {
+            menu.push(item("/visits", "走访"));
         }
         if c.places {
             menu.push(item("/places", "网格"));

@@ -6,6 +6,7 @@
 mod accounts;
 mod cases;
 mod common;
+mod gridwork;
 mod notices;
 mod notifications;
 mod registry;
