@@ -30,6 +30,14 @@ db_test!(visits_follow_the_plan_and_the_grid, |db: Db| async move {
     };
 
     as_user(&mut c, mine, &pw[mine]).await;
+    // 今日 counts the visits due and opens the list
+    let home = c.get("/home").await;
+    assert!(
+        home.body
+            .contains("<a href=\"/visits\"><strong class=\"count\">"),
+        "{}",
+        home.body
+    );
     let list = c.get("/visits").await;
     assert_eq!(list.status, 200, "{}", list.body);
     let first = list

@@ -158,10 +158,20 @@ async fn todo(
         ..CaseFilter::default()
     })
     .await?;
-    Ok(vec![
+    let mut todo = vec![
         (label, waiting, href),
         ("已超期", overdue, "/cases?overdue=1"),
-    ])
+    ];
+    // a grid worker's visits due by plan (never visited, overdue, today, soon)
+    if user
+        .grants
+        .iter()
+        .any(|g| g.role == linli_domain::access::Role::GridWorker)
+    {
+        let due = state.app.visits_due(user).await?.len();
+        todo.push(("待走访", i64::try_from(due).unwrap_or(i64::MAX), "/visits"));
+    }
+    Ok(todo)
 }
 
 async fn home(
