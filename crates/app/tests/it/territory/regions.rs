@@ -38,6 +38,12 @@ async fn import(
     r
 }
 
+/// One counter for the whole file: `db_test!` writes a test's body twice
+/// (SQLite, PostgreSQL), so a `static` inside the body would be two
+/// counters, both starting at 0 — the two runs then shared one temp
+/// directory, and whichever finished first deleted the other's files.
+static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 db_test!(
     the_whole_country_imports_once_and_idempotently,
     |db: Db| async move {
@@ -87,7 +93,6 @@ db_test!(
 
         // a renamed province is the only change
         // a file per run: the SQLite and PostgreSQL runs go at once
-        static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let run = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let tmp = std::env::temp_dir().join(format!("linli-prov-{}-{run}.csv", std::process::id()));
         let text = std::fs::read_to_string(dist().join("provinces.csv"))
@@ -112,7 +117,6 @@ db_test!(bad_region_files_are_refused_whole, |db: Db| async move {
     let app = App::new(db, AppConfig::default());
     // one directory per run of the test: the SQLite and PostgreSQL runs go
     // at once in one process, and one's clean-up must not take the other's files
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let run = RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("linli-bad-regions-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
