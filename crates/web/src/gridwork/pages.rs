@@ -23,12 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/new", get(new_page).post(record))
 }
 
-#[derive(Deserialize)]
-struct Flash {
-    msg: Option<String>,
-    err: Option<u8>,
-}
-
 #[derive(Template)]
 #[template(path = "gridwork/visits.html")]
 struct DuePage {
@@ -52,15 +46,15 @@ async fn due_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
-    Query(f): Query<Flash>,
+    Query(f): Query<crate::http::render::Flash>,
 ) -> Result<Response, WebError> {
     let rows = state.app.visits_due(&user).await?;
     let p = DuePage {
         csrf: csrf.0,
         nav_user: Some(Nav::of(&user)),
         rows,
+        flash_error: f.is_error(),
         flash: f.msg,
-        flash_error: f.err == Some(1),
     };
     page(StatusCode::OK, &p)
 }
@@ -89,20 +83,10 @@ async fn new_page(
     CurrentUser(user): CurrentUser,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    // the person as the list shows them: only someone on the caller's plan
-    let person = state
-        .app
-        .visits_due(&user)
-        .await?
-        .into_iter()
-        .find(|d| d.resident_id == q.resident);
-    let (name, address) = match person {
-        Some(d) => (d.name, d.address),
-        None => {
-            let r = state.app.resident(&user, q.resident).await?;
-            (r.name, r.address)
-        }
-    };
+    // the person by the registry (scoped and masked as always); saving
+    // checks the caller may record visits to them
+    let r = state.app.resident(&user, q.resident).await?;
+    let (name, address) = (r.name, r.address);
     let p = NewPage {
         csrf: csrf.0,
         nav_user: Some(Nav::of(&user)),

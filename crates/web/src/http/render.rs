@@ -38,6 +38,20 @@ pub fn redirect_with(
     Ok(see_other(&format!("{path}?{qs}")))
 }
 
+/// The outcome [`redirect_with`] puts in the address, as the page reads it back.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Flash {
+    pub msg: Option<String>,
+    /// `1` when the message is a refusal
+    pub err: Option<u8>,
+}
+
+impl Flash {
+    pub fn is_error(&self) -> bool {
+        self.err == Some(1)
+    }
+}
+
 /// After a successful POST: go to `to` (303, so the browser GETs it).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -67,12 +67,6 @@ impl NoticeLine {
     }
 }
 
-#[derive(Deserialize)]
-struct Flash {
-    msg: Option<String>,
-    err: Option<u8>,
-}
-
 #[derive(Template)]
 #[template(path = "notices/list.html")]
 struct ListPage {
@@ -89,7 +83,7 @@ async fn list_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
-    Query(f): Query<Flash>,
+    Query(f): Query<crate::http::render::Flash>,
 ) -> Result<Response, WebError> {
     let publishes = linli_app::App::publishes_notices(&user);
     let managed = if publishes {
@@ -110,8 +104,8 @@ async fn list_page(
             .map(|n| NoticeLine::of(n, true))
             .collect(),
         publishes,
+        flash_error: f.is_error(),
         flash: f.msg,
-        flash_error: f.err == Some(1),
     };
     page(StatusCode::OK, &p)
 }
@@ -135,7 +129,7 @@ async fn one_page(
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    Query(f): Query<Flash>,
+    Query(f): Query<crate::http::render::Flash>,
 ) -> Result<Response, WebError> {
     let (n, manages) = state.app.open_notice(&user, id).await?;
     let images = state.app.notice_images(&user, id).await?;
@@ -145,8 +139,8 @@ async fn one_page(
         nav_user: Some(Nav::of(&user)),
         n: NoticeLine::of(n, true),
         manages,
+        flash_error: f.is_error(),
         flash: f.msg,
-        flash_error: f.err == Some(1),
     };
     page(StatusCode::OK, &p)
 }

@@ -312,18 +312,12 @@ struct CorrectionsPage {
     flash_error: bool,
 }
 
-#[derive(Deserialize)]
-struct Flash {
-    msg: Option<String>,
-    err: Option<u8>,
-}
-
 /// 更正申请: the open requests of residents in the caller's scope.
 async fn corrections_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
-    Query(f): Query<Flash>,
+    Query(f): Query<crate::http::render::Flash>,
 ) -> Result<Response, WebError> {
     let rows = state.app.open_corrections(&user).await?;
     let binds = state.app.bind_requests(&user).await?;
@@ -332,8 +326,8 @@ async fn corrections_page(
         nav_user: Some(crate::http::nav::Nav::of(&user)),
         rows,
         binds,
+        flash_error: f.is_error(),
         flash: f.msg,
-        flash_error: f.err == Some(1),
     };
     page(StatusCode::OK, &p)
 }
