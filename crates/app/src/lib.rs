@@ -12,6 +12,7 @@ pub mod audit;
 // one folder per capability
 pub mod accounts;
 pub mod cases;
+pub mod deliberation;
 pub mod demo;
 pub mod gridwork;
 pub mod notices;

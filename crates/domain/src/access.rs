@@ -283,6 +283,11 @@ pub enum Permission {
     PublishNotices,
     /// Visit residents in scope and record the visits (走访).
     RecordVisits,
+    /// See the owners' votes in scope and their results (业主表决).
+    ViewVotes,
+    /// Keep the owners' register (业主名册), prepare, open and count owners'
+    /// votes, and enter paper and proxy ballots (audited).
+    ManageVotes,
 }
 
 impl Permission {
@@ -366,6 +371,13 @@ impl Permission {
                 Role::CommunityStaff,
                 Role::CommunitySecretary,
             ],
+            Permission::ViewVotes => &[
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
+            Permission::ManageVotes => &[Role::CommunityStaff, Role::CommunitySecretary],
         }
     }
 }

@@ -42,6 +42,7 @@ pub mod time;
 // one folder per capability
 pub mod accounts;
 pub mod cases;
+pub mod deliberation;
 pub mod gridwork;
 pub mod notices;
 pub mod registry;

@@ -18,6 +18,7 @@ pub mod blobs;
 // one folder per capability
 pub mod accounts;
 pub mod cases;
+pub mod deliberation;
 pub mod gridwork;
 pub mod notices;
 pub mod notifications;

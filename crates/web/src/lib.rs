@@ -8,6 +8,7 @@ mod http;
 // one folder per capability
 mod accounts;
 mod cases;
+mod deliberation;
 mod gridwork;
 mod notices;
 pub mod notifications;
@@ -113,6 +114,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(registry::routes())
         .merge(cases::routes())
         .merge(gridwork::routes())
+        .merge(deliberation::routes())
         .merge(notices::routes())
         .merge(notifications::routes())
         .merge(http::openapi::routes())

@@ -5,6 +5,7 @@
 //! Generated deterministically on the real statistical codes.
 
 mod cases;
+mod deliberation;
 mod registry;
 mod territory;
 

@@ -7,5 +7,6 @@ mod accounts;
 mod cases;
 mod check;
 mod common;
+mod deliberation;
 mod registry;
 mod territory;

@@ -65,7 +65,11 @@ pub async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) ->
         Some(n) => format!("演示诉求: 近一年 {n} 件(看板: /dashboard)"),
         None => String::new(),
     };
-    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}");
+    let votes = match app.seed_demo_votes().await? {
+        Some(n) => format!("演示业主表决: {n} 项(/votes)"),
+        None => String::new(),
+    };
+    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}\n{votes}");
     let what = if fresh {
         "新建演示数据目录"
     } else {

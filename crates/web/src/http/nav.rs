@@ -45,6 +45,7 @@ pub fn icon(href: &str) -> &'static str {
         "/account/tokens" => "key-round",
         "/notices" => "megaphone",
         "/visits" => "hand-heart",
+        "/votes" => "vote",
         _ => "layout-grid",
     }
 }
@@ -78,6 +79,7 @@ struct Can {
     tokens: bool,
     notices: bool,
     visits: bool,
+    votes: bool,
 }
 
 fn can(p: &Principal) -> Can {
@@ -99,6 +101,7 @@ fn can(p: &Principal) -> Can {
         tokens: staff,
         notices: holds(&p.grants, Permission::PublishNotices),
         visits: holds(&p.grants, Permission::RecordVisits),
+        votes: holds(&p.grants, Permission::ViewVotes),
     }
 }
 
@@ -128,6 +131,7 @@ impl Nav {
             menu.push(item("/cases/new", "随手拍"));
             menu.push(item("/cases", "我的诉求"));
             menu.push(item("/notices", "社区通知"));
+            menu.push(item("/votes", "业主表决"));
             menu.push(item("/me", "我的信息"));
         }
         if c.cases {
@@ -160,6 +164,9 @@ impl Nav {
         }
         if c.notices {
             menu.push(item("/notices", "通知公告"));
+        }
+        if c.votes {
+            menu.push(item("/votes", "业主表决"));
         }
         if c.setup {
             menu.push(item("/cases/setup", "诉求设置"));

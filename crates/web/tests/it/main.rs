@@ -6,6 +6,7 @@
 mod accounts;
 mod cases;
 mod common;
+mod deliberation;
 mod gridwork;
 mod notices;
 mod notifications;

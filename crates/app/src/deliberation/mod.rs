@@ -1,0 +1,21 @@
+//! 业主共同决定 (issue 22, first part): the owners' register, and owners'
+//! votes under Civil Code art. 278 — drafted and opened by community staff
+//! on a roll frozen at opening, ballots online by the owner's own account
+//! or entered by staff from paper or a proxy's authorisation, one per
+//! owner across channels, counted by area and by heads. Ballots are
+//! secret: who took part is kept apart from what was chosen, and the
+//! count is shown only once the vote is closed.
+
+mod owners;
+mod votes;
+
+pub use owners::{OwnerInput, RegisterLine, RegisterView};
+pub use votes::{
+    BallotInput, NewVoteInput, OptionCount, RollLine, ScopeChoice, VerdictView, VoteCard, VoteView,
+};
+
+use crate::AppError;
+
+fn invalid(e: impl ToString) -> AppError {
+    AppError::Invalid(e.to_string())
+}
