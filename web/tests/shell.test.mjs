@@ -25,16 +25,16 @@ const DEPARTMENT_PW = 'Chengguan-Ke-2026';
 
 // Each role, its main pages, and links it must never be shown.
 const ROLES = [
-  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/inbox', '/account', '/me'],
-    never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit', '/notices/new', '/visits'] },
+  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/votes', '/inbox', '/account', '/me'],
+    never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit', '/notices/new', '/visits', '/votes/new'] },
   { user: 'wangge1', pages: ['/home', '/visits', '/cases', '/cases/new', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory', '/admin/users', '/cases/setup'] },
   { user: 'bumen', pages: ['/home', '/cases', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/cases/setup', '/admin/users'] },
-  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
+  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/votes', '/votes/1', '/votes/new', '/owners/1', '/inbox', '/account'],
     never: ['/territory'] },
-  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/inbox', '/account'],
-    never: ['/territory'] },
+  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/votes', '/votes/1', '/inbox', '/account'],
+    never: ['/territory', '/votes/new'] },
 ];
 
 // map tiles from a tile server of our own on this machine (an intranet's,

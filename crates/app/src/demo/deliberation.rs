@@ -83,10 +83,29 @@ impl App {
             Some((_, _, unit, _, _)) => *unit,
             None => return Ok(None),
         };
+        // the demo's resident account is an owner of 1号楼2单元 under 60
+        let mut jumin = None;
+        for (i, (_, _, unit, _, resident)) in dwellings.iter().enumerate() {
+            let Some(r) = resident else { continue };
+            if *unit == first_unit || rows[i].resident_id != Some(*r) {
+                continue;
+            }
+            let young = linli_store::registry::resident_by_id(&mut tx, *r)
+                .await?
+                .and_then(|p| linli_domain::registry::parse_date(&p.record.birth_date))
+                .is_some_and(|b| b.year() > crate::today().year() - 60);
+            if young {
+                jumin = Some(*r);
+                break;
+            }
+        }
         tx.commit().await?;
 
         let staff = secretary(&community);
         let actor = Actor::cli();
+        if let Some(r) = jumin {
+            self.link_resident_account(&staff, r, "jumin", &actor).await?;
+        }
         let in_30 = crate::today()
             .checked_add(time::Duration::days(30))
             .map(|d| d.to_string())
