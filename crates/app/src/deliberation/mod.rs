@@ -6,9 +6,11 @@
 //! secret: who took part is kept apart from what was chosen, and the
 //! count is shown only once the vote is closed.
 
+mod costs;
 mod owners;
 mod votes;
 
+pub use costs::{CostInput, FloorLine, PlanView, ShareLine};
 pub use owners::{OwnerInput, RegisterLine, RegisterView};
 pub use votes::{
     BallotInput, NewVoteInput, OptionCount, RollLine, ScopeChoice, VerdictView, VoteCard, VoteView,

@@ -18,6 +18,10 @@ use linli_store::deliberation::owners as owners_store;
 use linli_store::deliberation::votes::{self as store, NewVote, RollRow, VoteRow};
 use linli_store::registry::pipl::resident_of_user;
 
+/// The largest roll listed owner by owner on the vote's page; a larger
+/// one (an estate) is entered by room.
+pub const ROLL_SHOWN: i64 = 300;
+
 /// A vote in a list.
 #[derive(Debug, Clone)]
 pub struct VoteCard {
@@ -54,6 +58,9 @@ pub struct NewVoteInput {
 #[derive(Debug, Clone, Default)]
 pub struct BallotInput {
     pub owner_key: String,
+    /// or the owner's room as the roll writes it (`3号楼2单元1201`), for
+    /// a roll too long to list
+    pub room: String,
     /// `paper` or `proxy`
     pub channel: String,
     pub choice: String,
@@ -113,8 +120,11 @@ pub struct VoteView {
     pub manage: bool,
     /// the building whose owners' register the vote counts on (staff)
     pub register_building: Option<i64>,
-    /// staff only
+    /// staff only, and only for a roll of at most [`ROLL_SHOWN`] owners
+    /// (larger ones are entered by room)
     pub roll: Vec<RollLine>,
+    /// staff only: how many took part by each channel
+    pub by_channel: Vec<(&'static str, usize)>,
     /// once closed
     pub counts: Vec<OptionCount>,
     pub verdicts: Vec<VerdictView>,
@@ -181,7 +191,7 @@ impl App {
 
     /// Whether the caller sees a vote: staff in its community, or a
     /// resident on its roll or living in its scope (not while a draft).
-    async fn sees_vote(
+    pub(super) async fn sees_vote(
         &self,
         conn: &mut Conn,
         who: &Principal,
@@ -434,9 +444,21 @@ impl App {
         let mut tx = self.db.begin().await?;
         let v = self.vote_row(&mut tx, id).await?;
         require(who, Permission::ManageVotes, &scope_of(&v)?)?;
-        let entry = store::roll_entry(&mut tx, id, b.owner_key.trim())
-            .await?
-            .ok_or_else(|| invalid("请从名册中选择业主"))?;
+        let entry = if b.owner_key.trim().is_empty() && !b.room.trim().is_empty() {
+            let room: String = b.room.chars().filter(|c| !c.is_whitespace()).collect();
+            store::roll(&mut tx, id)
+                .await?
+                .into_iter()
+                .map(|(r, _)| r)
+                .find(|r| r.units.split('、').any(|u| u == room))
+                .ok_or_else(|| {
+                    invalid(format!("名册上没有“{room}”,请按“1号楼2单元301”的格式填写"))
+                })?
+        } else {
+            store::roll_entry(&mut tx, id, b.owner_key.trim())
+                .await?
+                .ok_or_else(|| invalid("请从名册中选择业主"))?
+        };
         let code = self
             .ballot(
                 &mut tx,
@@ -584,30 +606,32 @@ impl App {
             None => None,
         };
         let mut roll = Vec::new();
+        let mut by_channel = Vec::new();
         if manage && state != VoteState::Draft {
             let took: std::collections::HashMap<String, String> =
                 store::participants(&mut conn, id)
                     .await?
                     .into_iter()
                     .collect();
-            for r in store::roll(&mut conn, id).await? {
-                let name = match r.resident_id {
-                    Some(rid) => linli_store::registry::resident_by_id(&mut conn, rid)
-                        .await?
-                        .map(|p| mask_name(&p.record.name))
-                        .unwrap_or_default(),
-                    None => "开发商".to_owned(),
-                };
-                roll.push(RollLine {
-                    channel: took
-                        .get(&r.owner_key)
-                        .and_then(|c| c.parse::<Channel>().ok())
-                        .map(Channel::label_zh),
-                    owner_key: r.owner_key,
-                    units: r.units,
-                    name,
-                    area: area_text(r.area),
-                });
+            if v.heads_total <= ROLL_SHOWN {
+                for (r, name) in store::roll(&mut conn, id).await? {
+                    roll.push(RollLine {
+                        channel: took
+                            .get(&r.owner_key)
+                            .and_then(|c| c.parse::<Channel>().ok())
+                            .map(Channel::label_zh),
+                        owner_key: r.owner_key,
+                        units: r.units,
+                        name: name
+                            .as_deref()
+                            .map_or_else(|| "开发商".to_owned(), mask_name),
+                        area: area_text(r.area),
+                    });
+                }
+            }
+            for c in Channel::ALL {
+                let n = took.values().filter(|x| *x == c.as_str()).count();
+                by_channel.push((c.label_zh(), n));
             }
         }
         let (counts, vs) = if state == VoteState::Closed {
@@ -661,6 +685,7 @@ impl App {
             manage,
             register_building,
             roll,
+            by_channel,
             counts,
             verdicts: vs,
         })

@@ -1,7 +1,8 @@
 //! The demo's owners' decisions: an owners' register for the whole estate
 //! (areas from the property register, some from the survey or the sale
 //! contract; a few unsold units of the developer; one owner of two units),
-//! a closed elevator vote for 1号楼1单元 with paper and proxy ballots, and an
+//! a closed elevator vote for 1号楼1单元 with paper and proxy ballots and its
+//! cost shared by floor (a third paid), and an
 //! open election of the property company among five candidates.
 
 use crate::accounts::auth::{Credential, Principal};
@@ -104,7 +105,8 @@ impl App {
         let staff = secretary(&community);
         let actor = Actor::cli();
         if let Some(r) = jumin {
-            self.link_resident_account(&staff, r, "jumin", &actor).await?;
+            self.link_resident_account(&staff, r, "jumin", &actor)
+                .await?;
         }
         let in_30 = crate::today()
             .checked_add(time::Duration::days(30))
@@ -127,7 +129,7 @@ impl App {
             .await?;
         self.open_vote(&staff, lift, &actor).await?;
         let roll = votes_store::roll(&mut *self.db.conn().await?, lift).await?;
-        for (i, r) in roll.iter().enumerate() {
+        for (i, (r, _)) in roll.iter().enumerate() {
             if i % 11 == 4 {
                 continue; // did not take part
             }
@@ -150,12 +152,36 @@ impl App {
                     } else {
                         String::new()
                     },
+                    room: String::new(),
                 },
                 &actor,
             )
             .await?;
         }
         self.close_vote(&staff, lift, &actor).await?;
+        // 民筹: the owners' part by floor (一层不分摊, 二层 10 rising to 40
+        // at the top), the subsidy apart; a third of the unit has paid
+        let table: Vec<String> = (1..=23)
+            .map(|f: i64| format!("{f}:{}", if f == 1 { 0 } else { 10 + (f - 2) * 30 / 21 }))
+            .collect();
+        self.set_cost_plan(
+            &staff,
+            lift,
+            &crate::deliberation::CostInput {
+                basis: "floor".to_owned(),
+                table: table.join(", "),
+                owners_total: "250000".to_owned(),
+                funding: "政府补贴(用于维护保养):200000".to_owned(),
+            },
+            &actor,
+        )
+        .await?;
+        let shares =
+            linli_store::deliberation::costs::shares(&mut *self.db.conn().await?, lift).await?;
+        for s in shares.iter().filter(|s| s.share_fen > 0).step_by(3) {
+            self.mark_share_paid(&staff, lift, s.dwelling_id, &actor)
+                .await?;
+        }
 
         // the property company: the whole estate chooses among five
         let election = self

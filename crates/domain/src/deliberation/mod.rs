@@ -29,6 +29,10 @@ pub enum DeliberationError {
     FloorUncovered(i64),
     #[error("系数表写法应为 楼层:系数,如 1:0, 2:10:{0}")]
     Table(String),
+    #[error("金额应为不小于 0 的数字,最多两位小数(元):{0}")]
+    Money(String),
+    #[error("其他资金来源每行写 来源:金额,如 政府补贴:200000:{0}")]
+    Funding(String),
     #[error("{0}")]
     Unknown(String),
     #[error("标题 1 到 60 字,说明不超过 2000 字")]

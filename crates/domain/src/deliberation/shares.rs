@@ -84,6 +84,66 @@ pub fn parse_table(s: &str) -> Result<BTreeMap<i64, i64>, DeliberationError> {
     Ok(out)
 }
 
+/// Parses yuan with at most two decimals (`450000`, `1234.5`) into 分; a
+/// negative or malformed amount is refused; zero is allowed.
+pub fn parse_yuan(s: &str) -> Result<i64, DeliberationError> {
+    let t = s.trim().trim_end_matches('元').replace([',', '，'], "");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || whole.len() > 11
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(DeliberationError::Money(s.trim().to_owned()));
+    }
+    let w: i64 = whole
+        .parse()
+        .map_err(|_| DeliberationError::Money(s.to_owned()))?;
+    let f: i64 = format!("{frac:0<2}")
+        .parse()
+        .map_err(|_| DeliberationError::Money(s.to_owned()))?;
+    Ok(w * 100 + f)
+}
+
+/// 分 as yuan: `4500050` → `45,000.50`.
+pub fn yuan_text(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.unsigned_abs();
+    let whole = (f / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02}", f % 100)
+}
+
+/// Reads funding lines apart from the owners' shares, one a line written
+/// `来源:金额` (`政府补贴:200000`, `维修资金：35000.5`).
+pub fn parse_funding(s: &str) -> Result<Vec<(String, i64)>, DeliberationError> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (label, amount) = l
+                .rsplit_once([':', '：'])
+                .ok_or_else(|| DeliberationError::Funding(l.to_owned()))?;
+            let label = label.trim();
+            if label.is_empty() || label.chars().count() > 30 {
+                return Err(DeliberationError::Funding(l.to_owned()));
+            }
+            let fen = parse_yuan(amount)?;
+            if fen == 0 {
+                return Err(DeliberationError::Funding(l.to_owned()));
+            }
+            Ok((label.to_owned(), fen))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +165,28 @@ mod tests {
             floor_weights(&[5], &table),
             Err(DeliberationError::FloorUncovered(5))
         );
+    }
+
+    #[test]
+    fn money_reads_and_writes_to_the_fen() {
+        assert_eq!(parse_yuan("450000").unwrap(), 45_000_000);
+        assert_eq!(parse_yuan("1,234.5元").unwrap(), 123_450);
+        assert_eq!(parse_yuan("0").unwrap(), 0);
+        for bad in ["-1", "1.234", "abc", "", "1e5"] {
+            assert!(parse_yuan(bad).is_err(), "{bad}");
+        }
+        assert_eq!(yuan_text(45_000_050), "450,000.50");
+        assert_eq!(yuan_text(5), "0.05");
+        let lines = parse_funding("政府补贴:200000\n 维修资金：35000.5 \n").unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                ("政府补贴".to_owned(), 20_000_000),
+                ("维修资金".to_owned(), 3_500_050)
+            ]
+        );
+        assert!(parse_funding("补贴 200000").is_err());
+        assert!(parse_funding("补贴:0").is_err());
     }
 
     #[test]

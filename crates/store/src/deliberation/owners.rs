@@ -122,6 +122,7 @@ pub struct HoldingRow {
     pub area_register: Option<i64>,
     pub area_survey: Option<i64>,
     pub area_contract: Option<i64>,
+    pub floor: i64,
     /// `1号楼1单元301`
     pub label: String,
 }
@@ -137,7 +138,7 @@ pub async fn holdings(conn: &mut Conn, kind: &str, id: i64) -> Result<Vec<Holdin
     };
     let sql = format!(
         "SELECT d.id, o.resident_id, o.area_register, o.area_survey, o.area_contract,
-                b.name, u.name, d.room
+                b.name, u.name, d.room, d.floor
          FROM dwelling_owners o JOIN dwellings d ON d.id = o.dwelling_id
          JOIN units u ON u.id = d.unit_id JOIN buildings b ON b.id = u.building_id
          WHERE {filter} ORDER BY b.id, u.id, d.floor, d.room"
@@ -154,6 +155,7 @@ pub async fn holdings(conn: &mut Conn, kind: &str, id: i64) -> Result<Vec<Holdin
                 area_register: r.try_get(2)?,
                 area_survey: r.try_get(3)?,
                 area_contract: r.try_get(4)?,
+                floor: r.try_get(8)?,
                 label: format!(
                     "{}{}{}",
                     r.try_get::<String, _>(5)?,

@@ -196,22 +196,31 @@ pub async fn open(
     Ok(true)
 }
 
-/// The roll of a vote, in its order.
-pub async fn roll(conn: &mut Conn, vote_id: i64) -> Result<Vec<RollRow>, StoreError> {
+/// The roll of a vote, in its order, each owner with their name (none
+/// for the developer).
+pub async fn roll(
+    conn: &mut Conn,
+    vote_id: i64,
+) -> Result<Vec<(RollRow, Option<String>)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT owner_key, resident_id, area, units FROM vote_roll WHERE vote_id = $1 ORDER BY units",
+        "SELECT v.owner_key, v.resident_id, v.area, v.units, r.name FROM vote_roll v
+         LEFT JOIN residents r ON r.id = v.resident_id
+         WHERE v.vote_id = $1 ORDER BY v.units",
     )
     .bind(vote_id)
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(RollRow {
-                owner_key: r.try_get(0)?,
-                resident_id: r.try_get(1)?,
-                area: r.try_get(2)?,
-                units: r.try_get(3)?,
-            })
+            Ok((
+                RollRow {
+                    owner_key: r.try_get(0)?,
+                    resident_id: r.try_get(1)?,
+                    area: r.try_get(2)?,
+                    units: r.try_get(3)?,
+                },
+                r.try_get(4)?,
+            ))
         })
         .collect()
 }

@@ -14,7 +14,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use linli_app::deliberation::{BallotInput, NewVoteInput, ScopeChoice, VoteCard, VoteView};
+use linli_app::deliberation::{
+    BallotInput, CostInput, NewVoteInput, PlanView, ScopeChoice, VoteCard, VoteView,
+};
 use linli_domain::deliberation::rules::{Check, Item, area_text};
 use linli_domain::deliberation::{Channel, VoteState};
 
@@ -27,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/votes/{id}/close", post(close))
         .route("/votes/{id}/ballot", post(ballot))
         .route("/votes/{id}/enter", post(enter))
+        .route("/votes/{id}/costs", post(set_costs))
+        .route("/votes/{id}/costs/{dwelling}/paid", post(paid))
 }
 
 /// The chip of a vote's state.
@@ -155,6 +159,9 @@ struct OnePage {
     csrf: String,
     nav_user: Option<Nav>,
     v: VoteView,
+    plan: Option<PlanView>,
+    /// no plan yet, or nothing paid on it
+    plan_editable: bool,
     channels: Vec<(&'static str, &'static str)>,
     flash: Option<String>,
     flash_error: bool,
@@ -168,12 +175,15 @@ async fn one_page(
     Query(f): Query<Flash>,
 ) -> Result<Response, WebError> {
     let v = state.app.vote(&user, id).await?;
+    let plan = state.app.cost_plan(&user, id).await?;
     page(
         StatusCode::OK,
         &OnePage {
             csrf: csrf.0,
             nav_user: Some(Nav::of(&user)),
             v,
+            plan_editable: plan.as_ref().is_none_or(|p| p.editable),
+            plan,
             channels: [Channel::Paper, Channel::Proxy]
                 .iter()
                 .map(|c| (c.as_str(), c.label_zh()))
@@ -242,11 +252,48 @@ async fn enter(
         choice: f.get("choice"),
         proof: f.get("proof"),
         proxy: f.get("proxy"),
+        room: f.get("room"),
     };
     let r = state
         .app
         .enter_ballot(&user, id, &b, &user.actor(&ip))
         .await
         .map(|code| format!("已录入,回执号 {code}"));
+    redirect_with(&format!("/votes/{id}"), Vec::new(), r)
+}
+
+async fn set_costs(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let f = Fields(fields);
+    let input = CostInput {
+        basis: f.get("basis"),
+        table: f.get("table"),
+        owners_total: f.get("owners_total"),
+        funding: f.get("funding"),
+    };
+    let r = state
+        .app
+        .set_cost_plan(&user, id, &input, &user.actor(&ip))
+        .await
+        .map(|()| "已生成分摊方案".to_owned());
+    redirect_with(&format!("/votes/{id}"), Vec::new(), r)
+}
+
+async fn paid(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Path((id, dwelling)): Path<(i64, i64)>,
+) -> Result<Response, WebError> {
+    let r = state
+        .app
+        .mark_share_paid(&user, id, dwelling, &user.actor(&ip))
+        .await
+        .map(|()| "已记为已缴".to_owned());
     redirect_with(&format!("/votes/{id}"), Vec::new(), r)
 }

@@ -134,7 +134,12 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
     assert!(v.heads_total > 10, "{}", v.heads_total);
     let (heads, area) = (v.heads_total, v.area_total.clone());
     let mut conn = db.conn().await.unwrap();
-    let roll = store::roll(&mut conn, id).await.unwrap();
+    let roll: Vec<_> = store::roll(&mut conn, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
     drop(conn);
     let owner = roll.iter().find(|r| r.resident_id.is_some()).unwrap();
     let owner_resident = owner.resident_id.unwrap();
@@ -216,6 +221,7 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
         choice: "同意".into(),
         proof: "WT-1".into(),
         proxy: String::new(),
+        room: String::new(),
     };
     assert!(matches!(
         app.enter_ballot(&sec, id, &no_auth, &a).await,
@@ -239,10 +245,28 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
         .await,
         Err(AppError::Forbidden)
     ));
+    // a room not on the roll is refused; the first of the others is entered by room
+    let by_room = BallotInput {
+        owner_key: String::new(),
+        room: "99号楼9单元9999".into(),
+        channel: "paper".into(),
+        choice: "同意".into(),
+        proof: "R-1".into(),
+        proxy: String::new(),
+    };
+    assert!(matches!(
+        app.enter_ballot(&sec, id, &by_room, &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    let room = others[0].units.split('、').next().unwrap().to_owned();
+    app.enter_ballot(&sec, id, &BallotInput { room, ..by_room }, &a)
+        .await
+        .unwrap();
     // all the others agree on paper or by proxy
-    for (i, r) in others.iter().enumerate() {
+    for (i, r) in others.iter().enumerate().skip(1) {
         let b = BallotInput {
             owner_key: r.owner_key.clone(),
+            room: String::new(),
             channel: if i % 2 == 0 { "paper" } else { "proxy" }.into(),
             choice: "同意".into(),
             proof: format!("P-{i}"),
@@ -262,7 +286,12 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
     assert_eq!(yes.heads, heads);
     // a resident who lives elsewhere and owns nothing here does not see it
     let mut conn = db.conn().await.unwrap();
-    let lift_roll = store::roll(&mut conn, lift.id).await.unwrap();
+    let lift_roll: Vec<_> = store::roll(&mut conn, lift.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
     drop(conn);
     let far = lift_roll.iter().find_map(|r| r.resident_id).unwrap();
     if !roll.iter().any(|r| r.resident_id == Some(far)) {
@@ -276,4 +305,150 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
         // but they see the vote of their own unit
         assert!(app.vote(&them, lift.id).await.is_ok());
     }
+});
+
+db_test!(costs_are_shared_to_the_fen, |db: Db| async move {
+    use linli_app::deliberation::CostInput;
+    let app = App::new(db.clone(), AppConfig::default())
+        .with_crypto(Arc::new(Keyring::generate(CipherKind::Sm4Gcm).unwrap()));
+    app.seed_demo_community().await.unwrap().unwrap();
+    app.seed_demo_residents().await.unwrap().unwrap();
+    app.seed_demo_votes().await.unwrap().unwrap();
+    let a = Actor::cli();
+    let sec = who(Role::CommunitySecretary, COMMUNITY, 999_001);
+    let lift = app
+        .votes(&sec)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.title.contains("电梯"))
+        .unwrap()
+        .id;
+    // the demo's plan: every dwelling of the roll, summing to the owners' part
+    let plan = app.cost_plan(&sec, lift).await.unwrap().unwrap();
+    assert_eq!(plan.owners_total, "250,000.00");
+    assert_eq!(plan.project_total, "450,000.00");
+    assert_eq!(plan.dwellings, 69);
+    assert!(plan.floors[0].floor == 1 && plan.floors[0].each == "0.00");
+    assert!(!plan.editable && plan.paid_count > 0);
+    let mut conn = db.conn().await.unwrap();
+    let shares = linli_store::deliberation::costs::shares(&mut conn, lift)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(shares.iter().map(|s| s.share_fen).sum::<i64>(), 25_000_000);
+    // paid already: the plan holds
+    let again = CostInput {
+        basis: "area".into(),
+        table: String::new(),
+        owners_total: "100000".into(),
+        funding: String::new(),
+    };
+    assert!(matches!(
+        app.set_cost_plan(&sec, lift, &again, &a).await,
+        Err(AppError::Invalid(_))
+    ));
+
+    // a new vote on another unit: a table missing a floor, a negative sum, bad funding are refused
+    let scopes = app.vote_scopes(&sec).await.unwrap();
+    let unit3 = scopes
+        .iter()
+        .filter(|s| s.key.starts_with("unit:"))
+        .nth(2)
+        .unwrap()
+        .key
+        .clone();
+    let id = app
+        .create_vote(
+            &sec,
+            &NewVoteInput {
+                scope: unit3,
+                item: "7".into(),
+                title: "加装电梯".into(),
+                body: String::new(),
+                candidates: String::new(),
+                closes_on: (linli_app::today() + time::Duration::days(5)).to_string(),
+            },
+            &a,
+        )
+        .await
+        .unwrap();
+    let by_floor = CostInput {
+        basis: "floor".into(),
+        table: "1:0, 2:10".into(),
+        owners_total: "100000.01".into(),
+        funding: "政府补贴:200000".into(),
+    };
+    assert!(
+        matches!(
+            app.set_cost_plan(&sec, id, &by_floor, &a).await,
+            Err(AppError::Invalid(_))
+        ),
+        "not open yet"
+    );
+    app.open_vote(&sec, id, &a).await.unwrap();
+    let r = app.set_cost_plan(&sec, id, &by_floor, &a).await;
+    assert!(
+        matches!(&r, Err(AppError::Invalid(m)) if m.contains("第 3 层")),
+        "{r:?}"
+    );
+    for bad in [
+        CostInput {
+            owners_total: "-5".into(),
+            ..by_floor.clone()
+        },
+        CostInput {
+            funding: "补贴 200000".into(),
+            ..by_floor.clone()
+        },
+        CostInput {
+            basis: "heads".into(),
+            ..by_floor.clone()
+        },
+    ] {
+        assert!(matches!(
+            app.set_cost_plan(&sec, id, &bad, &a).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    assert!(
+        app.cost_plan(&sec, id).await.unwrap().is_none(),
+        "nothing written"
+    );
+    // by area: 100,000.01 元 over the unit, to the fen; a grid worker may not
+    let by_area = CostInput {
+        basis: "area".into(),
+        ..by_floor.clone()
+    };
+    let worker = who(Role::GridWorker, &format!("{COMMUNITY}001"), 999_002);
+    assert!(matches!(
+        app.set_cost_plan(&worker, id, &by_area, &a).await,
+        Err(AppError::Forbidden)
+    ));
+    app.set_cost_plan(&sec, id, &by_area, &a).await.unwrap();
+    let mut conn = db.conn().await.unwrap();
+    let shares = linli_store::deliberation::costs::shares(&mut conn, id)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(shares.iter().map(|s| s.share_fen).sum::<i64>(), 10_000_001);
+    let plan = app.cost_plan(&sec, id).await.unwrap().unwrap();
+    assert_eq!(plan.shares.len(), shares.len());
+    assert!(plan.editable);
+    // a payment is recorded once
+    app.mark_share_paid(&sec, id, shares[0].dwelling_id, &a)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.mark_share_paid(&sec, id, shares[0].dwelling_id, &a)
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(!app.cost_plan(&sec, id).await.unwrap().unwrap().editable);
+    // staff of another community see nothing of it
+    let stranger = who(Role::CommunitySecretary, "220103008004", 999_003);
+    assert!(matches!(
+        app.cost_plan(&stranger, id).await,
+        Err(AppError::NotFound)
+    ));
 });
