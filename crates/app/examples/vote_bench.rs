@@ -99,6 +99,7 @@ async fn main() {
                 body: String::new(),
                 candidates: "甲物业\n乙物业\n丙物业".into(),
                 closes_on: closes,
+                proposal: None,
             },
             &actor,
         )

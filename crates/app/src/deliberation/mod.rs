@@ -7,11 +7,15 @@
 //! count is shown only once the vote is closed.
 
 mod costs;
+mod meetings;
 mod owners;
+mod proposals;
 mod votes;
 
 pub use costs::{CostInput, FloorLine, PlanView, ShareLine};
+pub use meetings::{MeetingCard, MeetingInput, MeetingRecord, MeetingView, Minutes};
 pub use owners::{OwnerInput, RegisterLine, RegisterView};
+pub use proposals::{ProposalCard, ProposalInput, ProposalView};
 pub use votes::{
     BallotInput, NewVoteInput, OptionCount, RollLine, ScopeChoice, VerdictView, VoteCard, VoteView,
 };

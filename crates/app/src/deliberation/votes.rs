@@ -52,6 +52,8 @@ pub struct NewVoteInput {
     pub candidates: String,
     /// `YYYY-MM-DD`
     pub closes_on: String,
+    /// the proposal on the agenda it decides, if any
+    pub proposal: Option<i64>,
 }
 
 /// A ballot entered by staff from paper or a proxy.
@@ -302,6 +304,17 @@ impl App {
             },
         )
         .await?;
+        if let Some(pid) = input.proposal {
+            let p = linli_store::deliberation::proposals::by_id(&mut tx, pid)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if p.community_code != community
+                || p.state != linli_domain::deliberation::proposals::ProposalState::Agenda.as_str()
+            {
+                return Err(invalid("只能为本社区已列入议程的议题发起表决"));
+            }
+            linli_store::deliberation::proposals::link_vote(&mut tx, vote_id, pid).await?;
+        }
         audit::append(
             &mut tx,
             event(
@@ -571,6 +584,27 @@ impl App {
             passed.join(", ")
         );
         store::close(&mut tx, id, &result, now).await?;
+        // the proposal it decides moves with the result
+        if let Some(pid) = linli_store::deliberation::proposals::of_vote(&mut tx, id).await? {
+            use linli_domain::deliberation::proposals::ProposalState;
+            let (to, words) = if passed.is_empty() {
+                (ProposalState::Rejected, "业主表决未通过".to_owned())
+            } else {
+                (
+                    ProposalState::Adopted,
+                    format!("业主表决通过:{}", passed.join("、")),
+                )
+            };
+            linli_store::deliberation::proposals::set_state(
+                &mut tx,
+                pid,
+                ProposalState::Agenda.as_str(),
+                to.as_str(),
+                Some(&words),
+                now,
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             event(actor, "vote.close", format!("vote:{id}"), result),

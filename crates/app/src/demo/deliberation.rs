@@ -112,6 +112,21 @@ impl App {
             .checked_add(time::Duration::days(30))
             .map(|d| d.to_string())
             .unwrap_or_default();
+        // 议事: proposals and meetings; the elevator's proposal awaits its vote
+        let people: Vec<i64> = dwellings.iter().filter_map(|d| d.4).collect();
+        let lift_name = owners_store::scope_place(&mut *self.db.conn().await?, "unit", first_unit)
+            .await?
+            .map(|(_, n)| n)
+            .unwrap_or_default();
+        let lift_proposal = self
+            .seed_demo_proposals(
+                &staff,
+                community.as_str(),
+                (estate.id, &estate.name),
+                (first_unit, &lift_name),
+                &people,
+            )
+            .await?;
         // the elevator: one unit votes, most agree, on paper or by proxy
         let lift = self
             .create_vote(
@@ -123,6 +138,7 @@ impl App {
                     body: "在1单元北侧加装一部电梯。总造价约 45 万元,政府补贴 20 万元用于维护保养,其余按楼层分摊(一层不分摊,二层 10%起,逐层递增)。经 8 次议事协商会达成方案。".to_owned(),
                     candidates: String::new(),
                     closes_on: in_30.clone(),
+                    proposal: Some(lift_proposal),
                 },
                 &actor,
             )
@@ -198,6 +214,7 @@ impl App {
                         "长春安居物业\n吉林万家物业\n宽城城市服务\n长山物业管理\n团山社区服务中心"
                             .to_owned(),
                     closes_on: in_30,
+                    proposal: None,
                 },
                 &actor,
             )

@@ -5,6 +5,7 @@
 //! recorded authorisation); what each owner chose is never stored beside
 //! who they are.
 
+pub mod proposals;
 pub mod roll;
 pub mod rules;
 pub mod shares;
@@ -43,6 +44,12 @@ pub enum DeliberationError {
     Deadline,
     #[error("请从选项中选择")]
     Choice,
+    #[error("表决人数不对:赞成与反对之和不能超过到会人数")]
+    Show,
+    #[error("评价请选 1 到 5 星")]
+    Score,
+    #[error("参会人员每行一人,每人不超过 30 字,最多 500 人")]
+    Attendees,
 }
 
 /// How a ballot reached the count.

@@ -1,6 +1,9 @@
-//! 业主共同决定: the owners' register and owners' votes (roll, who took
-//! part, the count per option).
+//! 民主协商: proposals and their supports, meetings and minutes, the
+//! owners' register, owners' votes (roll, who took part, the count per
+//! option), cost shares.
 
 pub mod costs;
+pub mod meetings;
 pub mod owners;
+pub mod proposals;
 pub mod votes;

@@ -1,13 +1,16 @@
-//! 业主表决 pages: the owners' register, owners' votes and their results.
+//! 议事协商 pages: proposals, meetings, the owners' register, owners' votes, cost shares.
 
 mod owners;
+mod proposals;
 mod votes;
 
 use crate::AppState;
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
-    votes::routes().merge(owners::routes())
+    votes::routes()
+        .merge(owners::routes())
+        .merge(proposals::routes())
 }
 
 /// A form's fields, read by name.

@@ -96,16 +96,26 @@ struct NewPage {
     scopes: Vec<ScopeChoice>,
     items: Vec<(i64, &'static str)>,
     min_day: String,
+    /// the proposal on the agenda this vote decides
+    proposal: Option<i64>,
     flash: Option<String>,
     flash_error: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct NewQuery {
+    #[serde(flatten)]
+    flash: Flash,
+    proposal: Option<i64>,
 }
 
 async fn new_page(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     CurrentUser(user): CurrentUser,
-    Query(f): Query<Flash>,
+    Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
+    let f = q.flash;
     let scopes = state.app.vote_scopes(&user).await?;
     let min_day = linli_app::today()
         .next_day()
@@ -122,6 +132,7 @@ async fn new_page(
                 .map(|i| (i.number(), i.label_zh()))
                 .collect(),
             min_day,
+            proposal: q.proposal,
             flash_error: f.is_error(),
             flash: f.msg,
         },
@@ -142,6 +153,7 @@ async fn create(
         body: f.get("body"),
         candidates: f.get("candidates"),
         closes_on: f.get("closes_on"),
+        proposal: f.get("proposal").parse().ok(),
     };
     match state.app.create_vote(&user, &input, &user.actor(&ip)).await {
         Ok(id) => redirect_with(
@@ -149,7 +161,13 @@ async fn create(
             Vec::new(),
             Ok("已建立表决。请核对业主名册后开始投票".to_owned()),
         ),
-        Err(e) => redirect_with("/votes/new", Vec::new(), Err(e)),
+        Err(e) => {
+            let back = input
+                .proposal
+                .map(|p| vec![("proposal", p.to_string())])
+                .unwrap_or_default();
+            redirect_with("/votes/new", back, Err(e))
+        }
     }
 }
 

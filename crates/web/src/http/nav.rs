@@ -45,7 +45,7 @@ pub fn icon(href: &str) -> &'static str {
         "/account/tokens" => "key-round",
         "/notices" => "megaphone",
         "/visits" => "hand-heart",
-        "/votes" => "vote",
+        "/votes" | "/proposals" => "vote",
         _ => "layout-grid",
     }
 }
@@ -131,7 +131,7 @@ impl Nav {
             menu.push(item("/cases/new", "随手拍"));
             menu.push(item("/cases", "我的诉求"));
             menu.push(item("/notices", "社区通知"));
-            menu.push(item("/votes", "业主表决"));
+            menu.push(item("/proposals", "议事协商"));
             menu.push(item("/me", "我的信息"));
         }
         if c.cases {
@@ -166,7 +166,7 @@ impl Nav {
             menu.push(item("/notices", "通知公告"));
         }
         if c.votes {
-            menu.push(item("/votes", "业主表决"));
+            menu.push(item("/proposals", "议事协商"));
         }
         if c.setup {
             menu.push(item("/cases/setup", "诉求设置"));

@@ -18,7 +18,7 @@ use linli_store::deliberation::votes as store;
 use linli_store::{Db, db_test};
 use std::sync::Arc;
 
-async fn resident_user(
+pub(super) async fn resident_user(
     app: &App,
     name: &str,
     resident_id: i64,
@@ -105,6 +105,7 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
         body: String::new(),
         candidates: String::new(),
         closes_on: in_10.clone(),
+        proposal: None,
     };
     // a grid worker may not hold a vote; a deadline in the past is refused
     let worker = who(Role::GridWorker, &format!("{COMMUNITY}001"), 999_002);
@@ -114,6 +115,7 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
     ));
     let past = NewVoteInput {
         closes_on: "2020-01-01".into(),
+        proposal: None,
         ..input.clone()
     };
     assert!(matches!(
@@ -368,6 +370,7 @@ db_test!(costs_are_shared_to_the_fen, |db: Db| async move {
                 body: String::new(),
                 candidates: String::new(),
                 closes_on: (linli_app::today() + time::Duration::days(5)).to_string(),
+                proposal: None,
             },
             &a,
         )
