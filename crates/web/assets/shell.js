@@ -80,3 +80,9 @@
     s.speak(u);
   });
 })();
+
+// a page's own print button (the 公开栏 poster)
+(function () {
+  var b = document.getElementById("print");
+  if (b) b.addEventListener("click", function () { window.print(); });
+})();

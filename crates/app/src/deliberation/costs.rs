@@ -249,64 +249,75 @@ impl App {
         self.sees_vote(&mut conn, who, &v).await?;
         let scope: RegionCode = v.community_code.parse().map_err(AppError::from)?;
         let manage = linli_domain::access::allowed(&who.grants, Permission::ManageVotes, &scope);
-        let Some(plan) = store::plan(&mut conn, vote_id).await? else {
-            return Ok(None);
-        };
-        let funding = store::funding(&mut conn, vote_id).await?;
-        let shares = store::shares(&mut conn, vote_id).await?;
         let me = resident_of_user(&mut conn, who.user_id)
             .await?
             .map(|r| Owner::Resident(r).key());
-        let mut floors: BTreeMap<i64, (i64, Vec<i64>)> = BTreeMap::new();
-        for s in &shares {
-            let e = floors.entry(s.floor).or_insert((s.weight, Vec::new()));
-            e.1.push(s.share_fen);
-        }
-        let paid: Vec<&ShareRow> = shares.iter().filter(|s| s.paid_at.is_some()).collect();
-        let extra: i64 = funding.iter().map(|(_, a)| a).sum();
-        Ok(Some(PlanView {
-            by_floor: plan.basis == "floor",
-            table: plan.coefficients.clone(),
-            owners_total: yuan_text(plan.owners_fen),
-            funding: funding
-                .iter()
-                .map(|(l, a)| (l.clone(), yuan_text(*a)))
-                .collect(),
-            project_total: yuan_text(plan.owners_fen + extra),
-            floors: floors
-                .into_iter()
-                .map(|(floor, (weight, fen))| {
-                    let (lo, hi) = (
-                        fen.iter().min().copied().unwrap_or(0),
-                        fen.iter().max().copied().unwrap_or(0),
-                    );
-                    FloorLine {
-                        floor,
-                        weight,
-                        dwellings: fen.len(),
-                        each: if lo == hi {
-                            yuan_text(lo)
-                        } else {
-                            format!("{}–{}", yuan_text(lo), yuan_text(hi))
-                        },
-                        sum: yuan_text(fen.iter().sum()),
-                    }
-                })
-                .collect(),
-            shares: if manage && shares.len() <= super::votes::ROLL_SHOWN as usize {
-                shares.iter().map(line).collect()
-            } else {
-                Vec::new()
-            },
-            paid_count: paid.len(),
-            paid: yuan_text(paid.iter().map(|s| s.share_fen).sum()),
-            dwellings: shares.len(),
-            mine: shares
-                .iter()
-                .filter(|s| me.as_deref() == Some(s.owner_key.as_str()))
-                .map(line)
-                .collect(),
-            editable: paid.is_empty(),
-        }))
+        plan_of(&mut conn, vote_id, manage, me.as_deref()).await
     }
+}
+
+/// A vote's plan as shown to a viewer: every dwelling for staff
+/// (`manage`), their own shares for the owner `me`, the totals for all.
+pub(super) async fn plan_of(
+    conn: &mut linli_store::Conn,
+    vote_id: i64,
+    manage: bool,
+    me: Option<&str>,
+) -> Result<Option<PlanView>, AppError> {
+    let Some(plan) = store::plan(conn, vote_id).await? else {
+        return Ok(None);
+    };
+    let funding = store::funding(conn, vote_id).await?;
+    let shares = store::shares(conn, vote_id).await?;
+    let mut floors: BTreeMap<i64, (i64, Vec<i64>)> = BTreeMap::new();
+    for s in &shares {
+        let e = floors.entry(s.floor).or_insert((s.weight, Vec::new()));
+        e.1.push(s.share_fen);
+    }
+    let paid: Vec<&ShareRow> = shares.iter().filter(|s| s.paid_at.is_some()).collect();
+    let extra: i64 = funding.iter().map(|(_, a)| a).sum();
+    Ok(Some(PlanView {
+        by_floor: plan.basis == "floor",
+        table: plan.coefficients.clone(),
+        owners_total: yuan_text(plan.owners_fen),
+        funding: funding
+            .iter()
+            .map(|(l, a)| (l.clone(), yuan_text(*a)))
+            .collect(),
+        project_total: yuan_text(plan.owners_fen + extra),
+        floors: floors
+            .into_iter()
+            .map(|(floor, (weight, fen))| {
+                let (lo, hi) = (
+                    fen.iter().min().copied().unwrap_or(0),
+                    fen.iter().max().copied().unwrap_or(0),
+                );
+                FloorLine {
+                    floor,
+                    weight,
+                    dwellings: fen.len(),
+                    each: if lo == hi {
+                        yuan_text(lo)
+                    } else {
+                        format!("{}–{}", yuan_text(lo), yuan_text(hi))
+                    },
+                    sum: yuan_text(fen.iter().sum()),
+                }
+            })
+            .collect(),
+        shares: if manage && shares.len() <= super::votes::ROLL_SHOWN as usize {
+            shares.iter().map(line).collect()
+        } else {
+            Vec::new()
+        },
+        paid_count: paid.len(),
+        paid: yuan_text(paid.iter().map(|s| s.share_fen).sum()),
+        dwellings: shares.len(),
+        mine: shares
+            .iter()
+            .filter(|s| me == Some(s.owner_key.as_str()))
+            .map(line)
+            .collect(),
+        editable: paid.is_empty(),
+    }))
 }

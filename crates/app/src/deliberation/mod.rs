@@ -6,12 +6,14 @@
 //! secret: who took part is kept apart from what was chosen, and the
 //! count is shown only once the vote is closed.
 
+mod board;
 mod costs;
 mod meetings;
 mod owners;
 mod proposals;
 mod votes;
 
+pub use board::{BoardProposal, BoardView, BoardVote};
 pub use costs::{CostInput, FloorLine, PlanView, ShareLine};
 pub use meetings::{MeetingCard, MeetingInput, MeetingRecord, MeetingView, Minutes};
 pub use owners::{OwnerInput, RegisterLine, RegisterView};

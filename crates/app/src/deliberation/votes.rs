@@ -151,7 +151,7 @@ fn option_list(v: &VoteRow) -> Vec<String> {
 }
 
 /// The verdict of each approving option from the counts.
-fn verdicts(
+pub(super) fn verdicts(
     v: &VoteRow,
     item: Item,
     turnout: (i64, i64),

@@ -1,8 +1,9 @@
 //! 议事协商 pages: proposals, meetings, the owners' register, owners' votes, cost shares.
 
+mod board;
 mod owners;
 mod proposals;
-mod votes;
+pub(crate) mod votes;
 
 use crate::AppState;
 use axum::Router;
@@ -11,6 +12,7 @@ pub fn routes() -> Router<AppState> {
     votes::routes()
         .merge(owners::routes())
         .merge(proposals::routes())
+        .merge(board::routes())
 }
 
 /// A form's fields, read by name.

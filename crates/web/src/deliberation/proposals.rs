@@ -61,6 +61,8 @@ struct ListPage {
     nav_user: Option<Nav>,
     rows: Vec<ProposalCard>,
     community: Option<String>,
+    /// the caller's community, for its public board
+    board: Option<String>,
     flash: Option<String>,
     flash_error: bool,
 }
@@ -79,6 +81,11 @@ async fn list_page(
             nav_user: Some(Nav::of(&user)),
             rows,
             community: managed_community(&user),
+            board: user
+                .grants
+                .iter()
+                .find_map(|g| g.scope.community())
+                .map(|c| c.to_string()),
             flash_error: f.is_error(),
             flash: f.msg,
         },

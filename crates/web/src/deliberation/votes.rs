@@ -43,7 +43,7 @@ fn tone(s: &VoteState) -> &'static str {
 }
 
 /// A check's numbers in words: "参与面积 812.40㎡ / 共 1,000.00㎡,需三分之二以上(至少 666.67㎡)".
-fn check_line(c: &Check) -> String {
+pub(crate) fn check_line(c: &Check) -> String {
     let (have, base, least) = if c.by_area {
         (
             format!("{}㎡", area_text(c.have)),

@@ -11,6 +11,7 @@ pub(crate) mod health;
 pub(crate) mod metrics;
 pub(crate) mod nav;
 pub(crate) mod openapi;
+pub(crate) mod qr;
 pub(crate) mod ratelimit;
 pub(crate) mod render;
 pub(crate) mod security;

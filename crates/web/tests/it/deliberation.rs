@@ -178,3 +178,84 @@ db_test!(
         assert!(r.location().contains("err=1"), "closed once");
     }
 );
+
+db_test!(
+    the_public_board_shows_outcomes_never_people,
+    |db: Db| async move {
+        let (mut c, pw) = seeded(db).await;
+        c.app.seed_demo_residents().await.unwrap().unwrap();
+        c.app.seed_demo_votes().await.unwrap().unwrap();
+        // no account needed: aggregates only
+        let board = c.get("/board/220103008003").await;
+        assert_eq!(board.status, 200, "{}", board.body);
+        assert!(board.body.contains("长山花园社区 · 议事公开栏"));
+        assert!(
+            board.body.contains("把健身器材挪到3号楼北侧空地")
+                && board.body.contains("评价 4.4 分(9 人)")
+        );
+        assert!(board.body.contains("1号楼1单元加装电梯") && board.body.contains("需四分之三以上"));
+        assert!(
+            board.body.contains("政府补贴(用于维护保养)") && board.body.contains("450,000.00 元")
+        );
+        assert!(!board.body.contains("李建华"), "no proxy's name");
+        assert!(
+            !board.body.contains("**"),
+            "no masked names either: nobody at all"
+        );
+        let poster = c.get("/board/220103008003/poster").await;
+        assert_eq!(poster.status, 200);
+        assert!(poster.body.contains("<svg") && poster.body.contains("手机扫码"));
+        // a street, a grid, nonsense: not a board
+        for bad in [
+            "/board/220103008",
+            "/board/220103008003001",
+            "/board/abc",
+            "/board/999999999999",
+        ] {
+            assert_eq!(c.get(bad).await.status, 404, "{bad}");
+        }
+
+        // proposals: the grid worker sees none and opens none; the street reads, does not act
+        as_user(&mut c, "shuji", &pw["shuji"]).await;
+        let list = c.get("/proposals").await;
+        assert_eq!(list.status, 200);
+        let id: i64 = list
+            .body
+            .split("<li><a href=\"/proposals/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            list.body.contains("id=\"rules-form\"") && list.body.contains("/board/220103008003")
+        );
+        as_user(&mut c, "wangge1", &pw["wangge1"]).await;
+        assert!(
+            !c.get("/proposals")
+                .await
+                .body
+                .contains("<li><a href=\"/proposals/")
+        );
+        assert_eq!(c.get(&format!("/proposals/{id}")).await.status, 404);
+        let r = c
+            .post_form(
+                &format!("/proposals/{id}/move"),
+                &[("to", "declined"), ("answer", "不办")],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        as_user(&mut c, "tuanshan", &pw["tuanshan"]).await;
+        let p = c.get(&format!("/proposals/{id}")).await;
+        assert_eq!(p.status, 200);
+        assert!(!p.body.contains("id=\"manage\""));
+        assert_eq!(
+            c.post_form("/proposals/rules", &[("threshold", "1"), ("quorum", "1")])
+                .await
+                .status,
+            403
+        );
+    }
+);

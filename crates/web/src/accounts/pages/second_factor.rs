@@ -158,7 +158,7 @@ async fn scan_page(
         nav_user: Some(crate::http::nav::Nav::of(user)),
         error,
         step: Step::Scan {
-            svg: crate::registry::pages::cards::qr_svg(e.url.expose())?,
+            svg: crate::http::qr::svg(e.url.expose())?,
             secret: e.secret.expose().to_owned(),
         },
     };

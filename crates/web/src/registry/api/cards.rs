@@ -75,7 +75,7 @@ pub async fn issue_card(
         axum::http::StatusCode::CREATED,
         Json(IssuedCardOut {
             card_id: issued.card_id,
-            svg: crate::registry::pages::cards::qr_svg(&url)?,
+            svg: crate::http::qr::svg(&url)?,
             url,
             check_code: issued.check_code.expose().to_owned(),
         }),

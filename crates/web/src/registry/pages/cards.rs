@@ -135,27 +135,7 @@ async fn reveal(
 
 /// The card's address as the scanner's phone will open it.
 pub fn card_url(config: &AppConfig, headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}/c/{token}")
-}
-
-/// The QR code of `url` as SVG.
-pub fn qr_svg(url: &str) -> Result<String, WebError> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| linli_app::AppError::Internal(format!("qr: {e}")))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build())
+    crate::http::qr::site_url(config, headers, &format!("/c/{token}"))
 }
 
 #[derive(Template)]
@@ -209,7 +189,7 @@ async fn issue(
         nav_user: Some(crate::http::nav::Nav::of(&user)),
         resident_id: id,
         name: linli_domain::registry::mask_name(&r.name),
-        svg: qr_svg(&url)?,
+        svg: crate::http::qr::svg(&url)?,
         url,
         hotline: f.hotline,
         check_code: issued.check_code.expose().to_owned(),

@@ -1,0 +1,132 @@
+//! 公开栏: one community's deliberation in public — proposals with their
+//! supports, answers, meetings and ratings; owners' votes with turnout and,
+//! once closed, the count and each threshold; money raised and paid (art.
+//! 281). Aggregates only: no names, no rooms, never who voted how. It is
+//! what the lobby poster's QR code opens, so it needs no account.
+
+use super::costs::{PlanView, plan_of};
+use super::votes::{OptionCount, VerdictView, verdicts};
+use crate::{App, AppError};
+use linli_domain::access::RegionCode;
+use linli_domain::deliberation::VoteState;
+use linli_domain::deliberation::proposals::ProposalState;
+use linli_domain::deliberation::rules::{Item, area_text};
+use linli_store::deliberation::meetings as meetings_store;
+use linli_store::deliberation::proposals as proposals_store;
+use linli_store::deliberation::votes as votes_store;
+
+#[derive(Debug, Clone)]
+pub struct BoardProposal {
+    pub id: i64,
+    pub title: String,
+    pub scope_name: String,
+    pub state: ProposalState,
+    pub supports: i64,
+    pub answer: Option<String>,
+    pub meetings: usize,
+    pub rating: Option<String>,
+    pub ratings: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoardVote {
+    pub id: i64,
+    pub title: String,
+    pub scope_name: String,
+    pub item: Item,
+    pub state: VoteState,
+    pub heads_part: i64,
+    pub heads_total: i64,
+    pub area_part: String,
+    pub area_total: String,
+    pub counts: Vec<OptionCount>,
+    pub verdicts: Vec<VerdictView>,
+    pub money: Option<PlanView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoardView {
+    pub community: String,
+    pub proposals: Vec<BoardProposal>,
+    pub votes: Vec<BoardVote>,
+}
+
+impl App {
+    /// The public board of a community (404 for a code that is not one).
+    pub async fn board(&self, code: &str) -> Result<BoardView, AppError> {
+        let code: RegionCode = code.parse().map_err(|_| AppError::NotFound)?;
+        if code.community().as_ref() != Some(&code) || code.is_grid() {
+            return Err(AppError::NotFound);
+        }
+        let mut conn = self.db.conn().await?;
+        let region = linli_store::territory::regions::get(&mut conn, &code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let prefix = [code.as_str().to_owned()];
+        let mut proposals = Vec::new();
+        for p in proposals_store::in_communities(&mut conn, &prefix).await? {
+            let (n, sum, _) = proposals_store::ratings(&mut conn, p.id, None).await?;
+            proposals.push(BoardProposal {
+                id: p.id,
+                meetings: meetings_store::of_proposal(&mut conn, p.id).await?.len(),
+                title: p.title,
+                scope_name: p.scope_name,
+                state: p.state.parse().unwrap_or(ProposalState::Seeking),
+                supports: p.supports,
+                answer: p.answer,
+                rating: (n > 0).then(|| format!("{:.1}", sum as f64 / n as f64)),
+                ratings: n,
+            });
+        }
+        let mut votes = Vec::new();
+        for v in votes_store::votes_in(&mut conn, &prefix).await? {
+            let state: VoteState = v.state.parse().unwrap_or(VoteState::Draft);
+            if state == VoteState::Draft {
+                continue;
+            }
+            let item = Item::new(v.item).map_err(super::invalid)?;
+            let turnout = votes_store::turnout(&mut conn, v.id).await?;
+            let (counts, vs) = if state == VoteState::Closed {
+                let counts = votes_store::counts(&mut conn, v.id).await?;
+                let vs = verdicts(&v, item, turnout, &counts);
+                let shown = v
+                    .options
+                    .lines()
+                    .map(|o| {
+                        let (a, n) = counts
+                            .iter()
+                            .find(|(c, _, _)| c == o)
+                            .map_or((0, 0), |(_, a, n)| (*a, *n));
+                        OptionCount {
+                            choice: o.to_owned(),
+                            heads: n,
+                            area: area_text(a),
+                        }
+                    })
+                    .collect();
+                (shown, vs)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            votes.push(BoardVote {
+                id: v.id,
+                money: plan_of(&mut conn, v.id, false, None).await?,
+                title: v.title,
+                scope_name: v.scope_name,
+                item,
+                state,
+                heads_part: turnout.1,
+                heads_total: v.heads_total,
+                area_part: area_text(turnout.0),
+                area_total: area_text(v.area_total),
+                counts,
+                verdicts: vs,
+            });
+        }
+        Ok(BoardView {
+            community: region.name,
+            proposals,
+            votes,
+        })
+    }
+}
