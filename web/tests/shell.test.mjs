@@ -73,9 +73,13 @@ async function axeProblems(page) {
 /** Words a resident should never read: region codes, user names, ids, developer terms. */
 async function developerWords(page, username) {
   // a case's number (YYYYMMDD + 5 digits) is what a resident quotes to the
-  // hotline; 我的 shows a person their own login name. Nothing else.
+  // hotline; 我的 shows a person their own login name, 我的信息 their own
+  // phone. Nothing else.
+  // 我的信息 shows a bound resident their own numbers in full (PIPL art. 45)
+  const ownData = new URL(page.url()).pathname === '/me';
   const text = (await page.evaluate(() => document.body.innerText))
-    .replace(/\b20\d{2}[01]\d[0-3]\d\d{5}\b/g, '');
+    .replace(/\b20\d{2}[01]\d[0-3]\d\d{5}\b/g, '')
+    .replace(ownData ? /\b1[3-9]\d{9}\b/g : /$^/, '');
   const found = [];
   const code = text.match(/\b\d{9,15}\b/);
   if (code) found.push(`a code: ${code[0]}`);
