@@ -189,6 +189,13 @@ test('from proposal to rating: propose, support, agenda, meeting, owners\' vote,
   await neighbour.waitForSelector('#flash');
   assert.match(await neighbour.textContent('#flash'), /已附议,现在 1 人附议/);
   assert.match(await neighbour.textContent('#state'), /待社区答复/);
+  // 民议: the neighbour says why; everyone in scope reads it
+  await neighbour.fill('#comment-form textarea[name=body]', '我家在 18 楼,非常需要。');
+  await neighbour.click('#comment-form button[type=submit]');
+  await neighbour.waitForSelector('#flash.notice');
+  await owner.goto(proposal);
+  assert.match(await owner.textContent('#discussion'), /我家在 18 楼,非常需要。/);
+  assert.doesNotMatch(await owner.textContent('#discussion'), /隐藏/, 'no moderation for residents');
 
   // 民议: staff put it on the agenda and record a meeting
   await staff.goto(proposal);

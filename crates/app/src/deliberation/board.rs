@@ -26,6 +26,9 @@ pub struct BoardProposal {
     pub meetings: usize,
     pub rating: Option<String>,
     pub ratings: i64,
+    /// the newest progress of an adopted matter, and the money spent
+    pub progress: Option<String>,
+    pub spent: String,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +69,10 @@ impl App {
         let mut proposals = Vec::new();
         for p in proposals_store::in_communities(&mut conn, &prefix).await? {
             let (n, sum, _) = proposals_store::ratings(&mut conn, p.id, None).await?;
+            let (progress, spent) = super::discussion::progress_of(&mut conn, p.id).await?;
             proposals.push(BoardProposal {
+                progress: progress.into_iter().next().map(|l| l.body),
+                spent,
                 id: p.id,
                 meetings: meetings_store::of_proposal(&mut conn, p.id).await?.len(),
                 title: p.title,

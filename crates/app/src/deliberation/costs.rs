@@ -108,6 +108,8 @@ impl App {
         };
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        // one plan change or payment of a vote at a time
+        votes_store::lock(&mut tx, vote_id).await?;
         let v = votes_store::vote(&mut tx, vote_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -213,11 +215,15 @@ impl App {
     ) -> Result<(), AppError> {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        votes_store::lock(&mut tx, vote_id).await?;
         let v = votes_store::vote(&mut tx, vote_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let scope: RegionCode = v.community_code.parse().map_err(AppError::from)?;
         require(who, Permission::ManageVotes, &scope)?;
+        if v.state != VoteState::Closed.as_str() {
+            return Err(invalid("表决结束后才收分摊款"));
+        }
         if !store::mark_paid(&mut tx, vote_id, dwelling_id, now).await? {
             return Err(invalid("这户没有待缴的分摊款"));
         }

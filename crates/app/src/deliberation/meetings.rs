@@ -174,6 +174,7 @@ impl App {
         };
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        store::lock(&mut tx, id).await?;
         let m = store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let scope: RegionCode = m.community_code.parse().map_err(AppError::from)?;
         require(who, Permission::ManageVotes, &scope)?;
@@ -188,7 +189,9 @@ impl App {
             }
             let (_, quorum) = self.deliberation_rules(&mut tx, &m.community_code).await?;
             let passed = meeting_decides(present, f, a, quorum).map_err(invalid)?;
-            store::set_show(&mut tx, id, present, f, a).await?;
+            if !store::set_show(&mut tx, id, present, f, a).await? {
+                return Err(invalid("这次会议已记录过表决结果"));
+            }
             if let Some(pid) = m.proposal_id {
                 let to = if passed {
                     Some(ProposalState::Adopted)

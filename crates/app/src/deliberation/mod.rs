@@ -8,6 +8,7 @@
 
 mod board;
 mod costs;
+mod discussion;
 mod meetings;
 mod owners;
 mod proposals;
@@ -15,6 +16,7 @@ mod votes;
 
 pub use board::{BoardProposal, BoardView, BoardVote};
 pub use costs::{CostInput, FloorLine, PlanView, ShareLine};
+pub use discussion::{CommentView, ProgressLine};
 pub use meetings::{MeetingCard, MeetingInput, MeetingRecord, MeetingView, Minutes};
 pub use owners::{OwnerInput, RegisterLine, RegisterView};
 pub use proposals::{ProposalCard, ProposalInput, ProposalView};

@@ -55,6 +55,8 @@ pub struct ProposalView {
     /// average score, one decimal
     pub rating: Option<String>,
     pub manage: bool,
+    /// residents living in scope and community staff discuss it
+    pub can_comment: bool,
     /// the votes held on it: (id, title, state)
     pub votes: Vec<(i64, String, VoteState)>,
 }
@@ -300,6 +302,7 @@ impl App {
             ratings: n,
             rating: (n > 0).then(|| format!("{:.1}", sum as f64 / n as f64)),
             manage: allowed(&who.grants, Permission::ManageVotes, &scope),
+            can_comment: lives_here || allowed(&who.grants, Permission::ManageVotes, &scope),
             votes,
         })
     }
@@ -314,6 +317,7 @@ impl App {
     ) -> Result<i64, AppError> {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        store::lock(&mut tx, id).await?;
         let p = self.proposal_row(&mut tx, id).await?;
         let me = self.sees_proposal(&mut tx, who, &p).await?;
         let rid = match me {
@@ -373,6 +377,7 @@ impl App {
         }
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        store::lock(&mut tx, id).await?;
         let p = self.proposal_row(&mut tx, id).await?;
         let scope: RegionCode = p.community_code.parse().map_err(AppError::from)?;
         require(who, Permission::ManageVotes, &scope)?;
@@ -414,6 +419,7 @@ impl App {
         let score = check_score(score).map_err(invalid)?;
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        store::lock(&mut tx, id).await?;
         let p = self.proposal_row(&mut tx, id).await?;
         let me = self.sees_proposal(&mut tx, who, &p).await?;
         let rid = match me {

@@ -144,6 +144,65 @@ impl App {
             &actor,
         )
         .await?;
+        {
+            use linli_store::deliberation::discussion::{NewComment, hide_comment, insert_comment};
+            let mut tx = self.db.begin().await?;
+            let said = [
+                (1, "支持!早上五点就咣咣响,老人根本睡不着。"),
+                (2, "挪到3号楼北边可以,但别离窗户太近。"),
+                (3, "那块空地冬天背阴,地面结冰要注意防滑。"),
+                (4, "3号楼某某家天天晚上十点还在那儿练,早该管管了。"),
+            ];
+            let mut ids = Vec::new();
+            for (k, body) in said {
+                ids.push(
+                    insert_comment(
+                        &mut tx,
+                        &NewComment {
+                            proposal_id: fitness,
+                            parent_id: None,
+                            author_user: 0,
+                            author_name: &name_of(k),
+                            staff: false,
+                            body,
+                            now,
+                        },
+                    )
+                    .await?,
+                );
+            }
+            insert_comment(
+                &mut tx,
+                &NewComment {
+                    proposal_id: fitness,
+                    parent_id: Some(ids[2]),
+                    author_user: staff.user_id,
+                    author_name: "社区居委会",
+                    staff: true,
+                    body: "已请物业冬季在器材区铺防滑垫。",
+                    now,
+                },
+            )
+            .await?;
+            hide_comment(&mut tx, ids[3], "涉及具体住户,已隐藏", staff.user_id).await?;
+            tx.commit().await?;
+        }
+        self.add_progress(
+            staff,
+            fitness,
+            "物业把器材搬到3号楼北侧空地,离楼 15 米。",
+            "3200",
+            &actor,
+        )
+        .await?;
+        self.add_progress(
+            staff,
+            fitness,
+            "加装两盏太阳能路灯,张贴早晚使用时段提示。",
+            "5800",
+            &actor,
+        )
+        .await?;
         self.move_proposal(
             staff,
             fitness,

@@ -103,7 +103,13 @@ pub fn meeting_decides(
     against: i64,
     quorum: i64,
 ) -> Result<bool, DeliberationError> {
-    if present <= 0 || votes_for < 0 || against < 0 || votes_for + against > present {
+    const MOST: i64 = 1_000_000;
+    if present <= 0
+        || present > MOST
+        || !(0..=MOST).contains(&votes_for)
+        || !(0..=MOST).contains(&against)
+        || votes_for + against > present
+    {
         return Err(DeliberationError::Show);
     }
     Ok(present >= quorum && votes_for * 2 > present)

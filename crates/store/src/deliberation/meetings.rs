@@ -117,22 +117,34 @@ pub async fn attendees(conn: &mut Conn, id: i64) -> Result<Vec<String>, StoreErr
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
+/// Records a show of hands once; false when one is recorded already.
 pub async fn set_show(
     conn: &mut Conn,
     id: i64,
     present: i64,
     votes_for: i64,
     against: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE meetings SET present = $2, votes_for = $3, votes_against = $4 WHERE id = $1",
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE meetings SET present = $2, votes_for = $3, votes_against = $4
+         WHERE id = $1 AND present IS NULL",
     )
     .bind(id)
     .bind(present)
     .bind(votes_for)
     .bind(against)
     .execute(conn)
-    .await?;
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Takes the meeting's row lock (records of one meeting never interleave).
+pub async fn lock(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meetings SET id = id WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

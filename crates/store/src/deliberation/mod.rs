@@ -3,6 +3,7 @@
 //! option), cost shares.
 
 pub mod costs;
+pub mod discussion;
 pub mod meetings;
 pub mod owners;
 pub mod proposals;

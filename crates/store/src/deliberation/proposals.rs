@@ -287,3 +287,13 @@ pub async fn of_vote(conn: &mut Conn, vote_id: i64) -> Result<Option<i64>, Store
             .flatten(),
     )
 }
+
+/// Takes the proposal's row lock (a support and a staff answer never
+/// interleave on PostgreSQL).
+pub async fn lock(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE proposals SET id = id WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

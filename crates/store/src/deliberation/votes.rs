@@ -364,10 +364,12 @@ pub async fn turnout(conn: &mut Conn, vote_id: i64) -> Result<(i64, i64), StoreE
 
 /// The count per option: (choice, area, heads).
 pub async fn counts(conn: &mut Conn, vote_id: i64) -> Result<Vec<(String, i64, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT choice, area, heads FROM vote_counts WHERE vote_id = $1")
-        .bind(vote_id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT choice, area, heads FROM vote_counts WHERE vote_id = $1 ORDER BY choice",
+    )
+    .bind(vote_id)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
@@ -399,6 +401,19 @@ pub async fn close(
 pub async fn lock_open(conn: &mut Conn, vote_id: i64) -> Result<bool, StoreError> {
     Ok(
         sqlx::query("UPDATE owner_votes SET state = state WHERE id = $1 AND state = 'open'")
+            .bind(vote_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Takes the vote's row lock whatever its state (cost plans and payments
+/// of one vote never interleave on PostgreSQL). False when there is none.
+pub async fn lock(conn: &mut Conn, vote_id: i64) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query("UPDATE owner_votes SET state = state WHERE id = $1")
             .bind(vote_id)
             .execute(conn)
             .await?

@@ -16,8 +16,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use linli_app::deliberation::{
-    MeetingCard, MeetingInput, MeetingRecord, MeetingView, ProposalCard, ProposalInput,
-    ProposalView, ScopeChoice,
+    CommentView, MeetingCard, MeetingInput, MeetingRecord, MeetingView, ProgressLine, ProposalCard,
+    ProposalInput, ProposalView, ScopeChoice,
 };
 use linli_domain::access::{Permission, scope_prefixes};
 use linli_domain::deliberation::VoteState;
@@ -33,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/proposals/{id}/move", post(move_on))
         .route("/proposals/{id}/rate", post(rate))
         .route("/proposals/{id}/meetings", post(schedule))
+        .route("/proposals/{id}/comments", post(comment))
+        .route("/proposals/{id}/progress", post(progress))
+        .route("/comments/{id}/hide", post(hide))
         .route("/meetings/{id}", get(meeting_page))
         .route("/meetings/{id}/record", post(record))
 }
@@ -173,6 +176,9 @@ struct OnePage {
     nav_user: Option<Nav>,
     p: ProposalView,
     meetings: Vec<MeetingCard>,
+    comments: Vec<CommentView>,
+    progress: Vec<ProgressLine>,
+    spent: String,
     kinds: Vec<(&'static str, &'static str)>,
     today: String,
     flash: Option<String>,
@@ -188,6 +194,8 @@ async fn one_page(
 ) -> Result<Response, WebError> {
     let p = state.app.proposal(&user, id).await?;
     let meetings = state.app.meetings_of(&user, id).await?;
+    let comments = state.app.comments(&user, id).await?;
+    let (progress, spent) = state.app.progress(&user, id).await?;
     page(
         StatusCode::OK,
         &OnePage {
@@ -195,6 +203,9 @@ async fn one_page(
             nav_user: Some(Nav::of(&user)),
             p,
             meetings,
+            comments,
+            progress,
+            spent,
             kinds: MeetingKind::ALL
                 .iter()
                 .map(|k| (k.as_str(), k.label_zh()))
@@ -343,4 +354,56 @@ async fn record(
         .await
         .map(|()| "已发布会议纪要".to_owned());
     redirect_with(&format!("/meetings/{id}"), Vec::new(), out)
+}
+
+async fn comment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let f = Fields(fields);
+    let parent = f.get("parent").parse::<i64>().ok();
+    let r = state
+        .app
+        .comment(&user, id, parent, &f.get("body"), &user.actor(&ip))
+        .await
+        .map(|_| "已留言".to_owned());
+    back(id, r)
+}
+
+async fn hide(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Path(comment): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let f = Fields(fields);
+    let proposal: i64 = f.get("proposal").parse().unwrap_or(0);
+    match state
+        .app
+        .hide_comment(&user, comment, &f.get("reason"), &user.actor(&ip))
+        .await
+    {
+        Ok(pid) => back(pid, Ok("已隐藏这条留言".to_owned())),
+        Err(e) => back(proposal, Err(e)),
+    }
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let f = Fields(fields);
+    let r = state
+        .app
+        .add_progress(&user, id, &f.get("body"), &f.get("spent"), &user.actor(&ip))
+        .await
+        .map(|()| "已记录办理进展".to_owned());
+    back(id, r)
 }

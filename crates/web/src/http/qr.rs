@@ -10,6 +10,12 @@ pub fn site_url(config: &WebConfig, headers: &HeaderMap, path: &str) -> String {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
+        // a host name as DNS allows (an odd Host header never reaches a QR code)
+        .filter(|h| {
+            h.len() <= 253
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
         .unwrap_or("localhost");
     let scheme = if config.secure_cookies {
         "https"

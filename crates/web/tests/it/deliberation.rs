@@ -199,6 +199,14 @@ db_test!(
         );
         assert!(!board.body.contains("李建华"), "no proxy's name");
         assert!(
+            board.body.contains("已花费 9,000.00 元"),
+            "the money spent on the fitness move"
+        );
+        assert!(
+            !board.body.contains("某某家"),
+            "comments stay on the proposal page"
+        );
+        assert!(
             !board.body.contains("**"),
             "no masked names either: nobody at all"
         );
@@ -251,6 +259,10 @@ db_test!(
         let p = c.get(&format!("/proposals/{id}")).await;
         assert_eq!(p.status, 200);
         assert!(!p.body.contains("id=\"manage\""));
+        assert!(
+            !p.body.contains("id=\"comment-form\""),
+            "the street reads the discussion, it does not join it"
+        );
         assert_eq!(
             c.post_form("/proposals/rules", &[("threshold", "1"), ("quorum", "1")])
                 .await

@@ -256,3 +256,132 @@ db_test!(
         assert_eq!((f.ratings, f.my_score), (10, Some(4)));
     }
 );
+
+db_test!(neighbours_discuss_and_staff_moderate, |db: Db| async move {
+    let app = App::new(db.clone(), AppConfig::default())
+        .with_crypto(Arc::new(Keyring::generate(CipherKind::Sm4Gcm).unwrap()));
+    app.seed_demo_community().await.unwrap().unwrap();
+    app.seed_demo_residents().await.unwrap().unwrap();
+    app.seed_demo_votes().await.unwrap().unwrap();
+    let a = Actor::cli();
+    let sec = who(Role::CommunitySecretary, COMMUNITY, 999_001);
+    let list = app.proposals(&sec).await.unwrap();
+    let fitness = list
+        .iter()
+        .find(|p| p.title.contains("健身器材"))
+        .unwrap()
+        .id;
+    let lift = list.iter().find(|p| p.title.contains("电梯")).unwrap().id;
+    // the demo: four comments, a staff reply, one hidden with its reason; the progress and its money
+    let c = app.comments(&sec, fitness).await.unwrap();
+    assert_eq!(c.len(), 4);
+    assert_eq!(c[2].replies.len(), 1);
+    assert!(c[2].replies[0].staff);
+    assert!(c[3].body.is_empty() && c[3].hidden_reason.as_deref() == Some("涉及具体住户,已隐藏"));
+    let (progress, spent) = app.progress(&sec, fitness).await.unwrap();
+    assert_eq!((progress.len(), spent.as_str()), (2, "9,000.00"));
+    assert!(
+        app.board(COMMUNITY)
+            .await
+            .unwrap()
+            .proposals
+            .iter()
+            .any(|p| p.spent == "9,000.00")
+    );
+
+    // a resident of 1号楼1单元 comments on its elevator; one of another building may not
+    let mut conn = db.conn().await.unwrap();
+    let people: Vec<i64> = linli_store::deliberation::owners::dwellings_of_estate(&mut conn, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.4)
+        .collect();
+    drop(conn);
+    let here = who(
+        Role::Resident,
+        COMMUNITY,
+        resident_user(&app, "loushang", people[5], &sec).await,
+    );
+    let there = who(
+        Role::Resident,
+        COMMUNITY,
+        resident_user(&app, "louxia", people[2000], &sec).await,
+    );
+    let id = app
+        .comment(&here, lift, None, "电梯什么时候开工?", &a)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.comment(&there, lift, None, "我也想说", &a).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.comments(&there, lift).await,
+        Err(AppError::NotFound)
+    ));
+    for bad in ["", &"长".repeat(501)] {
+        assert!(matches!(
+            app.comment(&here, lift, None, bad, &a).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    let reply = app
+        .comment(&sec, lift, Some(id), "下个月开工。", &a)
+        .await
+        .unwrap();
+    // a reply to a reply, or to another proposal's comment, is refused
+    assert!(matches!(
+        app.comment(&here, lift, Some(reply), "好", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    let other = app.comments(&sec, fitness).await.unwrap()[0].id;
+    assert!(matches!(
+        app.comment(&here, lift, Some(other), "好", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    // staff hide with a reason, once; a grid worker may not; the text stays stored
+    let worker = who(Role::GridWorker, &format!("{COMMUNITY}001"), 999_002);
+    assert!(matches!(
+        app.hide_comment(&worker, id, "不当", &a).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        app.hide_comment(&sec, id, " ", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert_eq!(
+        app.hide_comment(&sec, id, "重复提问", &a).await.unwrap(),
+        lift
+    );
+    assert!(matches!(
+        app.hide_comment(&sec, id, "重复提问", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    let seen = app.comments(&here, lift).await.unwrap();
+    assert!(seen[0].body.is_empty() && seen[0].replies.len() == 1);
+    let mut conn = db.conn().await.unwrap();
+    let kept = linli_store::deliberation::discussion::comments(&mut conn, lift)
+        .await
+        .unwrap();
+    assert_eq!(kept[0].body, "电梯什么时候开工?", "hidden, never deleted");
+    drop(conn);
+    // progress only on an adopted matter, by staff, with a sane amount
+    let locker = list.iter().find(|p| p.title.contains("快递柜")).unwrap().id;
+    assert!(matches!(
+        app.add_progress(&sec, locker, "选址", "", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        app.add_progress(&sec, lift, "开工", "-5", &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        app.add_progress(&worker, lift, "开工", "", &a).await,
+        Err(AppError::Forbidden)
+    ));
+    app.add_progress(&sec, lift, "设计方案已通过审查。", "12000.5", &a)
+        .await
+        .unwrap();
+    assert_eq!(app.progress(&here, lift).await.unwrap().1, "12,000.50");
+});

@@ -438,7 +438,13 @@ db_test!(costs_are_shared_to_the_fen, |db: Db| async move {
     let plan = app.cost_plan(&sec, id).await.unwrap().unwrap();
     assert_eq!(plan.shares.len(), shares.len());
     assert!(plan.editable);
-    // a payment is recorded once
+    // payments once the vote is counted, each once
+    assert!(matches!(
+        app.mark_share_paid(&sec, id, shares[0].dwelling_id, &a)
+            .await,
+        Err(AppError::Invalid(_))
+    ));
+    app.close_vote(&sec, id, &a).await.unwrap();
     app.mark_share_paid(&sec, id, shares[0].dwelling_id, &a)
         .await
         .unwrap();
