@@ -141,7 +141,18 @@ impl App {
             now,
         )
         .await?;
+        super::notify::proposal(
+            &mut tx,
+            proposal_id,
+            p.author_user,
+            true,
+            &format!("会议通知:{title}"),
+            &format!("{} {}", day, place),
+            now,
+        )
+        .await?;
         tx.commit().await?;
+        self.ring();
         Ok(id)
     }
 

@@ -10,6 +10,7 @@ mod board;
 mod costs;
 mod discussion;
 mod meetings;
+mod notify;
 mod owners;
 mod proposals;
 mod votes;

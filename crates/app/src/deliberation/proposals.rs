@@ -341,6 +341,16 @@ impl App {
         let next = state.after_support(n, p.threshold);
         if next != state {
             store::set_state(&mut tx, id, state.as_str(), next.as_str(), None, now).await?;
+            super::notify::proposal(
+                &mut tx,
+                id,
+                p.author_user,
+                false,
+                &format!("附议已满 {n} 人:{}", p.title),
+                "等待社区答复",
+                now,
+            )
+            .await?;
         }
         audit::append(
             &mut tx,
@@ -354,6 +364,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.ring();
         Ok(n)
     }
 
@@ -404,7 +415,18 @@ impl App {
             now,
         )
         .await?;
+        super::notify::proposal(
+            &mut tx,
+            id,
+            p.author_user,
+            true,
+            &format!("{}:{}", to.label_zh(), p.title),
+            answer.unwrap_or("点开看社区答复"),
+            now,
+        )
+        .await?;
         tx.commit().await?;
+        self.ring();
         Ok(())
     }
 

@@ -385,7 +385,16 @@ impl App {
             now,
         )
         .await?;
+        super::notify::roll(
+            &mut tx,
+            id,
+            &format!("业主表决开始:{}", v.title),
+            &format!("{} 截止,请投出您的一票", v.closes_on),
+            now,
+        )
+        .await?;
         tx.commit().await?;
+        self.ring();
         Ok(())
     }
 
@@ -611,7 +620,20 @@ impl App {
             now,
         )
         .await?;
+        super::notify::roll(
+            &mut tx,
+            id,
+            &format!("表决结果:{}", v.title),
+            if passed.is_empty() {
+                "未通过,点开看票数"
+            } else {
+                "通过,点开看票数"
+            },
+            now,
+        )
+        .await?;
         tx.commit().await?;
+        self.ring();
         Ok(!passed.is_empty())
     }
 

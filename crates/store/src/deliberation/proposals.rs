@@ -297,3 +297,15 @@ pub async fn lock(conn: &mut Conn, id: i64) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
+
+/// The accounts of a proposal's supporters (those bound to their record).
+pub async fn supporter_accounts(conn: &mut Conn, id: i64) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.user_id FROM proposal_supports s JOIN resident_accounts a ON a.resident_id = s.resident_id
+         WHERE s.proposal_id = $1 ORDER BY a.user_id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

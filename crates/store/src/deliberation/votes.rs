@@ -421,3 +421,15 @@ pub async fn lock(conn: &mut Conn, vote_id: i64) -> Result<bool, StoreError> {
             == 1,
     )
 }
+
+/// The accounts of the owners on a vote's roll (those bound to their record).
+pub async fn roll_accounts(conn: &mut Conn, vote_id: i64) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.user_id FROM vote_roll r JOIN resident_accounts a ON a.resident_id = r.resident_id
+         WHERE r.vote_id = $1 ORDER BY a.user_id",
+    )
+    .bind(vote_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

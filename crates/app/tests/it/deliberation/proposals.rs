@@ -151,6 +151,17 @@ db_test!(
             ProposalState::Review
         );
 
+        let mut conn = db.conn().await.unwrap();
+        let (inbox, _) =
+            linli_store::notifications::notifications_of(&mut conn, author.user_id, 10)
+                .await
+                .unwrap();
+        drop(conn);
+        assert!(
+            inbox.iter().any(|n| n.title == "附议已满 2 人:增设充电桩"),
+            "{inbox:?}"
+        );
+
         // staff: in order, with reasons; a grid worker and another community may not
         let worker = who(Role::GridWorker, &format!("{COMMUNITY}001"), 999_002);
         assert!(matches!(
@@ -208,6 +219,17 @@ db_test!(
         app.record_meeting(&sec, m, &held, &a).await.unwrap();
         let p = app.proposal(&neighbour, id).await.unwrap();
         assert_eq!(p.state, ProposalState::Rejected);
+        // the supporters heard of the meeting
+        let mut conn = db.conn().await.unwrap();
+        let (inbox, _) =
+            linli_store::notifications::notifications_of(&mut conn, neighbour.user_id, 10)
+                .await
+                .unwrap();
+        drop(conn);
+        assert!(
+            inbox.iter().any(|n| n.title == "会议通知:居民会议:充电桩"),
+            "{inbox:?}"
+        );
         assert!(p.answer.unwrap().contains("到会 25 人,赞成 12 人"));
         // minutes again: a second version, the first kept; the show is recorded once
         assert!(matches!(

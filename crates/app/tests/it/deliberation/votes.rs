@@ -280,6 +280,18 @@ db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
         app.close_vote(&sec, id, &a).await.unwrap(),
         "everyone agreed"
     );
+    // the owner hears of the result in the inbox
+    let mut conn = db.conn().await.unwrap();
+    let (inbox, _) = linli_store::notifications::notifications_of(&mut conn, uid, 10)
+        .await
+        .unwrap();
+    drop(conn);
+    assert!(
+        inbox
+            .iter()
+            .any(|n| n.title == "表决结果:使用维修资金更换屋面防水"),
+        "{inbox:?}"
+    );
     let v = app.vote(&me, id).await.unwrap();
     assert_eq!(v.state, VoteState::Closed);
     assert_eq!(v.heads_part, heads);
