@@ -11,7 +11,7 @@ use linli_domain::access::RegionCode;
 use linli_domain::deliberation::VoteState;
 use linli_domain::deliberation::proposals::ProposalState;
 use linli_domain::deliberation::rules::{Item, area_text};
-use linli_store::deliberation::meetings as meetings_store;
+use linli_domain::deliberation::shares::yuan_text;
 use linli_store::deliberation::proposals as proposals_store;
 use linli_store::deliberation::votes as votes_store;
 
@@ -66,24 +66,31 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let prefix = [code.as_str().to_owned()];
-        let mut proposals = Vec::new();
-        for p in proposals_store::in_communities(&mut conn, &prefix).await? {
-            let (n, sum, _) = proposals_store::ratings(&mut conn, p.id, None).await?;
-            let (progress, spent) = super::discussion::progress_of(&mut conn, p.id).await?;
-            proposals.push(BoardProposal {
-                progress: progress.into_iter().next().map(|l| l.body),
-                spent,
-                id: p.id,
-                meetings: meetings_store::of_proposal(&mut conn, p.id).await?.len(),
-                title: p.title,
-                scope_name: p.scope_name,
-                state: p.state.parse().unwrap_or(ProposalState::Seeking),
-                supports: p.supports,
-                answer: p.answer,
-                rating: (n > 0).then(|| format!("{:.1}", sum as f64 / n as f64)),
-                ratings: n,
-            });
-        }
+        // grouped figures: the page needs no account, so it costs a fixed
+        // number of statements, not a few per matter
+        let figures = proposals_store::board_figures(&mut conn, code.as_str()).await?;
+        let turnouts = votes_store::turnouts(&mut conn, code.as_str()).await?;
+        let proposals = proposals_store::in_communities(&mut conn, &prefix)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let f = figures.get(&p.id).cloned().unwrap_or_default();
+                BoardProposal {
+                    id: p.id,
+                    meetings: usize::try_from(f.meetings).unwrap_or(0),
+                    title: p.title,
+                    scope_name: p.scope_name,
+                    state: p.state.parse().unwrap_or(ProposalState::Seeking),
+                    supports: p.supports,
+                    answer: p.answer,
+                    rating: (f.ratings > 0)
+                        .then(|| format!("{:.1}", f.score_sum as f64 / f.ratings as f64)),
+                    ratings: f.ratings,
+                    progress: f.progress,
+                    spent: yuan_text(f.spent_fen),
+                }
+            })
+            .collect();
         let mut votes = Vec::new();
         for v in votes_store::votes_in(&mut conn, &prefix).await? {
             let state: VoteState = v.state.parse().unwrap_or(VoteState::Draft);
@@ -91,7 +98,7 @@ impl App {
                 continue;
             }
             let item = Item::new(v.item).map_err(super::invalid)?;
-            let turnout = votes_store::turnout(&mut conn, v.id).await?;
+            let turnout = turnouts.get(&v.id).copied().unwrap_or((0, 0));
             let (counts, vs) = if state == VoteState::Closed {
                 let counts = votes_store::counts(&mut conn, v.id).await?;
                 let vs = verdicts(&v, item, turnout, &counts);

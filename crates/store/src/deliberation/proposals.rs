@@ -309,3 +309,63 @@ pub async fn supporter_accounts(conn: &mut Conn, id: i64) -> Result<Vec<i64>, St
     .await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
+
+/// What the public board shows of each proposal of a community, in three
+/// grouped statements instead of three a proposal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardFigures {
+    pub ratings: i64,
+    pub score_sum: i64,
+    pub meetings: i64,
+    pub spent_fen: i64,
+    /// the newest progress
+    pub progress: Option<String>,
+}
+
+pub async fn board_figures(
+    conn: &mut Conn,
+    community: &str,
+) -> Result<std::collections::HashMap<i64, BoardFigures>, StoreError> {
+    let mut out: std::collections::HashMap<i64, BoardFigures> = std::collections::HashMap::new();
+    let rows = sqlx::query(
+        "SELECT r.proposal_id, COUNT(*), CAST(SUM(r.score) AS BIGINT) FROM proposal_ratings r
+         JOIN proposals p ON p.id = r.proposal_id WHERE p.community_code = $1 GROUP BY r.proposal_id",
+    )
+    .bind(community)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let e = out.entry(r.try_get(0)?).or_default();
+        e.ratings = r.try_get(1)?;
+        e.score_sum = r.try_get(2)?;
+    }
+    let rows = sqlx::query(
+        "SELECT proposal_id, COUNT(*) FROM meetings
+         WHERE community_code = $1 AND proposal_id IS NOT NULL GROUP BY proposal_id",
+    )
+    .bind(community)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        out.entry(r.try_get(0)?).or_default().meetings = r.try_get(1)?;
+    }
+    let rows = sqlx::query(
+        "SELECT g.proposal_id, g.spent, g.body FROM (
+           SELECT pr.proposal_id,
+                  CAST(SUM(pr.spent_fen) OVER (PARTITION BY pr.proposal_id) AS BIGINT) AS spent,
+                  pr.body,
+                  ROW_NUMBER() OVER (PARTITION BY pr.proposal_id ORDER BY pr.id DESC) AS n
+           FROM proposal_progress pr JOIN proposals p ON p.id = pr.proposal_id
+           WHERE p.community_code = $1) g
+         WHERE g.n = 1",
+    )
+    .bind(community)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let e = out.entry(r.try_get(0)?).or_default();
+        e.spent_fen = r.try_get(1)?;
+        e.progress = Some(r.try_get(2)?);
+    }
+    Ok(out)
+}

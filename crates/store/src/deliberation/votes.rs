@@ -433,3 +433,22 @@ pub async fn roll_accounts(conn: &mut Conn, vote_id: i64) -> Result<Vec<i64>, St
     .await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
+
+/// Turnout (area, heads) of every vote of a community, in one statement.
+pub async fn turnouts(
+    conn: &mut Conn,
+    community: &str,
+) -> Result<std::collections::HashMap<i64, (i64, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT p.vote_id, CAST(COALESCE(SUM(r.area), 0) AS BIGINT), COUNT(*) FROM vote_participation p
+         JOIN vote_roll r ON r.vote_id = p.vote_id AND r.owner_key = p.owner_key
+         JOIN owner_votes v ON v.id = p.vote_id
+         WHERE v.community_code = $1 GROUP BY p.vote_id",
+    )
+    .bind(community)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+        .collect()
+}
