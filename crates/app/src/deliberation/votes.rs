@@ -7,7 +7,7 @@ use crate::registry::require;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, allowed, scope_prefixes};
 use linli_domain::deliberation::roll::{Areas, Holding, Owner, build_roll};
-use linli_domain::deliberation::rules::{Item, Tally, Verdict, area_text, judge};
+use linli_domain::deliberation::rules::{Item, Tally, Verdict, area_text, determined, judge};
 use linli_domain::deliberation::{
     Channel, DeliberationError, ScopeKind, VoteState, approving, check_matter, options,
 };
@@ -85,6 +85,8 @@ pub struct OptionCount {
 pub struct VerdictView {
     pub option: String,
     pub verdict: Verdict,
+    /// the owners left can no longer change it
+    pub determined: bool,
 }
 
 /// One owner on the staff's view of the roll.
@@ -176,6 +178,7 @@ pub(super) fn verdicts(
             VerdictView {
                 option: o.to_owned(),
                 verdict: judge(item, &t),
+                determined: determined(item, &t),
             }
         })
         .collect()
@@ -574,6 +577,14 @@ impl App {
         let turnout = store::turnout(&mut tx, id).await?;
         let counts = store::counts(&mut tx, id).await?;
         let vs = verdicts(&v, item, turnout, &counts);
+        // before the deadline only when the owners left cannot change it
+        let early =
+            linli_domain::registry::parse_date(&v.closes_on).is_some_and(|d| crate::today() <= d);
+        if early && !vs.iter().all(|x| x.determined) {
+            return Err(invalid(
+                "截止日期前,只有在未投票业主的选票已改变不了结果时才能提前计票",
+            ));
+        }
         let passed: Vec<&str> = vs
             .iter()
             .filter(|x| x.verdict.passed)

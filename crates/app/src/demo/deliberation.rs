@@ -149,9 +149,9 @@ impl App {
             if i % 11 == 4 {
                 continue; // did not take part
             }
-            let choice = match i % 13 {
-                2 | 9 => "反对",
-                6 => "弃权",
+            let choice = match i % 17 {
+                2 => "反对",
+                9 => "弃权",
                 _ => "同意",
             };
             let proxy = i % 5 == 1;

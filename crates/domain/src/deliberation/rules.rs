@@ -198,6 +198,34 @@ pub fn judge(item: Item, t: &Tally) -> Verdict {
     }
 }
 
+/// Whether the owners who have not voted yet can no longer change the
+/// verdict, so that staff may count before the deadline. `t` is the
+/// tally so far for one approving option; `(area_left, heads_left)` the
+/// owners on the roll who have not taken part. Two bounds decide it
+/// without trying every subset: if it fails even when all of them join
+/// and approve, nothing can make it pass (any subset adds less to the
+/// quorum and less to the approval); if it passes now and still passes
+/// when all of them join against it, nothing can make it fail (any subset
+/// adds more to the quorum than nobody, and dilutes the approval less than
+/// everybody).
+pub fn determined(item: Item, t: &Tally) -> bool {
+    let area_left = (t.area_total - t.area_part).max(0);
+    let heads_left = (t.heads_total - t.heads_part).max(0);
+    let all_for = Tally {
+        area_part: t.area_part + area_left,
+        heads_part: t.heads_part + heads_left,
+        area_yes: t.area_yes + area_left,
+        heads_yes: t.heads_yes + heads_left,
+        ..*t
+    };
+    let all_against = Tally {
+        area_part: t.area_part + area_left,
+        heads_part: t.heads_part + heads_left,
+        ..*t
+    };
+    !judge(item, &all_for).passed || (judge(item, t).passed && judge(item, &all_against).passed)
+}
+
 /// Formats 平方分米 as square metres with two decimals: `8935` → `89.35`.
 pub fn area_text(dm2: i64) -> String {
     let sign = if dm2 < 0 { "-" } else { "" };
@@ -284,6 +312,24 @@ mod tests {
         assert_eq!(Fraction::MORE_THAN_HALF.least(10), 6);
         assert_eq!(Fraction::MORE_THAN_HALF.least(9), 5);
         assert_eq!(Fraction::THREE_QUARTERS.least(8), 6);
+    }
+
+    #[test]
+    fn an_early_count_only_when_the_rest_cannot_change_it() {
+        let item = Item::new(7).unwrap();
+        // 10 owners of 10 m² each; 3 took part, 2 for: the other 7 could still pass it
+        assert!(!determined(item, &tally(100, 10, 30, 3, 20, 2)));
+        // 9 took part, all for: even the last one against leaves 9/10 ≥ 3/4
+        assert!(determined(item, &tally(100, 10, 90, 9, 90, 9)));
+        // 4 of 10 against already: 6/10 < 3/4 even if the rest agree
+        assert!(determined(item, &tally(100, 10, 60, 6, 20, 2)));
+        // everyone voted: always determined
+        assert!(determined(item, &tally(100, 10, 100, 10, 50, 5)));
+        // passing now, but the rest joining against it could sink it
+        assert!(!determined(
+            Item::new(4).unwrap(),
+            &tally(100, 10, 70, 7, 40, 4)
+        ));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The art. 278 rule engine and the cost shares at their boundaries.
 
 use linli_domain::deliberation::roll::{Areas, Holding, Owner, build_roll, totals};
-use linli_domain::deliberation::rules::{Fraction, Item, Tally, judge};
+use linli_domain::deliberation::rules::{Fraction, Item, Tally, determined, judge};
 use linli_domain::deliberation::shares::split;
 use proptest::prelude::*;
 
@@ -52,6 +52,38 @@ proptest! {
             && t.area_yes >= need.least(area_part)
             && t.heads_yes >= need.least(heads_part);
         prop_assert_eq!(v.passed, expect);
+    }
+
+    /// When an early count is allowed, no ballots of the owners left — any
+    /// of them for, any against, any not voting — would change the verdict.
+    #[test]
+    fn an_early_count_is_final(
+        item in 1i64..=9,
+        area_total in 1i64..100_000, heads_total in 1i64..200,
+        ap in 0u32..=100, np in 0u32..=100, ay in 0u32..=100, ny in 0u32..=100,
+        f1 in 0u32..=100, f2 in 0u32..=100, g1 in 0u32..=100, g2 in 0u32..=100,
+    ) {
+        let area_part = area_total * i64::from(ap) / 100;
+        let heads_part = heads_total * i64::from(np) / 100;
+        let t = Tally {
+            area_total, heads_total, area_part, heads_part,
+            area_yes: area_part * i64::from(ay) / 100,
+            heads_yes: heads_part * i64::from(ny) / 100,
+        };
+        let item = Item::new(item).unwrap();
+        prop_assume!(determined(item, &t));
+        // some of those left vote for, some against, the rest not at all
+        let (al, hl) = (area_total - area_part, heads_total - heads_part);
+        let (a_for, h_for) = (al * i64::from(f1) / 100, hl * i64::from(g1) / 100);
+        let (a_against, h_against) = ((al - a_for) * i64::from(f2) / 100, (hl - h_for) * i64::from(g2) / 100);
+        let later = Tally {
+            area_part: area_part + a_for + a_against,
+            heads_part: heads_part + h_for + h_against,
+            area_yes: t.area_yes + a_for,
+            heads_yes: t.heads_yes + h_for,
+            ..t
+        };
+        prop_assert_eq!(judge(item, &later).passed, judge(item, &t).passed);
     }
 
     /// Shares always sum to the total to the 分, and none is more than one

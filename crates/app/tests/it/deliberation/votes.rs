@@ -456,6 +456,25 @@ db_test!(costs_are_shared_to_the_fen, |db: Db| async move {
             .await,
         Err(AppError::Invalid(_))
     ));
+    // counted before its deadline only once the owners left cannot change it
+    assert!(matches!(
+        app.close_vote(&sec, id, &a).await,
+        Err(AppError::Invalid(_))
+    ));
+    let mut conn = db.conn().await.unwrap();
+    let roll = store::roll(&mut conn, id).await.unwrap();
+    drop(conn);
+    for (i, (r, _)) in roll.iter().enumerate() {
+        let b = BallotInput {
+            owner_key: r.owner_key.clone(),
+            room: String::new(),
+            channel: "paper".into(),
+            choice: "同意".into(),
+            proof: format!("P-{i}"),
+            proxy: String::new(),
+        };
+        app.enter_ballot(&sec, id, &b, &a).await.unwrap();
+    }
     app.close_vote(&sec, id, &a).await.unwrap();
     app.mark_share_paid(&sec, id, shares[0].dwelling_id, &a)
         .await
