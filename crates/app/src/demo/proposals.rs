@@ -97,7 +97,7 @@ impl App {
                 fitness,
                 &MeetingInput {
                     kind: "home".to_owned(),
-                    title: "入户小会:健身器材挪不挪".to_owned(),
+                    title: "健身器材挪不挪".to_owned(),
                     held_on: ago(60),
                     place: "1号楼1单元王大爷家".to_owned(),
                 },
@@ -122,7 +122,7 @@ impl App {
                 fitness,
                 &MeetingInput {
                     kind: "representatives".to_owned(),
-                    title: "居民代表会议:健身器材移位方案".to_owned(),
+                    title: "健身器材移位方案".to_owned(),
                     held_on: ago(45),
                     place: "社区党群服务中心二楼".to_owned(),
                 },
@@ -244,7 +244,7 @@ impl App {
                 elevator,
                 &MeetingInput {
                     kind: "council".to_owned(),
-                    title: "议事协商会:电梯方案和分摊".to_owned(),
+                    title: "电梯方案和分摊".to_owned(),
                     held_on: ago(20),
                     place: "社区党群服务中心".to_owned(),
                 },
