@@ -5,7 +5,7 @@
 //! what the lobby poster's QR code opens, so it needs no account.
 
 use super::costs::{PlanView, plan_of};
-use super::votes::{OptionCount, VerdictView, verdicts};
+use super::votes::{OptionCount, VerdictView, result_of};
 use crate::{App, AppError};
 use linli_domain::access::RegionCode;
 use linli_domain::deliberation::VoteState;
@@ -99,28 +99,7 @@ impl App {
             }
             let item = Item::new(v.item).map_err(super::invalid)?;
             let turnout = turnouts.get(&v.id).copied().unwrap_or((0, 0));
-            let (counts, vs) = if state == VoteState::Closed {
-                let counts = votes_store::counts(&mut conn, v.id).await?;
-                let vs = verdicts(&v, item, turnout, &counts);
-                let shown = v
-                    .options
-                    .lines()
-                    .map(|o| {
-                        let (a, n) = counts
-                            .iter()
-                            .find(|(c, _, _)| c == o)
-                            .map_or((0, 0), |(_, a, n)| (*a, *n));
-                        OptionCount {
-                            choice: o.to_owned(),
-                            heads: n,
-                            area: area_text(a),
-                        }
-                    })
-                    .collect();
-                (shown, vs)
-            } else {
-                (Vec::new(), Vec::new())
-            };
+            let (counts, vs) = result_of(&mut conn, &v, item, turnout).await?;
             votes.push(BoardVote {
                 id: v.id,
                 money: plan_of(&mut conn, v.id, false, None).await?,

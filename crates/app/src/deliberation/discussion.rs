@@ -51,37 +51,9 @@ impl App {
         who: &Principal,
         proposal_id: i64,
     ) -> Result<Vec<CommentView>, AppError> {
-        self.proposal(who, proposal_id).await?;
         let mut conn = self.db.conn().await?;
-        let rows = store::comments(&mut conn, proposal_id).await?;
-        let view = |c: &store::CommentRow| CommentView {
-            id: c.id,
-            author: if c.staff {
-                format!("社区 {}", c.author_name)
-            } else {
-                mask_name(&c.author_name)
-            },
-            staff: c.staff,
-            body: if c.hidden_reason.is_some() {
-                String::new()
-            } else {
-                c.body.clone()
-            },
-            hidden_reason: c.hidden_reason.clone(),
-            at: beijing_minute(UnixMs(c.created_at)),
-            replies: Vec::new(),
-        };
-        let mut out: Vec<CommentView> = rows
-            .iter()
-            .filter(|c| c.parent_id.is_none())
-            .map(view)
-            .collect();
-        for r in rows.iter().filter(|c| c.parent_id.is_some()) {
-            if let Some(p) = out.iter_mut().find(|p| Some(p.id) == r.parent_id) {
-                p.replies.push(view(r));
-            }
-        }
-        Ok(out)
+        self.seen_proposal(&mut conn, who, proposal_id).await?;
+        comments_in(&mut conn, proposal_id).await
     }
 
     /// A comment (or a reply to a top-level one) by a resident living in
@@ -250,8 +222,8 @@ impl App {
         who: &Principal,
         proposal_id: i64,
     ) -> Result<(Vec<ProgressLine>, String), AppError> {
-        self.proposal(who, proposal_id).await?;
         let mut conn = self.db.conn().await?;
+        self.seen_proposal(&mut conn, who, proposal_id).await?;
         progress_of(&mut conn, proposal_id).await
     }
 }
@@ -273,4 +245,40 @@ pub(super) async fn progress_of(
             .collect(),
         yuan_text(total),
     ))
+}
+
+/// A proposal's discussion, threaded (the caller has checked access).
+pub(super) async fn comments_in(
+    conn: &mut linli_store::Conn,
+    proposal_id: i64,
+) -> Result<Vec<CommentView>, AppError> {
+    let rows = store::comments(conn, proposal_id).await?;
+    let view = |c: &store::CommentRow| CommentView {
+        id: c.id,
+        author: if c.staff {
+            format!("社区 {}", c.author_name)
+        } else {
+            mask_name(&c.author_name)
+        },
+        staff: c.staff,
+        body: if c.hidden_reason.is_some() {
+            String::new()
+        } else {
+            c.body.clone()
+        },
+        hidden_reason: c.hidden_reason.clone(),
+        at: beijing_minute(UnixMs(c.created_at)),
+        replies: Vec::new(),
+    };
+    let mut out: Vec<CommentView> = rows
+        .iter()
+        .filter(|c| c.parent_id.is_none())
+        .map(view)
+        .collect();
+    for r in rows.iter().filter(|c| c.parent_id.is_some()) {
+        if let Some(p) = out.iter_mut().find(|p| Some(p.id) == r.parent_id) {
+            p.replies.push(view(r));
+        }
+    }
+    Ok(out)
 }

@@ -9,7 +9,7 @@ use super::invalid;
 use crate::accounts::auth::Principal;
 use crate::registry::require;
 use crate::{Actor, App, AppError, event};
-use linli_domain::access::{Permission, RegionCode, allowed};
+use linli_domain::access::{Permission, RegionCode};
 use linli_domain::deliberation::proposals::{
     MeetingKind, ProposalState, meeting_decides, parse_attendees,
 };
@@ -257,19 +257,9 @@ impl App {
         proposal_id: i64,
     ) -> Result<Vec<MeetingCard>, AppError> {
         // seeing the proposal is seeing its meetings
-        self.proposal(who, proposal_id).await?;
         let mut conn = self.db.conn().await?;
-        let mut out = Vec::new();
-        for m in store::of_proposal(&mut conn, proposal_id).await? {
-            out.push(MeetingCard {
-                has_minutes: !store::minutes(&mut conn, m.id).await?.is_empty(),
-                id: m.id,
-                kind: m.kind.parse().map_err(invalid)?,
-                title: m.title,
-                held_on: m.held_on,
-            });
-        }
-        Ok(out)
+        self.seen_proposal(&mut conn, who, proposal_id).await?;
+        meeting_cards(&mut conn, proposal_id).await
     }
 
     /// One meeting as the caller may see it.
@@ -279,11 +269,8 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let pid = m.proposal_id.ok_or(AppError::NotFound)?;
-        drop(conn);
-        let p = self.proposal(who, pid).await?;
-        let mut conn = self.db.conn().await?;
-        let scope: RegionCode = m.community_code.parse().map_err(AppError::from)?;
-        let manage = allowed(&who.grants, Permission::ManageVotes, &scope);
+        let (p, viewer) = self.seen_proposal(&mut conn, who, pid).await?;
+        let manage = viewer.manage;
         let names = store::attendees(&mut conn, id).await?;
         let (_, quorum) = self
             .deliberation_rules(&mut conn, &m.community_code)
@@ -315,4 +302,25 @@ impl App {
             manage,
         })
     }
+}
+
+/// A proposal's meetings in its timeline.
+pub(super) async fn meeting_cards(
+    conn: &mut linli_store::Conn,
+    proposal_id: i64,
+) -> Result<Vec<MeetingCard>, AppError> {
+    let minuted = store::minuted(conn, proposal_id).await?;
+    store::of_proposal(conn, proposal_id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(MeetingCard {
+                has_minutes: minuted.contains(&m.id),
+                id: m.id,
+                kind: m.kind.parse().map_err(invalid)?,
+                title: m.title,
+                held_on: m.held_on,
+            })
+        })
+        .collect()
 }

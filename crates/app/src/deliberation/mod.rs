@@ -6,6 +6,7 @@
 //! secret: who took part is kept apart from what was chosen, and the
 //! count is shown only once the vote is closed.
 
+mod ballots;
 mod board;
 mod costs;
 mod discussion;
@@ -15,14 +16,15 @@ mod owners;
 mod proposals;
 mod votes;
 
+pub use ballots::BallotInput;
 pub use board::{BoardProposal, BoardView, BoardVote};
 pub use costs::{CostInput, FloorLine, PlanView, ShareLine};
 pub use discussion::{CommentView, ProgressLine};
 pub use meetings::{MeetingCard, MeetingInput, MeetingRecord, MeetingView, Minutes};
 pub use owners::{OwnerInput, RegisterLine, RegisterView};
-pub use proposals::{ProposalCard, ProposalInput, ProposalView};
+pub use proposals::{ProposalCard, ProposalInput, ProposalPage, ProposalView};
 pub use votes::{
-    BallotInput, NewVoteInput, OptionCount, RollLine, ScopeChoice, VerdictView, VoteCard, VoteView,
+    NewVoteInput, OptionCount, RollLine, ScopeChoice, VerdictView, VoteCard, VoteView,
 };
 
 use crate::AppError;

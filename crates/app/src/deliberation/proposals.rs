@@ -61,6 +61,28 @@ pub struct ProposalView {
     pub votes: Vec<(i64, String, VoteState)>,
 }
 
+/// Who the caller is to a proposal they see.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Viewer {
+    /// their record, when their account is bound to one
+    pub resident: Option<i64>,
+    /// they live in its scope (and may support, comment, rate)
+    pub lives_here: bool,
+    /// community staff over it
+    pub manage: bool,
+}
+
+/// A proposal's page: the proposal with its timeline and discussion.
+#[derive(Debug, Clone)]
+pub struct ProposalPage {
+    pub view: ProposalView,
+    pub meetings: Vec<super::meetings::MeetingCard>,
+    pub comments: Vec<super::discussion::CommentView>,
+    pub progress: Vec<super::discussion::ProgressLine>,
+    /// the money spent in all
+    pub spent: String,
+}
+
 /// What a proposal says when filed.
 #[derive(Debug, Clone, Default)]
 pub struct ProposalInput {
@@ -79,12 +101,6 @@ fn card(p: &ProposalRow) -> ProposalCard {
         supports: p.supports,
         threshold: p.threshold,
     }
-}
-
-fn parse_scope(s: &str) -> Result<(ScopeKind, i64), AppError> {
-    s.split_once(':')
-        .and_then(|(k, i)| Some((k.parse::<ScopeKind>().ok()?, i.parse::<i64>().ok()?)))
-        .ok_or_else(|| invalid("请选择范围"))
 }
 
 impl App {
@@ -147,7 +163,7 @@ impl App {
             if let Some((_, name)) = owners_store::scope_place(&mut conn, kind.as_str(), id).await?
             {
                 out.push(ScopeChoice {
-                    key: format!("{}:{id}", kind.as_str()),
+                    key: ScopeKind::key_of(kind.as_str(), id),
                     name: format!("{name}({})", kind.label_zh()),
                 });
             }
@@ -162,7 +178,7 @@ impl App {
         input: &ProposalInput,
         actor: &Actor,
     ) -> Result<i64, AppError> {
-        let (kind, id) = parse_scope(&input.scope)?;
+        let (kind, id) = ScopeKind::parse_key(&input.scope).ok_or_else(|| invalid("请选择范围"))?;
         let (title, body, _) = check_matter(&input.title, &input.body, "").map_err(invalid)?;
         let now = crate::now();
         let mut tx = self.db.begin().await?;
@@ -220,93 +236,131 @@ impl App {
         store::by_id(conn, id).await?.ok_or(AppError::NotFound)
     }
 
-    /// Whether the caller sees a proposal: staff of its community, or a
-    /// resident living in its scope. Returns their resident id, if any.
-    async fn sees_proposal(
+    /// Whether the caller sees a proposal — staff of its community, or a
+    /// resident living in its scope — and who they are to it.
+    pub(super) async fn viewer(
         &self,
         conn: &mut Conn,
         who: &Principal,
         p: &ProposalRow,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Viewer, AppError> {
         let scope: RegionCode = p.community_code.parse().map_err(AppError::from)?;
-        let me = resident_of_user(conn, who.user_id).await?;
-        if allowed(&who.grants, Permission::ViewVotes, &scope) {
-            return Ok(me);
+        let resident = resident_of_user(conn, who.user_id).await?;
+        let lives_here = match resident {
+            Some(rid) => owners_store::lives_in(conn, rid, &p.scope_kind, p.scope_id).await?,
+            None => false,
+        };
+        let manage = allowed(&who.grants, Permission::ManageVotes, &scope);
+        if !lives_here && !allowed(&who.grants, Permission::ViewVotes, &scope) {
+            return Err(AppError::NotFound);
         }
-        match me {
-            Some(rid) if owners_store::lives_in(conn, rid, &p.scope_kind, p.scope_id).await? => {
-                Ok(Some(rid))
-            }
-            _ => Err(AppError::NotFound),
-        }
+        Ok(Viewer {
+            resident,
+            lives_here,
+            manage,
+        })
+    }
+
+    /// A proposal the caller sees, with who they are to it.
+    pub(super) async fn seen_proposal(
+        &self,
+        conn: &mut Conn,
+        who: &Principal,
+        id: i64,
+    ) -> Result<(ProposalRow, Viewer), AppError> {
+        let p = self.proposal_row(conn, id).await?;
+        let v = self.viewer(conn, who, &p).await?;
+        Ok((p, v))
     }
 
     /// The proposals the caller sees, newest first.
     pub async fn proposals(&self, who: &Principal) -> Result<Vec<ProposalCard>, AppError> {
         let mut conn = self.db.conn().await?;
         let prefixes = scope_prefixes(&who.grants, Permission::ViewVotes);
-        if !prefixes.is_empty() {
-            let rows = store::in_communities(&mut conn, &prefixes).await?;
-            return Ok(rows.iter().map(card).collect());
-        }
-        let Some((rid, community, _)) = self.my_places(&mut conn, who).await? else {
-            return Ok(Vec::new());
+        let rows = if !prefixes.is_empty() {
+            store::in_communities(&mut conn, &prefixes).await?
+        } else if let Some(rid) = resident_of_user(&mut conn, who.user_id).await? {
+            store::of_resident(&mut conn, rid).await?
+        } else {
+            Vec::new()
         };
-        let mut out = Vec::new();
-        for p in store::in_communities(&mut conn, &[community]).await? {
-            if owners_store::lives_in(&mut conn, rid, &p.scope_kind, p.scope_id).await? {
-                out.push(card(&p));
-            }
-        }
-        Ok(out)
+        Ok(rows.iter().map(card).collect())
     }
 
     /// One proposal as the caller may see it.
     pub async fn proposal(&self, who: &Principal, id: i64) -> Result<ProposalView, AppError> {
         let mut conn = self.db.conn().await?;
-        let p = self.proposal_row(&mut conn, id).await?;
-        let me = self.sees_proposal(&mut conn, who, &p).await?;
-        let scope: RegionCode = p.community_code.parse().map_err(AppError::from)?;
-        let state: ProposalState = p.state.parse().map_err(invalid)?;
-        let lives_here = match me {
-            Some(rid) => owners_store::lives_in(&mut conn, rid, &p.scope_kind, p.scope_id).await?,
-            None => false,
-        };
-        let supported = match me {
-            Some(rid) => store::supported_by(&mut conn, id, rid).await?,
-            None => false,
-        };
-        let (n, sum, mine) = store::ratings(&mut conn, id, me).await?;
-        let votes = store::votes_of(&mut conn, id)
-            .await?
-            .into_iter()
-            .map(|(vid, t, s)| (vid, t, s.parse().unwrap_or(VoteState::Draft)))
-            .collect();
-        Ok(ProposalView {
-            id,
-            title: p.title.clone(),
-            body: p.body.clone(),
-            scope_name: p.scope_name.clone(),
-            state,
-            author: mask_name(&p.author_name),
-            supports: p.supports,
-            threshold: p.threshold,
-            answer: p.answer.clone(),
-            can_support: lives_here
-                && !supported
-                && state.takes_support()
-                && p.author_user != who.user_id,
-            supported,
-            can_rate: lives_here && state == ProposalState::Done && mine.is_none(),
-            my_score: mine,
-            ratings: n,
-            rating: (n > 0).then(|| format!("{:.1}", sum as f64 / n as f64)),
-            manage: allowed(&who.grants, Permission::ManageVotes, &scope),
-            can_comment: lives_here || allowed(&who.grants, Permission::ManageVotes, &scope),
-            votes,
-        })
+        let (p, viewer) = self.seen_proposal(&mut conn, who, id).await?;
+        view_of(&mut conn, who, &p, viewer).await
     }
 
+    /// A proposal's page: the proposal, its meetings, discussion and
+    /// progress, with one access check.
+    pub async fn proposal_page(&self, who: &Principal, id: i64) -> Result<ProposalPage, AppError> {
+        let mut conn = self.db.conn().await?;
+        let (p, viewer) = self.seen_proposal(&mut conn, who, id).await?;
+        let view = view_of(&mut conn, who, &p, viewer).await?;
+        let (progress, spent) = super::discussion::progress_of(&mut conn, id).await?;
+        Ok(ProposalPage {
+            view,
+            meetings: super::meetings::meeting_cards(&mut conn, id).await?,
+            comments: super::discussion::comments_in(&mut conn, id).await?,
+            progress,
+            spent,
+        })
+    }
+}
+
+/// The view of a proposal the caller sees.
+async fn view_of(
+    conn: &mut Conn,
+    who: &Principal,
+    p: &ProposalRow,
+    viewer: Viewer,
+) -> Result<ProposalView, AppError> {
+    let id = p.id;
+    let Viewer {
+        resident: me,
+        lives_here,
+        manage,
+    } = viewer;
+    let state: ProposalState = p.state.parse().map_err(invalid)?;
+    let supported = match me {
+        Some(rid) => store::supported_by(conn, id, rid).await?,
+        None => false,
+    };
+    let (n, sum, mine) = store::ratings(conn, id, me).await?;
+    let votes = store::votes_of(conn, id)
+        .await?
+        .into_iter()
+        .map(|(vid, t, s)| (vid, t, s.parse().unwrap_or(VoteState::Draft)))
+        .collect();
+    Ok(ProposalView {
+        id,
+        title: p.title.clone(),
+        body: p.body.clone(),
+        scope_name: p.scope_name.clone(),
+        state,
+        author: mask_name(&p.author_name),
+        supports: p.supports,
+        threshold: p.threshold,
+        answer: p.answer.clone(),
+        can_support: lives_here
+            && !supported
+            && state.takes_support()
+            && p.author_user != who.user_id,
+        supported,
+        can_rate: lives_here && state == ProposalState::Done && mine.is_none(),
+        my_score: mine,
+        ratings: n,
+        rating: (n > 0).then(|| format!("{:.1}", sum as f64 / n as f64)),
+        manage,
+        can_comment: lives_here || manage,
+        votes,
+    })
+}
+
+impl App {
     /// A neighbour's support (附议), once; at the threshold the proposal
     /// goes to staff.
     pub async fn support_proposal(
@@ -318,14 +372,9 @@ impl App {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         store::lock(&mut tx, id).await?;
-        let p = self.proposal_row(&mut tx, id).await?;
-        let me = self.sees_proposal(&mut tx, who, &p).await?;
-        let rid = match me {
-            Some(rid)
-                if owners_store::lives_in(&mut tx, rid, &p.scope_kind, p.scope_id).await? =>
-            {
-                rid
-            }
+        let (p, viewer) = self.seen_proposal(&mut tx, who, id).await?;
+        let rid = match viewer.resident {
+            Some(rid) if viewer.lives_here => rid,
             _ => return Err(invalid("只有住在这里的实名居民可以附议")),
         };
         let state: ProposalState = p.state.parse().map_err(invalid)?;
@@ -442,14 +491,9 @@ impl App {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         store::lock(&mut tx, id).await?;
-        let p = self.proposal_row(&mut tx, id).await?;
-        let me = self.sees_proposal(&mut tx, who, &p).await?;
-        let rid = match me {
-            Some(rid)
-                if owners_store::lives_in(&mut tx, rid, &p.scope_kind, p.scope_id).await? =>
-            {
-                rid
-            }
+        let (p, viewer) = self.seen_proposal(&mut tx, who, id).await?;
+        let rid = match viewer.resident {
+            Some(rid) if viewer.lives_here => rid,
             _ => return Err(invalid("只有住在这里的实名居民可以评价")),
         };
         if p.state != ProposalState::Done.as_str() {

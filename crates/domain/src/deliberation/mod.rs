@@ -100,6 +100,19 @@ named_enum!(ScopeKind, NameError, "表决范围",
     Unit => "unit", "一个单元",
 );
 
+impl ScopeKind {
+    /// A place as forms name it: `unit:12`.
+    pub fn key_of(kind: &str, id: i64) -> String {
+        format!("{kind}:{id}")
+    }
+
+    /// Reads `estate:1`, `building:3`, `unit:12`.
+    pub fn parse_key(s: &str) -> Option<(ScopeKind, i64)> {
+        let (k, i) = s.split_once(':')?;
+        Some((k.parse().ok()?, i.parse().ok()?))
+    }
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum NameError {
     #[error("未知的{what}:{got}")]
@@ -178,6 +191,17 @@ mod tests {
         assert_eq!(approving(&options(&[])), vec!["同意"]);
         let c = vec!["甲物业".to_owned(), "乙物业".to_owned()];
         assert_eq!(approving(&options(&c)), vec!["甲物业", "乙物业"]);
+    }
+
+    #[test]
+    fn places_read_back_their_keys() {
+        assert_eq!(
+            ScopeKind::parse_key(&ScopeKind::key_of("unit", 12)),
+            Some((ScopeKind::Unit, 12))
+        );
+        for bad in ["", "unit", "room:1", "unit:x", "unit:"] {
+            assert_eq!(ScopeKind::parse_key(bad), None, "{bad}");
+        }
     }
 
     #[test]

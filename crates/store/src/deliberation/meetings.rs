@@ -92,6 +92,21 @@ pub async fn of_proposal(conn: &mut Conn, proposal_id: i64) -> Result<Vec<Meetin
     .collect()
 }
 
+/// The meetings of a proposal that have minutes.
+pub async fn minuted(
+    conn: &mut Conn,
+    proposal_id: i64,
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT n.meeting_id FROM meeting_minutes n JOIN meetings m ON m.id = n.meeting_id
+         WHERE m.proposal_id = $1",
+    )
+    .bind(proposal_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 /// Replaces the attendees.
 pub async fn set_attendees(conn: &mut Conn, id: i64, names: &[String]) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM meeting_attendees WHERE meeting_id = $1")

@@ -224,6 +224,19 @@ pub async fn scopes(
         .collect()
 }
 
+/// SQL: the resident `$1` (not moved out) lives in the estate, building or
+/// unit named by the row `alias` (its `scope_kind`, `scope_id`).
+pub(crate) fn lives_in_scope_of(alias: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM residents p JOIN dwellings d ON d.id = p.dwelling_id
+                 JOIN units u ON u.id = d.unit_id JOIN buildings b ON b.id = u.building_id
+                 WHERE p.id = $1 AND p.moved_out IS NULL AND (
+                   ({alias}.scope_kind = 'unit' AND {alias}.scope_id = u.id)
+                   OR ({alias}.scope_kind = 'building' AND {alias}.scope_id = b.id)
+                   OR ({alias}.scope_kind = 'estate' AND {alias}.scope_id = b.estate_id)))"
+    )
+}
+
 /// Whether a resident (not moved out) lives in an estate, building or unit.
 pub async fn lives_in(
     conn: &mut Conn,

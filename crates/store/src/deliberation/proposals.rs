@@ -146,6 +146,24 @@ pub async fn in_communities(
     q.fetch_all(conn).await?.iter().map(row_of).collect()
 }
 
+/// The proposals whose scope a resident lives in, newest first.
+pub async fn of_resident(
+    conn: &mut Conn,
+    resident_id: i64,
+) -> Result<Vec<ProposalRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM proposals x WHERE {} ORDER BY x.id DESC LIMIT 200",
+        super::owners::lives_in_scope_of("x")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(resident_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(row_of)
+        .collect()
+}
+
 /// Adds a resident's support once; returns the new count, or `None` when
 /// they had supported it already.
 pub async fn support(

@@ -127,13 +127,9 @@ pub async fn votes_of_resident(
     let sql = format!(
         "SELECT {COLUMNS} FROM owner_votes v WHERE v.state <> 'draft' AND (
            EXISTS (SELECT 1 FROM vote_roll r WHERE r.vote_id = v.id AND r.resident_id = $1)
-           OR EXISTS (SELECT 1 FROM residents p JOIN dwellings d ON d.id = p.dwelling_id
-                      JOIN units u ON u.id = d.unit_id JOIN buildings b ON b.id = u.building_id
-                      WHERE p.id = $1 AND p.moved_out IS NULL AND (
-                        (v.scope_kind = 'unit' AND v.scope_id = u.id)
-                        OR (v.scope_kind = 'building' AND v.scope_id = b.id)
-                        OR (v.scope_kind = 'estate' AND v.scope_id = b.estate_id))))
-         ORDER BY v.id DESC LIMIT 100"
+           OR {})
+         ORDER BY v.id DESC LIMIT 100",
+        super::owners::lives_in_scope_of("v")
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(resident_id)

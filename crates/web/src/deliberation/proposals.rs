@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use linli_app::deliberation::{
     CommentView, MeetingCard, MeetingInput, MeetingRecord, MeetingView, ProgressLine, ProposalCard,
-    ProposalInput, ProposalView, ScopeChoice,
+    ProposalInput, ProposalPage, ProposalView, ScopeChoice,
 };
 use linli_domain::access::{Permission, scope_prefixes};
 use linli_domain::deliberation::VoteState;
@@ -192,10 +192,13 @@ async fn one_page(
     Path(id): Path<i64>,
     Query(f): Query<Flash>,
 ) -> Result<Response, WebError> {
-    let p = state.app.proposal(&user, id).await?;
-    let meetings = state.app.meetings_of(&user, id).await?;
-    let comments = state.app.comments(&user, id).await?;
-    let (progress, spent) = state.app.progress(&user, id).await?;
+    let ProposalPage {
+        view: p,
+        meetings,
+        comments,
+        progress,
+        spent,
+    } = state.app.proposal_page(&user, id).await?;
     page(
         StatusCode::OK,
         &OnePage {
