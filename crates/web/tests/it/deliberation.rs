@@ -269,5 +269,86 @@ db_test!(
                 .status,
             403
         );
+
+        // the rest of the matrix: what the grid worker and the street get
+        // from every action of deliberation (the demo's elevator vote is 1,
+        // the fitness proposal's first meeting and comment are 1)
+        let actions: Vec<(String, Vec<(&str, &str)>)> = vec![
+            (
+                format!("/proposals/{id}/comments"),
+                vec![("body", "我也说")],
+            ),
+            (
+                "/comments/1/hide".into(),
+                vec![("reason", "不当"), ("proposal", "1")],
+            ),
+            (
+                format!("/proposals/{id}/progress"),
+                vec![("body", "进展"), ("spent", "")],
+            ),
+            (
+                format!("/proposals/{id}/meetings"),
+                vec![
+                    ("kind", "council"),
+                    ("title", "会"),
+                    ("held_on", "2026-12-01"),
+                    ("place", ""),
+                ],
+            ),
+            (
+                "/meetings/1/record".into(),
+                vec![("minutes", "纪要"), ("attendees", "")],
+            ),
+            (
+                "/votes/1/costs".into(),
+                vec![("basis", "area"), ("owners_total", "1")],
+            ),
+            ("/votes/1/costs/1/paid".into(), vec![]),
+            (
+                "/votes/1/enter".into(),
+                vec![
+                    ("owner", "r:1"),
+                    ("channel", "paper"),
+                    ("choice", "同意"),
+                    ("proof", "X"),
+                ],
+            ),
+            (
+                "/owners/dwellings/1".into(),
+                vec![
+                    ("building", "1"),
+                    ("owner", "developer"),
+                    ("area_register", "10"),
+                ],
+            ),
+        ];
+        // both get 403 where the action is staff's, 404 where even the thing
+        // is out of their reach (a discussion of a scope they do not live in,
+        // the owners' register of a community they do not keep)
+        for user in ["wangge1", "tuanshan"] {
+            as_user(&mut c, user, &pw[user]).await;
+            for (path, fields) in &actions {
+                let r = c.post_form(path, fields).await;
+                let want = if path.ends_with("/comments") || path.starts_with("/owners/") {
+                    404
+                } else {
+                    403
+                };
+                assert_eq!(r.status, want, "{user} {path}");
+            }
+            // a ballot needs one's own place on the roll: nobody else's is cast
+            let r = c.post_form("/votes/2/ballot", &[("choice", "弃权")]).await;
+            if user == "wangge1" {
+                assert_eq!(r.status, 404, "{user}");
+            } else {
+                assert!(r.location().contains("err=1"), "{user}: {}", r.location());
+            }
+            let m = c.get("/meetings/1").await.status;
+            assert_eq!(
+                m,
+                if user == "wangge1" { 404 } else { 200 },
+                "{user} /meetings/1"
+            );
+        }
     }
 );
