@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod ops;
 pub mod registry;
 pub mod territory;
+pub mod volunteering;
 
 pub use infra::error::AppError;
 pub use linli_store::blobs::Blobs;

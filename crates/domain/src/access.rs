@@ -288,6 +288,12 @@ pub enum Permission {
     /// Keep the owners' register (业主名册), prepare, open and count owners'
     /// votes, and enter paper and proxy ballots (audited).
     ManageVotes,
+    /// See the volunteers, service orders, activities and points in scope
+    /// (志愿服务).
+    ViewVolunteering,
+    /// Place 双报到 members, dispatch service orders (派单), hold activities,
+    /// keep the points shelf and correct the ledger (audited).
+    ManageVolunteering,
 }
 
 impl Permission {
@@ -378,6 +384,13 @@ impl Permission {
                 Role::DistrictAdmin,
             ],
             Permission::ManageVotes => &[Role::CommunityStaff, Role::CommunitySecretary],
+            Permission::ViewVolunteering => &[
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
+            Permission::ManageVolunteering => &[Role::CommunityStaff, Role::CommunitySecretary],
         }
     }
 }

@@ -47,3 +47,4 @@ pub mod gridwork;
 pub mod notices;
 pub mod registry;
 pub mod territory;
+pub mod volunteering;

@@ -14,6 +14,7 @@ mod multirow;
 pub mod audit;
 pub mod batch;
 pub mod blobs;
+mod scope;
 
 // one folder per capability
 pub mod accounts;
@@ -25,6 +26,7 @@ pub mod notifications;
 pub mod ops;
 pub mod registry;
 pub mod territory;
+pub mod volunteering;
 
 #[cfg(feature = "testing")]
 pub mod testing;

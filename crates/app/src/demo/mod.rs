@@ -9,6 +9,7 @@ mod deliberation;
 mod proposals;
 mod registry;
 mod territory;
+mod volunteering;
 
 use territory::seed_places;
 pub use territory::{building_site, tiling};
@@ -206,7 +207,7 @@ impl App {
     }
 }
 
-fn staff_password(username: &str) -> Result<Secret, AppError> {
+pub(crate) fn staff_password(username: &str) -> Result<Secret, AppError> {
     let name = username.parse()?;
     loop {
         let p = secrets::typeable_password()?;

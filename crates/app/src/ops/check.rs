@@ -1,5 +1,6 @@
-//! `linli check`: the database's own integrity, the audit chain and the
-//! case photos in the object store, each with what it found.
+//! `linli check`: the database's own integrity, the audit chain, the
+//! case photos in the object store and the ledger of hours and points,
+//! each with what it found.
 
 use crate::audit::ChainReport;
 use crate::{App, AppError};
@@ -28,11 +29,13 @@ impl App {
             ChainReport::Broken(b) => vec![b.to_string()],
         };
         let photos = self.photos_missing().await?;
+        let ledger = ledger_problems(&self.ledger_health().await?);
         Ok(CheckReport {
             checks: vec![
                 ("database", database),
                 ("audit chain", chain),
                 ("photos", photos),
+                ("points ledger", ledger),
             ],
         })
     }
@@ -69,4 +72,25 @@ impl App {
         }
         Ok(out)
     }
+}
+
+/// What is wrong with the ledger of hours and points: entries that do not
+/// sum to zero, transfers without their two entries, balances that are
+/// not the sum of their entries.
+fn ledger_problems(h: &linli_store::volunteering::ledger::LedgerHealth) -> Vec<String> {
+    let mut out = Vec::new();
+    if h.total != 0 {
+        out.push(format!("the ledger's entries sum to {}, not 0", h.total));
+    }
+    out.extend(
+        h.unbalanced
+            .iter()
+            .map(|t| format!("transfer {t} does not have its two entries")),
+    );
+    out.extend(
+        h.drifted
+            .iter()
+            .map(|a| format!("account {a}'s balance is not the sum of its entries")),
+    );
+    out
 }

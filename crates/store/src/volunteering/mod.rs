@@ -1,0 +1,8 @@
+//! 志愿服务: volunteers and teams, service orders and their steps,
+//! activities and who came, the ledger of hours and points, the shelf.
+
+pub mod activities;
+pub mod ledger;
+pub mod orders;
+pub mod rewards;
+pub mod volunteers;
