@@ -11,7 +11,9 @@ mod orders;
 mod rewards;
 mod volunteers;
 
-pub use activities::{ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine};
+pub use activities::{
+    ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine, check_token,
+};
 pub use ledger::{Balances, StatementLine};
 pub use orders::{OrderCard, OrderInput, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};

@@ -10,3 +10,4 @@ mod common;
 mod deliberation;
 mod registry;
 mod territory;
+mod volunteering;

@@ -4,48 +4,18 @@
 //! and do what.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub(super) use crate::common::resident_user;
 use crate::common::who_as as who;
 
-use linli_app::accounts::NewAccount;
 use linli_app::deliberation::{BallotInput, NewVoteInput, OwnerInput};
 use linli_app::demo::COMMUNITY;
 use linli_app::infra::crypto::{CipherKind, Keyring};
 use linli_app::{Actor, App, AppConfig, AppError};
-use linli_domain::access::{Grant, Role};
+use linli_domain::access::Role;
 use linli_domain::deliberation::VoteState;
-use linli_domain::secret::Secret;
 use linli_store::deliberation::votes as store;
 use linli_store::{Db, db_test};
 use std::sync::Arc;
-
-pub(super) async fn resident_user(
-    app: &App,
-    name: &str,
-    resident_id: i64,
-    sec: &linli_app::accounts::auth::Principal,
-) -> i64 {
-    let a = Actor::cli();
-    let user_id = app
-        .create_user(
-            NewAccount {
-                username: name.into(),
-                display_name: Some(name.into()),
-                password: Secret::new("Jumin-Mima-2026-ok"),
-                grants: vec![Grant {
-                    role: Role::Resident,
-                    scope: COMMUNITY.parse().unwrap(),
-                }],
-                must_change_password: false,
-            },
-            &a,
-        )
-        .await
-        .unwrap();
-    app.link_resident_account(sec, resident_id, name, &a)
-        .await
-        .unwrap();
-    user_id
-}
 
 db_test!(owners_vote_once_on_a_frozen_roll, |db: Db| async move {
     let app = App::new(db.clone(), AppConfig::default())

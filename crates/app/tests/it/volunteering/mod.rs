@@ -1,0 +1,4 @@
+//! Volunteering on both databases.
+
+mod activities;
+mod orders;
