@@ -14,6 +14,7 @@ mod notices;
 pub mod notifications;
 mod registry;
 mod territory;
+mod volunteering;
 
 use axum::Router;
 use linli_app::App;
@@ -115,6 +116,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(cases::routes())
         .merge(gridwork::routes())
         .merge(deliberation::routes())
+        .merge(volunteering::routes())
         .merge(notices::routes())
         .merge(notifications::routes())
         .merge(http::openapi::routes())

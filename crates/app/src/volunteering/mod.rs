@@ -17,7 +17,7 @@ pub use activities::{
 pub use ledger::{Balances, StatementLine};
 pub use orders::{OrderCard, OrderInput, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};
-pub use volunteers::{JoinInput, MyVolunteering, VolunteerLine};
+pub use volunteers::{JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine};
 
 use crate::accounts::auth::Principal;
 use crate::{App, AppError};

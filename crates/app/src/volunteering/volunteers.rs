@@ -64,7 +64,7 @@ fn line(v: &VolunteerRow, minutes: i64, mask: bool) -> VolunteerLine {
         team: v.team.clone(),
         party_member: v.party_member,
         employer_org: v.employer_org.clone(),
-        grid: v.grid_code.clone(),
+        grid: v.grid.clone(),
         post: v.post.clone(),
         paired: v.paired_label.clone(),
         hours: hours_text(minutes),
@@ -264,5 +264,44 @@ impl App {
             out.push(line(v, minutes, !manages(who, &v.community_code)?));
         }
         Ok(out)
+    }
+}
+
+/// A volunteer as staff of their community see them, with the statement
+/// they may correct.
+#[derive(Debug, Clone)]
+pub struct VolunteerDetail {
+    pub line: VolunteerLine,
+    pub balances: Balances,
+    pub statement: Vec<StatementLine>,
+    /// the community's grids to place them in: (code, name)
+    pub grids: Vec<(String, String)>,
+}
+
+impl App {
+    /// One volunteer, for staff of their community.
+    pub async fn volunteer_detail(
+        &self,
+        who: &Principal,
+        id: i64,
+    ) -> Result<VolunteerDetail, AppError> {
+        let mut conn = self.db.conn().await?;
+        let v = store::by_id(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !manages(who, &v.community_code)? {
+            return Err(AppError::NotFound);
+        }
+        let b = balances(&mut conn, id).await?;
+        Ok(VolunteerDetail {
+            line: line(&v, b.minutes, false),
+            statement: statement(&mut conn, id).await?,
+            balances: b,
+            grids: linli_store::territory::places::grids_of(&mut conn, &v.community_code.parse()?)
+                .await?
+                .into_iter()
+                .map(|g| (g.code.to_string(), g.name))
+                .collect(),
+        })
     }
 }

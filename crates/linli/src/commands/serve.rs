@@ -69,7 +69,17 @@ pub async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) ->
         Some(n) => format!("演示业主表决: {n} 项(/votes)"),
         None => String::new(),
     };
-    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}\n{votes}");
+    let volunteering = match app.seed_demo_volunteering().await? {
+        Some((n, accounts)) => {
+            let mut lines = vec![format!("演示志愿服务: {n} 名志愿者(/volunteer)")];
+            for (user, what, pw) in accounts {
+                lines.push(format!("  {what}: 用户名 {user}  密码 {}", pw.expose()));
+            }
+            lines.join("\n")
+        }
+        None => String::new(),
+    };
+    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}\n{votes}\n{volunteering}");
     let what = if fresh {
         "新建演示数据目录"
     } else {

@@ -16,7 +16,8 @@ pub struct VolunteerRow {
     pub team: Option<String>,
     pub party_member: bool,
     pub employer_org: Option<String>,
-    pub grid_code: Option<String>,
+    /// the grid's name (进一网)
+    pub grid: Option<String>,
     pub post: Option<String>,
     pub paired_resident_id: Option<i64>,
     /// who they are paired with, as staff chose them (name · address)
@@ -26,7 +27,8 @@ pub struct VolunteerRow {
 }
 
 const COLUMNS: &str = "v.id, v.user_id, v.community_code, v.name, v.skills, t.name,
-    v.party_member, v.employer_org, v.grid_code, v.post, v.paired_resident_id,
+    v.party_member, v.employer_org,
+    (SELECT g.name FROM grids g WHERE g.code = v.grid_code), v.post, v.paired_resident_id,
     v.paired_label, v.target_minutes, v.joined_at";
 const FROM: &str = "volunteers v LEFT JOIN volunteer_teams t ON t.id = v.team_id";
 
@@ -40,7 +42,7 @@ fn row_of(r: &sqlx::any::AnyRow) -> Result<VolunteerRow, StoreError> {
         team: r.try_get(5)?,
         party_member: r.try_get::<i64, _>(6)? != 0,
         employer_org: r.try_get(7)?,
-        grid_code: r.try_get(8)?,
+        grid: r.try_get(8)?,
         post: r.try_get(9)?,
         paired_resident_id: r.try_get(10)?,
         paired_label: r.try_get(11)?,

@@ -15,15 +15,4 @@ pub fn routes() -> Router<AppState> {
         .merge(board::routes())
 }
 
-/// A form's fields, read by name.
-pub(crate) struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, k: &str) -> String {
-        self.0
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-}
+pub(crate) use crate::http::util::Fields;

@@ -46,6 +46,7 @@ pub fn icon(href: &str) -> &'static str {
         "/notices" => "megaphone",
         "/visits" => "hand-heart",
         "/votes" | "/proposals" => "vote",
+        "/volunteer" | "/volunteers" => "heart-handshake",
         _ => "layout-grid",
     }
 }
@@ -80,6 +81,9 @@ struct Can {
     notices: bool,
     visits: bool,
     votes: bool,
+    volunteering: bool,
+    /// a party member or volunteer (no resident grant)
+    member: bool,
 }
 
 fn can(p: &Principal) -> Can {
@@ -102,6 +106,8 @@ fn can(p: &Principal) -> Can {
         notices: holds(&p.grants, Permission::PublishNotices),
         visits: holds(&p.grants, Permission::RecordVisits),
         votes: holds(&p.grants, Permission::ViewVotes),
+        volunteering: holds(&p.grants, Permission::ViewVolunteering),
+        member: role(Role::PartyMember) || role(Role::Volunteer),
     }
 }
 
@@ -122,6 +128,8 @@ impl Nav {
             tabs.push(item("/dashboard", "看板"));
         } else if c.resident {
             tabs.push(item("/cases/new", "随手拍"));
+        } else if c.member {
+            tabs.push(item("/volunteer", "志愿"));
         }
         tabs.push(inbox.clone());
         tabs.push(mine.clone());
@@ -132,6 +140,7 @@ impl Nav {
             menu.push(item("/cases", "我的诉求"));
             menu.push(item("/notices", "社区通知"));
             menu.push(item("/proposals", "议事协商"));
+            menu.push(item("/volunteer", "志愿服务"));
             menu.push(item("/me", "我的信息"));
         }
         if c.cases {
@@ -167,6 +176,9 @@ impl Nav {
         }
         if c.votes {
             menu.push(item("/proposals", "议事协商"));
+        }
+        if c.volunteering || (c.member && !c.resident) {
+            menu.push(item("/volunteer", "志愿服务"));
         }
         if c.setup {
             menu.push(item("/cases/setup", "诉求设置"));

@@ -89,6 +89,24 @@ pub fn jpeg(body: axum::body::Bytes) -> axum::response::Response {
         .into_response()
 }
 
+/// A form's fields, read by name.
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, k: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// A whole number typed in a field (None when empty or not a number).
+    pub fn int(&self, k: &str) -> Option<i64> {
+        self.get(k).trim().parse().ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

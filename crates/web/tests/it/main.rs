@@ -12,3 +12,4 @@ mod notices;
 mod notifications;
 mod registry;
 mod territory;
+mod volunteering;
