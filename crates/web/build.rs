@@ -31,6 +31,12 @@ const FILES: &[(&str, &str, &str, bool)] = &[
     ("card.js", "crates/web/assets/registry/card.js", JS, false),
     ("cases.js", "crates/web/assets/cases/cases.js", JS, false),
     (
+        "code.js",
+        "crates/web/assets/volunteering/code.js",
+        JS,
+        false,
+    ),
+    (
         "inbox.js",
         "crates/web/assets/notifications/inbox.js",
         JS,

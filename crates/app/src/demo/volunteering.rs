@@ -8,7 +8,7 @@
 
 use super::{person, staff_password};
 use crate::accounts::NewAccount;
-use crate::volunteering::ledger::credit;
+use crate::volunteering::ledger::{Credit, credit};
 use crate::{Actor, App, AppError};
 use linli_domain::access::{Grant, RegionCode, Role};
 use linli_domain::time::UnixMs;
@@ -152,13 +152,16 @@ impl App {
                     astore::mark_out(&mut tx, pid, left, minutes).await?;
                     credit(
                         &mut tx,
-                        &code,
-                        vid,
-                        (minutes, points),
-                        &format!("活动:{title}"),
-                        &format!("activity:{aid}:volunteer:{vid}"),
-                        DEMO_USER,
-                        left,
+                        Credit {
+                            community: &code,
+                            volunteer: vid,
+                            minutes,
+                            points,
+                            reason: &format!("活动:{title}"),
+                            source_ref: &format!("activity:{aid}:volunteer:{vid}"),
+                            operator: DEMO_USER,
+                            at: left,
+                        },
                     )
                     .await?;
                 }
@@ -270,13 +273,16 @@ impl App {
             }
             credit(
                 tx,
-                code,
-                vid,
-                (minutes, order_points(minutes, rating)),
-                &format!("服务单:{service}({})", rating.label_zh()),
-                &format!("order:{id}"),
-                DEMO_USER,
-                at.plus_secs(86_400),
+                Credit {
+                    community: code,
+                    volunteer: vid,
+                    minutes,
+                    points: order_points(minutes, rating),
+                    reason: &format!("服务单:{service}({})", rating.label_zh()),
+                    source_ref: &format!("order:{id}"),
+                    operator: DEMO_USER,
+                    at: at.plus_secs(86_400),
+                },
             )
             .await?;
         }

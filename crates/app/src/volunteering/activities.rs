@@ -6,7 +6,7 @@
 //! most its cap) and its points, once. Walk-ins without an account are
 //! added by name, counted as 人次 without a ledger.
 
-use super::ledger::credit;
+use super::ledger::{Credit, credit};
 use super::{invalid, manages, me, person, reads};
 use crate::accounts::auth::Principal;
 use crate::infra::crypto::hmac_sm3;
@@ -406,13 +406,16 @@ impl App {
                 let points = if minutes > 0 { a.points } else { 0 };
                 credit(
                     &mut tx,
-                    &a.community_code,
-                    v.id,
-                    (minutes, points),
-                    &format!("活动:{}", a.title),
-                    &format!("activity:{id}:volunteer:{}", v.id),
-                    who.user_id,
-                    now,
+                    Credit {
+                        community: &a.community_code,
+                        volunteer: v.id,
+                        minutes,
+                        points,
+                        reason: &format!("活动:{}", a.title),
+                        source_ref: &format!("activity:{id}:volunteer:{}", v.id),
+                        operator: who.user_id,
+                        at: now,
+                    },
                 )
                 .await?;
                 format!(

@@ -80,21 +80,24 @@ pub(super) async fn post(conn: &mut Conn, m: Movement<'_>) -> Result<Option<i64>
     }
 }
 
-/// Credits a volunteer `minutes` of service and `points` from their
-/// community, once per `source_ref`; zero amounts are skipped. Returns
-/// whether anything was credited now.
-pub(crate) async fn credit(
-    conn: &mut Conn,
-    community: &str,
-    volunteer: i64,
-    (minutes, points): (i64, i64),
-    reason: &str,
-    source_ref: &str,
-    operator: i64,
-    at: UnixMs,
-) -> Result<bool, AppError> {
+/// Hours and points for service given, from a community to a volunteer.
+pub(crate) struct Credit<'a> {
+    pub community: &'a str,
+    pub volunteer: i64,
+    pub minutes: i64,
+    pub points: i64,
+    pub reason: &'a str,
+    /// what it is for (`order:7`, `activity:3:volunteer:12`): credited once
+    pub source_ref: &'a str,
+    pub operator: i64,
+    pub at: UnixMs,
+}
+
+/// Credits a volunteer once per `source_ref`; zero amounts are skipped.
+/// Returns whether anything was credited now.
+pub(crate) async fn credit(conn: &mut Conn, c: Credit<'_>) -> Result<bool, AppError> {
     let mut any = false;
-    for (unit, amount) in [(Unit::Hours, minutes), (Unit::Points, points)] {
+    for (unit, amount) in [(Unit::Hours, c.minutes), (Unit::Points, c.points)] {
         if amount <= 0 {
             continue;
         }
@@ -103,15 +106,15 @@ pub(crate) async fn credit(
             Movement {
                 unit,
                 kind: Kind::Award,
-                from: Holder::Issuer(community.to_owned()),
-                to: Holder::Volunteer(volunteer),
+                from: Holder::Issuer(c.community.to_owned()),
+                to: Holder::Volunteer(c.volunteer),
                 amount,
-                idem_key: format!("{source_ref}:{}", unit.as_str()),
-                reason,
-                source_ref,
-                operator,
+                idem_key: format!("{}:{}", c.source_ref, unit.as_str()),
+                reason: c.reason,
+                source_ref: c.source_ref,
+                operator: c.operator,
                 reverses: None,
-                at,
+                at: c.at,
             },
         )
         .await?

@@ -15,7 +15,7 @@ pub use activities::{
     ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine, check_token,
 };
 pub use ledger::{Balances, StatementLine};
-pub use orders::{OrderCard, OrderInput, OrderView, StepLine};
+pub use orders::{OrderCard, OrderInput, OrderStep, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};
 pub use volunteers::{JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine};
 

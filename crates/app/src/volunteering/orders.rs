@@ -5,7 +5,7 @@
 //! accept; then the address and phone (opened for them, never stored in
 //! the clear).
 
-use super::ledger::credit;
+use super::ledger::{Credit, credit};
 use super::{invalid, manages, me, person, reads};
 use crate::accounts::auth::Principal;
 use crate::infra::crypto::Field;
@@ -27,6 +27,31 @@ use linli_store::volunteering::volunteers as vstore;
 pub struct OrderInput {
     pub service: String,
     pub body: String,
+}
+
+/// One move on an order: `assignee` for a dispatch, `minutes` and `note`
+/// for finishing, `rating` and `note` for rating, `note` as the reason for
+/// declining or giving back.
+#[derive(Debug, Clone)]
+pub struct OrderStep {
+    pub action: OrderAction,
+    pub assignee: Option<i64>,
+    pub minutes: Option<i64>,
+    pub rating: Option<Rating>,
+    pub note: String,
+}
+
+impl OrderStep {
+    /// A move with nothing else to say.
+    pub fn plain(action: OrderAction) -> OrderStep {
+        OrderStep {
+            action,
+            assignee: None,
+            minutes: None,
+            rating: None,
+            note: String::new(),
+        }
+    }
 }
 
 /// An order in a list.
@@ -258,21 +283,22 @@ impl App {
         })
     }
 
-    /// Moves an order on: `assignee` for a dispatch, `minutes` and `note`
-    /// for finishing, `rating` and `note` for rating, `note` as the reason
-    /// otherwise. Rating credits the volunteer's hours and points once.
-    #[allow(clippy::too_many_arguments)]
+    /// Moves an order on. Rating credits the volunteer's hours and points
+    /// once.
     pub async fn act_on_order(
         &self,
         who: &Principal,
         id: i64,
-        action: OrderAction,
-        assignee: Option<i64>,
-        minutes: Option<i64>,
-        rating: Option<Rating>,
-        note: &str,
+        step: &OrderStep,
         actor: &Actor,
     ) -> Result<OrderState, AppError> {
+        let OrderStep {
+            action,
+            assignee,
+            minutes,
+            rating,
+            ref note,
+        } = *step;
         let note = note.trim();
         if note.chars().count() > 500 {
             return Err(invalid("说明不超过 500 字"));
@@ -334,13 +360,16 @@ impl App {
             let m = o.minutes.unwrap_or(0);
             credit(
                 &mut tx,
-                &o.community_code,
-                v,
-                (m, order_points(m, r)),
-                &format!("服务单:{}({})", o.service, r.label_zh()),
-                &format!("order:{id}"),
-                who.user_id,
-                now,
+                Credit {
+                    community: &o.community_code,
+                    volunteer: v,
+                    minutes: m,
+                    points: order_points(m, r),
+                    reason: &format!("服务单:{}({})", o.service, r.label_zh()),
+                    source_ref: &format!("order:{id}"),
+                    operator: who.user_id,
+                    at: now,
+                },
             )
             .await?;
         }

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use linli_app::AppError;
-use linli_app::volunteering::{OrderCard, OrderInput, OrderView};
+use linli_app::volunteering::{OrderCard, OrderInput, OrderStep, OrderView};
 use linli_domain::volunteering::SERVICES;
 use linli_domain::volunteering::orders::{OrderAction, OrderState, Rating};
 
@@ -172,11 +172,13 @@ async fn act(
         .act_on_order(
             &user,
             id,
-            action,
-            f.int("assignee"),
-            f.int("minutes"),
-            rating,
-            &f.get("note"),
+            &OrderStep {
+                action,
+                assignee: f.int("assignee"),
+                minutes: f.int("minutes"),
+                rating,
+                note: f.get("note"),
+            },
             &user.actor(&ip),
         )
         .await

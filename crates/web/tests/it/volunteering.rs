@@ -293,7 +293,7 @@ db_test!(an_order_and_the_access_matrix, |db: Db| async move {
     let activity = id_in(r.location(), "/activities/");
     let code = c.get(&format!("/activities/{activity}/code?k=in")).await;
     assert_eq!(code.status, 200);
-    assert!(code.body.contains("<svg") && code.body.contains("http-equiv=\"refresh\""));
+    assert!(code.body.contains("<svg") && code.body.contains("data-refresh="));
     for who in ["dangyuan", "jumin", "tuanshan"] {
         as_user(&mut c, who, &pw[who]).await;
         assert_eq!(

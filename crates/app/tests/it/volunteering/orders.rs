@@ -10,7 +10,7 @@
 use crate::common::{resident_user, who_as as who};
 use linli_app::demo::COMMUNITY;
 use linli_app::infra::crypto::{CipherKind, Keyring};
-use linli_app::volunteering::{JoinInput, OrderInput};
+use linli_app::volunteering::{JoinInput, OrderInput, OrderStep};
 use linli_app::{Actor, App, AppConfig, AppError};
 use linli_domain::access::Role;
 use linli_domain::volunteering::orders::{OrderAction, OrderState, Rating};
@@ -150,8 +150,14 @@ db_test!(an_order_goes_round_and_credits_once, |db: Db| async move {
         let app = &app;
         let a = &a;
         async move {
-            app.act_on_order(w, id, action, assignee, minutes, rating, note, a)
-                .await
+            let step = OrderStep {
+                action,
+                assignee,
+                minutes,
+                rating,
+                note: note.to_owned(),
+            };
+            app.act_on_order(w, id, &step, a).await
         }
     };
     // only staff dispatch; to a volunteer of the community
