@@ -25,17 +25,17 @@ const DEPARTMENT_PW = 'Chengguan-Ke-2026';
 
 // Each role, its main pages, and links it must never be shown.
 const ROLES = [
-  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/proposals', '/proposals/1', '/votes', '/volunteer', '/services', '/services/new', '/activities', '/activities/1', '/shelf', '/inbox', '/account', '/me'],
+  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/proposals', '/proposals/1', '/votes', '/volunteer', '/services', '/services/new', '/activities', '/activities/1', '/shelf', '/wishes', '/wishes/1', '/wishes/new', '/inbox', '/account', '/me'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit', '/notices/new', '/visits', '/votes/new', '/volunteers'] },
   { user: 'wangge1', pages: ['/home', '/visits', '/cases', '/cases/new', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory', '/admin/users', '/cases/setup'] },
   { user: 'bumen', pages: ['/home', '/cases', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/cases/setup', '/admin/users'] },
-  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/proposals', '/proposals/1', '/meetings/1', '/votes', '/votes/1', '/votes/new', '/owners/1', '/board/220103008003', '/volunteer', '/volunteers', '/volunteers/1', '/services', '/services/1', '/activities', '/activities/1', '/activities/1/code?k=in', '/shelf', '/inbox', '/account'],
+  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/proposals', '/proposals/1', '/meetings/1', '/votes', '/votes/1', '/votes/new', '/owners/1', '/board/220103008003', '/volunteer', '/volunteers', '/volunteers/1', '/services', '/services/1', '/activities', '/activities/1', '/activities/1/code?k=in', '/shelf', '/wishes', '/wishes/12', '/inbox', '/account'],
     never: ['/territory'] },
   { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/proposals', '/votes', '/votes/1', '/volunteers', '/services', '/services/1', '/activities', '/inbox', '/account'],
     never: ['/territory', '/votes/new'] },
-  { user: 'dangyuan', pages: ['/home', '/volunteer', '/services', '/activities', '/activities/1', '/shelf', '/inbox', '/account'],
+  { user: 'dangyuan', pages: ['/home', '/volunteer', '/services', '/activities', '/activities/1', '/shelf', '/wishes', '/wishes/10', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/volunteers', '/account/tokens', '/cases/setup'] },
 ];
 

@@ -2,7 +2,7 @@
 //! (60 in-service party members reported in from their employers, placed
 //! in the grids, with posts and paired households), a year of the 15th's
 //! 学习日 and the 25th's 爱心日 with who came and what they were credited,
-//! rated service orders, a shelf of goods with some redeemed, and one
+//! rated service orders, twelve 微心愿 (most fulfilled), a shelf of goods with some redeemed, and one
 //! party member's account (`dangyuan`) that has not reported in yet — the
 //! tryout starts there.
 
@@ -19,6 +19,7 @@ use linli_store::volunteering::activities::{self as astore, NewActivity};
 use linli_store::volunteering::orders::{self as ostore, Change, NewOrder};
 use linli_store::volunteering::rewards as rstore;
 use linli_store::volunteering::volunteers::{self as vstore, NewVolunteer};
+use linli_store::volunteering::wishes::{self as wstore, NewWish};
 
 const TEAMS: [&str; 12] = [
     "红马甲助老服务队",
@@ -169,6 +170,7 @@ impl App {
         }
         self.seed_demo_orders(&mut tx, &code, &volunteers, year_ago)
             .await?;
+        seed_wishes(&mut tx, &code, &volunteers, year_ago).await?;
         for (name, points, stock) in SHELF {
             rstore::stock_up(&mut tx, &code, name, points, stock).await?;
         }
@@ -288,4 +290,86 @@ impl App {
         }
         Ok(())
     }
+}
+
+const WISHES: [(&str, &str); 12] = [
+    ("一件过冬的棉衣", "独居多年,旧棉衣不保暖了"),
+    ("一台收音机", "眼睛不好,想听听新闻和评书"),
+    ("孙子的学习用品", "孩子上三年级,想要书包和文具"),
+    ("一副老花镜", "看药盒上的字看不清"),
+    ("陪我去一次医院复查", "子女在外地,一个人去不方便"),
+    ("一个助行器", "腿脚不便,下楼怕摔"),
+    ("帮忙修一修漏水的水龙头", "滴了一个月了"),
+    ("一套冬天的被褥", "家里的被子太薄"),
+    ("一次上门理发", "出门不方便,头发很长了"),
+    ("一盏台灯", "晚上看书光线太暗"),
+    ("一台电饭煲", "旧的坏了"),
+    ("学会用智能手机挂号", "想自己在手机上约医生"),
+];
+
+/// 东侨's 微心愿: most fulfilled and confirmed, a few open, one waiting
+/// for review.
+async fn seed_wishes(
+    tx: &mut linli_store::Tx,
+    code: &str,
+    volunteers: &[i64],
+    since: UnixMs,
+) -> Result<(), AppError> {
+    for (i, (title, body)) in WISHES.iter().enumerate() {
+        let at = since.plus_secs(i as i64 * 25 * 86_400);
+        let id = wstore::insert(
+            tx,
+            &NewWish {
+                community_code: code,
+                author_user: DEMO_USER,
+                for_name: &person(600 + i),
+                place: &format!("长山花园{}号楼", 1 + i % 6),
+                title,
+                body,
+                now: at,
+            },
+        )
+        .await?;
+        if i == 11 {
+            continue;
+        }
+        wstore::advance(tx, id, "submitted", "published", None, None, at).await?;
+        if i >= 9 {
+            continue;
+        }
+        let vid = volunteers[(i * 17) % volunteers.len()];
+        let Some(v) = vstore::by_id(tx, vid).await? else {
+            continue;
+        };
+        wstore::advance(
+            tx,
+            id,
+            "published",
+            "claimed",
+            Some((DEMO_USER, &v.name)),
+            None,
+            at,
+        )
+        .await?;
+        if i == 8 {
+            continue;
+        }
+        wstore::advance(tx, id, "claimed", "delivered", None, Some("已送到家中"), at).await?;
+        wstore::advance(tx, id, "delivered", "confirmed", None, None, at).await?;
+        credit(
+            tx,
+            Credit {
+                community: code,
+                volunteer: vid,
+                minutes: 0,
+                points: crate::volunteering::WISH_POINTS,
+                reason: &format!("微心愿:{title}"),
+                source_ref: &format!("wish:{id}"),
+                operator: DEMO_USER,
+                at: at.plus_secs(3 * 86_400),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub(crate) mod ledger;
 mod orders;
 mod rewards;
 mod volunteers;
+mod wishes;
 
 pub use activities::{
     ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine, check_token,
@@ -18,6 +19,7 @@ pub use ledger::{Balances, StatementLine};
 pub use orders::{OrderCard, OrderInput, OrderStep, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};
 pub use volunteers::{JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine};
+pub use wishes::{WISH_POINTS, WishInput, WishView};
 
 use crate::accounts::auth::Principal;
 use crate::{App, AppError};

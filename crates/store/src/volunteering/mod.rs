@@ -6,3 +6,4 @@ pub mod ledger;
 pub mod orders;
 pub mod rewards;
 pub mod volunteers;
+pub mod wishes;

@@ -6,6 +6,7 @@ mod activities;
 mod orders;
 mod people;
 mod shelf;
+mod wishes;
 
 use crate::AppState;
 use axum::Router;
@@ -15,4 +16,5 @@ pub fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(activities::routes())
         .merge(shelf::routes())
+        .merge(wishes::routes())
 }

@@ -2,3 +2,4 @@
 
 mod activities;
 mod orders;
+mod wishes;
