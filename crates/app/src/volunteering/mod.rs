@@ -6,6 +6,7 @@
 //! keep the shelf in their scope; the street and district read.
 
 mod activities;
+mod figures;
 pub(crate) mod ledger;
 mod orders;
 mod rewards;
@@ -15,6 +16,7 @@ mod wishes;
 pub use activities::{
     ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine, check_token,
 };
+pub use figures::VolunteeringFigures;
 pub use ledger::{Balances, StatementLine};
 pub use orders::{OrderCard, OrderInput, OrderStep, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};

@@ -225,34 +225,3 @@ pub async fn list(conn: &mut Conn, whose: Whose<'_>) -> Result<Vec<OrderRow>, St
     }
     q.fetch_all(conn).await?.iter().map(row_of).collect()
 }
-
-/// Orders per state under `prefixes`, and the ratings given: (state, n),
-/// (rating, n).
-pub async fn tallies(
-    conn: &mut Conn,
-    prefixes: &[String],
-) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
-    let cond = prefix_match("community_code", prefixes.len(), 1);
-    let mut out = (Vec::new(), Vec::new());
-    for (col, slot) in [("state", 0), ("rating", 1)] {
-        let sql = format!(
-            "SELECT {col}, COUNT(*) FROM service_orders WHERE {cond} AND {col} IS NOT NULL GROUP BY {col} ORDER BY {col}"
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in patterns(prefixes) {
-            q = q.bind(p);
-        }
-        let rows: Vec<(String, i64)> = q
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect::<Result<_, StoreError>>()?;
-        if slot == 0 {
-            out.0 = rows;
-        } else {
-            out.1 = rows;
-        }
-    }
-    Ok(out)
-}

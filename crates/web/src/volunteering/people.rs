@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use linli_app::volunteering::{JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine};
+use linli_app::volunteering::{
+    JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine, VolunteeringFigures,
+};
 use linli_domain::access::{Permission, holds};
 use linli_domain::volunteering::POSTS;
 
@@ -119,6 +121,9 @@ struct RollPage {
     csrf: String,
     nav_user: Option<Nav>,
     rows: Vec<VolunteerLine>,
+    /// this year's figures
+    figures: VolunteeringFigures,
+    year: i32,
     manage: bool,
     flash: Option<String>,
     flash_error: bool,
@@ -131,12 +136,23 @@ async fn roll(
     Query(f): Query<Flash>,
 ) -> Result<Response, WebError> {
     let rows = state.app.volunteers(&user).await?;
+    let year = linli_app::today().year();
+    let start = |y: i32| {
+        linli_domain::volunteering::parse_beijing_minute(&format!("{y}-01-01 00:00"))
+            .map_err(|e| linli_app::AppError::Internal(e.to_string()))
+    };
+    let figures = state
+        .app
+        .volunteering_figures(&user, start(year)?, start(year + 1)?)
+        .await?;
     page(
         StatusCode::OK,
         &RollPage {
             csrf: csrf.0,
             nav_user: Some(Nav::of(&user)),
             rows,
+            figures,
+            year,
             manage: holds(&user.grants, Permission::ManageVolunteering),
             flash_error: f.is_error(),
             flash: f.msg,

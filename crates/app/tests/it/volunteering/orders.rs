@@ -418,4 +418,26 @@ db_test!(an_order_goes_round_and_credits_once, |db: Db| async move {
     assert_eq!(app.my_balances(&member).await.unwrap().unwrap().minutes, 0);
     health_ok(&app.ledger_health().await.unwrap());
     assert!(app.check().await.unwrap().ok());
+
+    // the figures of a year: the demo's and this order; the street's equal the community's
+    let now = linli_app::now();
+    let (from, to) = (now.plus_secs(-400 * 86_400), now.plus_secs(86_400));
+    let f = app.volunteering_figures(&sec, from, to).await.unwrap();
+    assert_eq!((f.volunteers, f.party_members), (151, 61));
+    let rated = f.orders.iter().find(|(s, _)| *s == "已评价").unwrap().1;
+    assert_eq!(rated, 25, "the demo's 24 and this one");
+    assert_eq!(f.rated, 25);
+    assert!(
+        f.satisfaction.is_some() && f.activities >= 20 && f.person_times > 400,
+        "{f:?}"
+    );
+    assert_eq!(f.wishes, 12);
+    assert_eq!(
+        app.volunteering_figures(&street, from, to).await.unwrap(),
+        f
+    );
+    assert!(matches!(
+        app.volunteering_figures(&resident, from, to).await,
+        Err(AppError::Forbidden)
+    ));
 });
