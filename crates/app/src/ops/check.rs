@@ -92,5 +92,8 @@ fn ledger_problems(h: &linli_store::volunteering::ledger::LedgerHealth) -> Vec<S
             .iter()
             .map(|a| format!("account {a}'s balance is not the sum of its entries")),
     );
+    out.extend(h.rollups_off.iter().map(|(c, u, have, recount)| {
+        format!("the daily {u} of {c} add up to {have}, the ledger to {recount}")
+    }));
     out
 }

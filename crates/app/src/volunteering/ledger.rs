@@ -74,7 +74,16 @@ pub(super) async fn post(conn: &mut Conn, m: Movement<'_>) -> Result<Option<i64>
     )
     .await?;
     match posted {
-        Posted::New(id) => Ok(Some(id)),
+        Posted::New(id) => {
+            // the community's daily roll-up: what its issuing account paid out
+            let day = linli_domain::cases::china_date(m.at).to_string();
+            for (holder, sign) in [(&m.from, 1), (&m.to, -1)] {
+                if let Holder::Issuer(c) = holder {
+                    store::roll_daily(conn, c, &day, unit, sign * m.amount).await?;
+                }
+            }
+            Ok(Some(id))
+        }
         Posted::Again(_) => Ok(None),
         Posted::Short => Err(invalid("积分不够")),
     }

@@ -3,6 +3,7 @@
 
 use crate::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
+use linli_domain::cases::china_date;
 use linli_domain::time::UnixMs;
 use sqlx::Row;
 
@@ -11,7 +12,8 @@ use sqlx::Row;
 pub struct Figures {
     pub volunteers: i64,
     pub party_members: i64,
-    /// minutes and points credited in the period (corrections netted)
+    /// minutes and points credited on the China days of the period
+    /// (corrections netted)
     pub minutes: i64,
     pub points: i64,
     /// orders placed in the period, by state
@@ -78,23 +80,21 @@ pub async fn figures(
     let n = prefixes.len();
     let (a, b) = (n + 1, n + 2);
     let (volunteers, party_members) = super::volunteers::counts(conn, prefixes).await?;
-    // what the communities' issuing accounts paid out in the period
-    let issuers: Vec<String> = prefixes.iter().map(|p| format!("issuer:{p}")).collect();
-    let r = one_row(
-        conn,
-        format!(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN a.unit = 'hours' THEN -e.amount ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN a.unit = 'points' THEN -e.amount ELSE 0 END), 0) AS BIGINT)
-             FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
-             JOIN ledger_transfers t ON t.id = e.transfer_id
-             WHERE {} AND t.at >= ${a} AND t.at < ${b}",
-            prefix_match("a.holder", n, 1)
-        ),
-        &issuers,
-        from,
-        to,
-    )
-    .await?;
+    // what the communities credited in the period, from the daily roll-up
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN unit = 'hours' THEN amount ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN unit = 'points' THEN amount ELSE 0 END), 0) AS BIGINT)
+         FROM ledger_daily WHERE {} AND day >= ${a} AND day < ${b}",
+        prefix_match("community_code", n, 1)
+    )));
+    for p in patterns(prefixes) {
+        q = q.bind(p);
+    }
+    let r = q
+        .bind(china_date(from).to_string())
+        .bind(china_date(to).to_string())
+        .fetch_one(&mut *conn)
+        .await?;
     let (minutes, points) = (r.try_get(0)?, r.try_get(1)?);
     let r = one_row(
         conn,

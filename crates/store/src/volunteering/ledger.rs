@@ -214,6 +214,9 @@ pub struct LedgerHealth {
     pub unbalanced: Vec<i64>,
     /// accounts whose balance is not the sum of their entries
     pub drifted: Vec<i64>,
+    /// (community, unit, the daily roll-up's sum, the recount from the
+    /// ledger) where they differ
+    pub rollups_off: Vec<(String, String, i64, i64)>,
 }
 
 /// Checks that the ledger sums to zero, every transfer has its two
@@ -243,17 +246,59 @@ pub async fn health(conn: &mut Conn) -> Result<LedgerHealth, StoreError> {
          GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(e.amount), 0)
          ORDER BY a.id LIMIT 100",
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
+    let recount: Vec<(String, String, i64)> = sqlx::query(
+        "SELECT a.holder, a.unit, CAST(COALESCE(SUM(-e.amount), 0) AS BIGINT)
+         FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+         WHERE a.holder LIKE 'issuer:%' GROUP BY a.holder, a.unit",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let holder: String = r.try_get(0)?;
+        Ok((
+            holder.trim_start_matches("issuer:").to_owned(),
+            r.try_get(1)?,
+            r.try_get(2)?,
+        ))
+    })
+    .collect::<Result<_, StoreError>>()?;
+    let rolled: Vec<(String, String, i64)> = sqlx::query(
+        "SELECT community_code, unit, CAST(SUM(amount) AS BIGINT) FROM ledger_daily
+         GROUP BY community_code, unit",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect::<Result<_, StoreError>>()?;
+    let mut rollups_off = Vec::new();
+    for (c, u, n) in &recount {
+        let have = rolled
+            .iter()
+            .find(|(rc, ru, _)| rc == c && ru == u)
+            .map_or(0, |r| r.2);
+        if have != *n {
+            rollups_off.push((c.clone(), u.clone(), have, *n));
+        }
+    }
+    for (c, u, have) in &rolled {
+        if *have != 0 && !recount.iter().any(|(rc, ru, _)| rc == c && ru == u) {
+            rollups_off.push((c.clone(), u.clone(), *have, 0));
+        }
+    }
     Ok(LedgerHealth {
         transfers: r.try_get(0)?,
         entries: r.try_get(1)?,
         total: r.try_get(2)?,
         unbalanced,
         drifted,
+        rollups_off,
     })
 }
 
@@ -276,4 +321,25 @@ pub async fn credited_since(
     .fetch_one(conn)
     .await?
     .try_get(0)?)
+}
+
+/// Adds `delta` to what `community` credited in `unit` on `day`.
+pub async fn roll_daily(
+    conn: &mut Conn,
+    community: &str,
+    day: &str,
+    unit: &str,
+    delta: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ledger_daily (community_code, day, unit, amount) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (community_code, day, unit) DO UPDATE SET amount = ledger_daily.amount + excluded.amount",
+    )
+    .bind(community)
+    .bind(day)
+    .bind(unit)
+    .bind(delta)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

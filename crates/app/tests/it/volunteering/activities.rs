@@ -220,5 +220,33 @@ db_test!(check_in_by_the_organisers_code, |db: Db| async move {
         "staff only"
     );
     let h = app.ledger_health().await.unwrap();
-    assert!(h.total == 0 && h.unbalanced.is_empty() && h.drifted.is_empty());
+    assert!(
+        h.total == 0 && h.unbalanced.is_empty() && h.drifted.is_empty() && h.rollups_off.is_empty()
+    );
+
+    // the check finds books that were altered behind its back
+    let mut conn = db.conn().await.unwrap();
+    for sql in [
+        "UPDATE ledger_accounts SET balance = balance + 1 WHERE id = (SELECT MAX(id) FROM ledger_accounts)",
+        "UPDATE ledger_daily SET amount = amount + 5 WHERE day = (SELECT MIN(day) FROM ledger_daily)",
+        "DELETE FROM ledger_entries WHERE id = (SELECT MAX(id) FROM ledger_entries)",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    let h = app.ledger_health().await.unwrap();
+    assert!(
+        h.total != 0 && h.unbalanced.len() == 1 && !h.drifted.is_empty(),
+        "{h:?}"
+    );
+    assert!(!h.rollups_off.is_empty(), "{h:?}");
+    let report = app.check().await.unwrap();
+    assert!(!report.ok());
+    let ledger = &report
+        .checks
+        .iter()
+        .find(|(n, _)| *n == "points ledger")
+        .unwrap()
+        .1;
+    assert!(ledger.iter().any(|p| p.contains("daily")), "{ledger:?}");
 });

@@ -150,6 +150,11 @@ db_test!(
         );
         assert_eq!(app.wish(&neighbour, id).await.unwrap().state, "已完成");
         let h = app.ledger_health().await.unwrap();
-        assert!(h.total == 0 && h.unbalanced.is_empty() && h.drifted.is_empty());
+        assert!(
+            h.total == 0
+                && h.unbalanced.is_empty()
+                && h.drifted.is_empty()
+                && h.rollups_off.is_empty()
+        );
     }
 );
