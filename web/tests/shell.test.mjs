@@ -25,7 +25,7 @@ const DEPARTMENT_PW = 'Chengguan-Ke-2026';
 
 // Each role, its main pages, and links it must never be shown.
 const ROLES = [
-  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/proposals', '/proposals/1', '/votes', '/volunteer', '/services', '/services/new', '/activities', '/activities/1', '/shelf', '/wishes', '/wishes/1', '/wishes/new', '/inbox', '/account', '/me'],
+  { user: 'jumin', pages: ['/home', '/cases/new', '/cases', '/notices', '/proposals', '/proposals/1', '/votes', '/volunteer', '/services', '/services/new', '/activities', '/activities/1', '/shelf', '/wishes', '/wishes/10', '/wishes/new', '/inbox', '/account', '/me'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/account/tokens', '/cases/setup', '/admin/users', '/audit', '/notices/new', '/visits', '/votes/new', '/volunteers'] },
   { user: 'wangge1', pages: ['/home', '/visits', '/cases', '/cases/new', '/residents', '/notices', '/notices/new', '/inbox', '/account'],
     never: ['/territory', '/admin/users', '/cases/setup'] },

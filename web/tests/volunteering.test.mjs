@@ -3,7 +3,8 @@
 // dispatches it, the member accepts and finishes it, the resident rates
 // it; the member checks in and out of an activity by scanning the
 // organiser's QR code (decoded from the organiser's screen with jsQR, as a
-// phone camera would); their hours and points move once; redeeming lowers
+// phone camera would); their hours and points move once; a certificate of
+// their hours is checked by its QR code without an account; redeeming lowers
 // points but not hours; and `linli check` finds the ledger balanced.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,8 +27,8 @@ async function phoneRules(page, where) {
 }
 
 /** What the QR code on the organiser's screen says, read from its pixels. */
-async function scanQr(page) {
-  const png = PNG.sync.read(await page.locator('#qr svg').screenshot());
+async function scanQr(page, selector = '#qr svg') {
+  const png = PNG.sync.read(await page.locator(selector).screenshot());
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   assert.ok(code, 'the QR code decodes');
   return code.data;
@@ -75,7 +76,7 @@ test('a member reports in, a resident orders, the member serves and checks in by
   await login(staff, 'shuji', passwords.shuji);
   await staff.waitForURL(/\/home$/);
   await staff.goto(orderUrl);
-  const option = await staff.locator('#dispatch-form option', { hasText: '在职党员' }).first().getAttribute('value');
+  const option = await staff.locator('#dispatch-form option', { hasText: '家电维修' }).first().getAttribute('value');
   await staff.selectOption('#dispatch-form select[name=assignee]', option);
   await staff.click('#dispatch-form button[type=submit]');
   await staff.waitForSelector('#assignee');
@@ -103,6 +104,18 @@ test('a member reports in, a resident orders, the member serves and checks in by
   await member.goto(`${baseUrl}/volunteer`);
   assert.equal((await member.textContent('#hours')).trim(), '1小时');
   assert.equal((await member.textContent('#points')).trim(), '10');
+
+  // 志愿服务记录证明: the member has one issued; anyone checks it by its QR code
+  await member.click('#certificate-form button[type=submit]');
+  await member.waitForSelector('#certificate');
+  assert.equal((await member.textContent('#cert-total')).trim(), '1小时');
+  await phoneRules(member, 'the certificate');
+  await shot(member, 'volunteering-certificate');
+  const verifyUrl = await scanQr(member, '#certificate .qr svg');
+  const anyone = await newPage({ width: 360, height: 640 });
+  await anyone.goto(verifyUrl);
+  assert.equal((await anyone.textContent('#validity')).trim(), '此证明有效');
+  assert.match(await anyone.textContent('#verify-name'), /\*/);
 
   // an activity now: the organiser shows the code, the member scans it
   await staff.goto(`${baseUrl}/activities`);

@@ -14,7 +14,7 @@ use linli_store::deliberation::votes as votes_store;
 use linli_store::territory::places;
 
 /// The secretary the demo acts as (the CLI has no community role).
-fn secretary(community: &RegionCode) -> Principal {
+pub(super) fn secretary(community: &RegionCode) -> Principal {
     Principal {
         user_id: 0,
         username: "demo".to_owned(),

@@ -3,8 +3,8 @@
 //! in the grids, with posts and paired households), a year of the 15th's
 //! 学习日 and the 25th's 爱心日 with who came and what they were credited,
 //! rated service orders, twelve 微心愿 (most fulfilled), a shelf of goods with some redeemed, and one
-//! party member's account (`dangyuan`) that has not reported in yet — the
-//! tryout starts there.
+//! party member's account (`dangyuan`, bound to their record in the
+//! estate) that has not reported in yet — the tryout starts there.
 
 use super::{person, staff_password};
 use crate::accounts::NewAccount;
@@ -182,15 +182,38 @@ impl App {
                 username: "dangyuan".to_owned(),
                 display_name: Some(format!("{}(在职党员)", person(399))),
                 password: password.clone(),
-                grants: vec![Grant {
-                    role: Role::PartyMember,
-                    scope: community,
-                }],
+                // a resident of the community who is an in-service party member
+                grants: vec![
+                    Grant {
+                        role: Role::Resident,
+                        scope: community.clone(),
+                    },
+                    Grant {
+                        role: Role::PartyMember,
+                        scope: community.clone(),
+                    },
+                ],
                 must_change_password: false,
             },
             &Actor::cli(),
         )
         .await?;
+        // a resident of the estate, bound to their record as 双报到 expects
+        let mut conn = self.db.conn().await?;
+        let resident = match places::estates_of(&mut conn, &community).await?.first() {
+            Some(e) => linli_store::deliberation::owners::dwellings_of_estate(&mut conn, e.id)
+                .await?
+                .into_iter()
+                .filter_map(|d| d.4)
+                .nth(1500),
+            None => None,
+        };
+        drop(conn);
+        if let Some(rid) = resident {
+            let staff = super::deliberation::secretary(&community);
+            self.link_resident_account(&staff, rid, "dangyuan", &Actor::cli())
+                .await?;
+        }
         Ok(Some((
             volunteers.len(),
             vec![(

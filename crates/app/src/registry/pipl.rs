@@ -66,13 +66,14 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Invalid(format!("没有账号“{username}”")))?;
         // the account will read this person's numbers in full at /me: it
-        // must be a resident's own account, of this community, and not
-        // already someone else's
+        // must be a resident's own account (a resident who is also a party
+        // member or volunteer; never a staff account), of this community,
+        // and not already someone else's
         let grants = users::grants(&mut tx, user).await?;
         let resident_here = grants
             .iter()
             .any(|g| g.role == Role::Resident && g.scope.related(&r.record.community));
-        if !resident_here || grants.iter().any(|g| g.role != Role::Resident) {
+        if !resident_here || grants.iter().any(|g| g.role.is_staff()) {
             return Err(AppError::Invalid(
                 "只能绑定本社区居民本人的账号(角色为“居民”)".into(),
             ));

@@ -379,6 +379,12 @@ impl App {
         let line = store::person(&mut tx, id, v.id)
             .await?
             .filter(|l| l.state != "cancelled");
+        // a printed code can be photographed and passed on: it checks in
+        // only those who signed up (and got a place); at the door the
+        // rotating code adds whoever is there
+        if window_of.is_none() && line.as_ref().is_none_or(|l| l.state != "confirmed") {
+            return Err(invalid("请先报名;没有报名的请扫组织者手机上的二维码"));
+        }
         let said = match mark {
             Mark::In => {
                 let pid = match &line {

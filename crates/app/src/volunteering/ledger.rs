@@ -205,6 +205,12 @@ impl App {
         if t.reverses.is_some() {
             return Err(invalid("更正记录不能再更正"));
         }
+        if v.user_id == Some(who.user_id) {
+            return Err(invalid("不能更正自己的记录"));
+        }
+        if matches!(Holder::parse(&t.to_holder), Some(Holder::Shelf(_))) {
+            return Err(invalid("兑换请在积分兑换里取消"));
+        }
         let unit: Unit = t.unit.parse().map_err(invalid)?;
         let (from, to) = (
             Holder::parse(&t.to_holder).ok_or(AppError::NotFound)?,

@@ -6,6 +6,7 @@
 //! keep the shelf in their scope; the street and district read.
 
 mod activities;
+mod certificates;
 mod figures;
 pub(crate) mod ledger;
 mod orders;
@@ -16,12 +17,13 @@ mod wishes;
 pub use activities::{
     ActivityCard, ActivityInput, ActivityPage, CheckCode, PersonLine, check_token,
 };
+pub use certificates::{Certificate, CertificateCheck};
 pub use figures::VolunteeringFigures;
 pub use ledger::{Balances, StatementLine};
 pub use orders::{OrderCard, OrderInput, OrderStep, OrderView, StepLine};
 pub use rewards::{RedemptionLine, Shelf, ShelfItem};
 pub use volunteers::{JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine};
-pub use wishes::{WISH_POINTS, WishInput, WishView};
+pub use wishes::{OPEN_CLAIMS, WISH_POINTS, WishInput, WishView};
 
 use crate::accounts::auth::Principal;
 use crate::{App, AppError};

@@ -217,7 +217,12 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let p = party(&mut conn, who, &o).await?.ok_or(AppError::NotFound)?;
         let state: OrderState = o.state.parse().map_err(invalid)?;
-        let shown = p.requester || p.staff || (p.assignee && state != OrderState::Dispatched);
+        // the volunteer sees who and where once they have accepted it
+        let accepted = matches!(
+            state,
+            OrderState::Accepted | OrderState::Done | OrderState::Rated
+        );
+        let shown = p.requester || p.staff || (p.assignee && accepted);
         let contact = match (&o.contact_sealed, p.assignee, state) {
             (Some(sealed), true, OrderState::Accepted) => Some(
                 self.crypto()?
@@ -232,7 +237,7 @@ impl App {
             vstore::in_communities(&mut conn, std::slice::from_ref(&o.community_code), 500)
                 .await?
                 .into_iter()
-                .filter(|v| v.user_id.is_some())
+                .filter(|v| v.user_id.is_some() && v.user_id != Some(o.requester_user))
                 .map(|v| (v.id, format!("{} · {}", v.name, v.skills)))
                 .collect()
         } else {
@@ -268,7 +273,11 @@ impl App {
                 o.area.clone()
             },
             contact,
-            assignee: o.assignee_name.clone(),
+            assignee: if p.requester || p.staff || p.assignee {
+                o.assignee_name.clone()
+            } else {
+                o.assignee_name.as_deref().map(mask_name)
+            },
             hours: o.minutes.map(hours_text),
             done_note: o.done_note.clone(),
             rating: o.rating.as_deref().and_then(|r| r.parse().ok()),
@@ -317,6 +326,9 @@ impl App {
                     .await?
                     .filter(|v| v.community_code == o.community_code)
                     .ok_or_else(|| invalid("请选择本社区的志愿者"))?;
+                if v.user_id == Some(o.requester_user) {
+                    return Err(invalid("不能把居民自己点的单派给本人"));
+                }
                 change.assignee_id = Some(Some(v.id));
                 if let Some(u) = v.user_id {
                     tell.push((u, format!("新的服务单:{}", o.service)));
@@ -339,7 +351,9 @@ impl App {
                 change.rating = Some(r.as_str());
                 change.rating_note = Some(note);
             }
-            OrderAction::Accept | OrderAction::Cancel => {}
+            // a withdrawn order is no longer anyone's
+            OrderAction::Cancel => change.assignee_id = Some(None),
+            OrderAction::Accept => {}
         }
         store::set_state(&mut tx, id, to.as_str(), &change, now).await?;
         let me_name = if p.staff {

@@ -95,10 +95,13 @@ impl App {
         };
         let now = crate::now();
         let mut tx = self.db.begin().await?;
+        // a volunteer enters homes and sees who needs help: only someone
+        // the community knows (bound to their record) joins
         let p = person(&mut tx, who).await?;
-        let community = p
-            .community
-            .ok_or_else(|| invalid("请先在“我的信息”完成实名绑定"))?;
+        let community = match (&p.resident, p.community) {
+            (Some(_), Some(c)) => c,
+            _ => return Err(invalid("请先在“我的信息”完成实名绑定,再报名志愿者")),
+        };
         let party = employer.is_some();
         let id = store::insert(
             &mut tx,
@@ -167,14 +170,13 @@ impl App {
     }
 
     /// 进一网 / 联一户: staff place a member in a grid of their community
-    /// and pair them with a resident's household (`paired`: the resident
-    /// and how staff name them).
+    /// and pair them with a resident of it (by the resident's record).
     pub async fn place_volunteer(
         &self,
         who: &Principal,
         id: i64,
         grid: Option<&str>,
-        paired: Option<(i64, &str)>,
+        paired: Option<i64>,
         actor: &Actor,
     ) -> Result<(), AppError> {
         let now = crate::now();
@@ -191,7 +193,20 @@ impl App {
                 return Err(invalid("请选择本社区的网格"));
             }
         }
-        store::place(&mut tx, id, grid, paired).await?;
+        let label = match paired {
+            Some(rid) => {
+                let r = linli_store::registry::resident_by_id(&mut tx, rid)
+                    .await?
+                    .filter(|r| r.record.community.as_str() == v.community_code)
+                    .ok_or_else(|| invalid("请选择本社区的住户"))?;
+                Some(format!(
+                    "{} · {}{}{}{}",
+                    r.record.name, r.estate, r.building, r.unit, r.room
+                ))
+            }
+            None => None,
+        };
+        store::place(&mut tx, id, grid, paired.zip(label.as_deref())).await?;
         audit::append(
             &mut tx,
             event(
@@ -201,7 +216,7 @@ impl App {
                 format!(
                     "grid={} paired={}",
                     grid.unwrap_or("-"),
-                    paired.map_or(0, |p| p.0)
+                    paired.unwrap_or(0)
                 ),
             ),
             now,

@@ -19,8 +19,14 @@ use linli_store::volunteering::wishes::{self as store, NewWish, WishRow};
 /// The points a fulfilled wish earns a volunteer.
 pub const WISH_POINTS: i64 = 10;
 
-/// The states anyone of the community sees (the need, not the person).
-const PUBLIC: [&str; 4] = ["published", "claimed", "delivered", "confirmed"];
+/// What anyone of the community sees: the wishes waiting for someone
+/// (the need, not the person); who helped whom stays between them and
+/// staff.
+const PUBLIC: [&str; 1] = ["published"];
+
+/// How many wishes one helper may hold claimed at once (a claim shows a
+/// name and an address).
+pub const OPEN_CLAIMS: i64 = 3;
 
 /// What a wish says.
 #[derive(Debug, Clone, Default)]
@@ -101,14 +107,19 @@ fn view(w: &WishRow, (staff, close, may_claim): (bool, bool, bool), me: i64) -> 
             mask_name(&w.for_name)
         },
         place: full.then(|| w.place.clone()),
-        claimer: w.claimer_name.clone(),
+        claimer: if full {
+            w.claimer_name.clone()
+        } else {
+            w.claimer_name.as_deref().map(mask_name)
+        },
         answer: w.answer.clone(),
-        delivered: w.delivered_note.clone(),
+        delivered: if full { w.delivered_note.clone() } else { None },
         at: beijing_minute(UnixMs(w.created_at)),
         can_review: staff && w.state == "submitted",
         can_claim: may_claim && w.state == "published" && w.author_user != me,
         can_deliver: w.state == "claimed" && w.claimer_user == Some(me),
-        can_confirm: staff && w.state == "delivered",
+        // nobody confirms their own help
+        can_confirm: staff && w.state == "delivered" && w.claimer_user != Some(me),
     }
 }
 
@@ -242,6 +253,9 @@ impl App {
                 ("submitted", "declined", "已退回", None, Some(reason))
             }
             "claim" if v.can_claim => {
+                if store::open_claims(&mut tx, who.user_id).await? >= OPEN_CLAIMS {
+                    return Err(invalid("您已认领 3 个心愿还未送达,先完成它们吧"));
+                }
                 let name = match me(&mut tx, who).await? {
                     Some(v) => v.name,
                     None => who.display_name.clone(),

@@ -10,3 +10,20 @@ CREATE TABLE ledger_daily (
     amount         BIGINT NOT NULL,
     PRIMARY KEY (community_code, day, unit)
 );
+
+-- The ledger is append-only: a correction is a reversing transfer, never an
+-- edit; a transfer is reversed once.
+CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END
+$$;
+CREATE TRIGGER ledger_transfers_no_update BEFORE UPDATE ON ledger_transfers
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_transfers_no_delete BEFORE DELETE ON ledger_transfers
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+CREATE UNIQUE INDEX ledger_transfers_reversed_once ON ledger_transfers (reverses) WHERE reverses IS NOT NULL;

@@ -10,3 +10,15 @@ CREATE TABLE ledger_daily (
     amount         BIGINT NOT NULL,
     PRIMARY KEY (community_code, day, unit)
 );
+
+-- The ledger is append-only: a correction is a reversing transfer, never an
+-- edit; a transfer is reversed once.
+CREATE TRIGGER ledger_transfers_no_update BEFORE UPDATE ON ledger_transfers
+BEGIN SELECT RAISE(ABORT, 'ledger_transfers is append-only'); END;
+CREATE TRIGGER ledger_transfers_no_delete BEFORE DELETE ON ledger_transfers
+BEGIN SELECT RAISE(ABORT, 'ledger_transfers is append-only'); END;
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only'); END;
+CREATE UNIQUE INDEX ledger_transfers_reversed_once ON ledger_transfers (reverses) WHERE reverses IS NOT NULL;

@@ -2,6 +2,7 @@
 //! activities and who came, the ledger of hours and points, the shelf.
 
 pub mod activities;
+pub mod certificates;
 pub mod figures;
 pub mod ledger;
 pub mod orders;

@@ -152,3 +152,14 @@ pub async fn list(
     }
     q.fetch_all(conn).await?.iter().map(row_of).collect()
 }
+
+/// How many wishes `user` holds claimed and not yet delivered.
+pub async fn open_claims(conn: &mut Conn, user: i64) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM wishes WHERE claimer_user = $1 AND state = 'claimed'")
+            .bind(user)
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?,
+    )
+}

@@ -3,6 +3,7 @@
 //! codes, and the points shelf.
 
 mod activities;
+mod certificates;
 mod orders;
 mod people;
 mod shelf;
@@ -16,5 +17,6 @@ pub fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(activities::routes())
         .merge(shelf::routes())
+        .merge(certificates::routes())
         .merge(wishes::routes())
 }

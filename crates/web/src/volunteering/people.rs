@@ -216,33 +216,17 @@ async fn place(
 ) -> Result<Response, WebError> {
     let f = Fields(fields);
     let grid = f.get("grid");
-    let pair = f.int("pair");
-    // the pairing's words come from the plan the caller may see, not the form
-    let label = match pair {
-        Some(rid) => state
-            .app
-            .visits_due(&user)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .find(|d| d.resident_id == rid)
-            .map(|d| format!("{} · {}", d.name, d.address)),
-        None => None,
-    };
-    let r = match (pair, &label) {
-        (Some(_), None) => Err(linli_app::AppError::Invalid("请选择要结对的住户".into())),
-        _ => state
-            .app
-            .place_volunteer(
-                &user,
-                id,
-                (!grid.is_empty()).then_some(grid.as_str()),
-                pair.zip(label.as_deref()),
-                &user.actor(&ip),
-            )
-            .await
-            .map(|()| "已保存".to_owned()),
-    };
+    let r = state
+        .app
+        .place_volunteer(
+            &user,
+            id,
+            (!grid.is_empty()).then_some(grid.as_str()),
+            f.int("pair"),
+            &user.actor(&ip),
+        )
+        .await
+        .map(|()| "已保存".to_owned());
     redirect_with(&format!("/volunteers/{id}"), Vec::new(), r)
 }
 

@@ -224,6 +224,27 @@ db_test!(an_order_and_the_access_matrix, |db: Db| async move {
         "{mine}"
     );
 
+    // a certificate: the member prints it, anyone checks it by its QR's address
+    let r = c.post_form("/volunteer/certificate", &[]).await;
+    assert_eq!(r.status, 303);
+    let printed = r.location().to_owned();
+    assert!(printed.starts_with("/certificates/"), "{printed}");
+    let page = c.get(&printed).await;
+    assert!(
+        page.status == 200
+            && page.body.contains("id=\"cert-total\">1小时<")
+            && page.body.contains("<svg")
+    );
+    let serial = printed.trim_start_matches("/certificates/").to_owned();
+    let mut anyone = c.stranger();
+    let check = anyone.get(&format!("/verify/{serial}")).await;
+    assert_eq!(check.status, 200);
+    assert!(check.body.contains("此证明有效") && check.body.contains('*'));
+    assert_eq!(anyone.get("/verify/nope").await.status, 404);
+    as_user(&mut c, "jumin", &jumin).await;
+    assert_eq!(c.get(&printed).await.status, 404);
+    as_user(&mut c, "dangyuan", &pw["dangyuan"]).await;
+
     // the shelf: staff stock it; the member redeems: points down, hours kept
     as_user(&mut c, "shuji", &pw["shuji"]).await;
     let r = c

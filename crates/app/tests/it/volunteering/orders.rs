@@ -335,6 +335,66 @@ db_test!(an_order_goes_round_and_credits_once, |db: Db| async move {
     ));
     health_ok(&app.ledger_health().await.unwrap());
 
+    // 志愿服务记录证明: issued to the member, printed by them only, checked by anyone
+    let serial = app.issue_certificate(&member, &a).await.unwrap();
+    assert!(
+        app.issue_certificate(&resident, &a).await.is_err(),
+        "not a volunteer"
+    );
+    let c = app.certificate(&member, &serial).await.unwrap();
+    assert_eq!(c.total, "1小时30分");
+    assert!(
+        c.lines
+            .iter()
+            .any(|(_, w, h)| w == "服务单:家电维修" && h == "1小时30分"),
+        "{:?}",
+        c.lines
+    );
+    assert!(matches!(
+        app.certificate(&sec, &serial).await,
+        Err(AppError::NotFound)
+    ));
+    let check = app.check_certificate(&serial).await.unwrap();
+    assert!(check.valid && check.name.contains('*') && check.total == "1小时30分");
+    assert!(matches!(
+        app.check_certificate("00").await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.check_certificate(&"0".repeat(32)).await,
+        Err(AppError::NotFound)
+    ));
+
+    // an order withdrawn before it was accepted shows its volunteer nothing more
+    let id2 = app
+        .order_service(
+            &resident,
+            &OrderInput {
+                service: "代买代办".into(),
+                body: "买一袋米".into(),
+            },
+            &a,
+        )
+        .await
+        .unwrap();
+    let mut step = OrderStep::plain(OrderAction::Dispatch);
+    step.assignee = Some(vid);
+    app.act_on_order(&sec, id2, &step, &a).await.unwrap();
+    assert!(
+        app.service_order(&member, id2)
+            .await
+            .unwrap()
+            .requester
+            .contains('*')
+    );
+    app.act_on_order(&resident, id2, &OrderStep::plain(OrderAction::Cancel), &a)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.service_order(&member, id2).await,
+        Err(AppError::NotFound)
+    ));
+
     // the shelf: points go down, hours never; not over the balance or the stock
     let shelf = app.shelf(&member).await.unwrap();
     let cheap = shelf.items.iter().find(|i| i.points <= 15).map(|i| i.id);
@@ -388,6 +448,23 @@ db_test!(an_order_goes_round_and_credits_once, |db: Db| async move {
     assert_eq!((b.minutes, b.points), (90, 15), "cancelled: points back");
     let r2 = app.redeem(&member, soap, &a).await.unwrap();
     app.settle_redemption(&sec, r2, true, &a).await.unwrap();
+    // a redemption is undone only by cancelling it, never by a correction
+    let spent = app
+        .my_volunteering(&member)
+        .await
+        .unwrap()
+        .unwrap()
+        .statement;
+    let soap_line = spent
+        .iter()
+        .find(|l| l.what == "兑换:肥皂" && !l.plus && !l.reversed)
+        .unwrap()
+        .id;
+    assert!(
+        app.reverse_transfer(&sec, soap_line, "退回", &a)
+            .await
+            .is_err()
+    );
     assert_eq!(app.my_balances(&member).await.unwrap().unwrap().points, 5);
 
     // a complaint upheld: staff reverse the order's hours, once

@@ -2,7 +2,9 @@
 //! until staff publish it, then with the name masked and no address; a
 //! partner unit of the community sees it, one of another does not; a
 //! resident who is no volunteer cannot claim; one claim wins; the claimer
-//! sees who and where; staff confirm and the volunteer's points move once.
+//! sees who and where; staff confirm and the volunteer's points move once;
+//! once claimed, neighbours and partners see it no more; a helper holds at
+//! most three open claims.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::orders::{demo, residents};
@@ -120,6 +122,11 @@ db_test!(
         );
 
         app.move_wish(&member, id, "claim", "", &a).await.unwrap();
+        // a neighbour sees the claimed wish no more
+        assert!(matches!(
+            app.wish(&neighbour, id).await,
+            Err(AppError::NotFound)
+        ));
         assert!(
             app.move_wish(&partner, id, "claim", "", &a).await.is_err(),
             "one claim wins"
@@ -148,7 +155,19 @@ db_test!(
             app.my_balances(&member).await.unwrap().unwrap().points,
             WISH_POINTS
         );
-        assert_eq!(app.wish(&neighbour, id).await.unwrap().state, "已完成");
+        // who helped whom stays between them and staff
+        assert!(matches!(
+            app.wish(&neighbour, id).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(
+            !app.wishes(&partner)
+                .await
+                .unwrap()
+                .iter()
+                .any(|w| w.id == id)
+        );
+        assert_eq!(app.wish(&elder, id).await.unwrap().state, "已完成");
         let h = app.ledger_health().await.unwrap();
         assert!(
             h.total == 0
@@ -156,5 +175,32 @@ db_test!(
                 && h.drifted.is_empty()
                 && h.rollups_off.is_empty()
         );
+
+        // at most three open claims each
+        let mut open = Vec::new();
+        for k in 0..4 {
+            let w = app
+                .post_wish(
+                    &elder,
+                    &WishInput {
+                        title: format!("心愿{k}"),
+                        body: "x".into(),
+                        ..Default::default()
+                    },
+                    &a,
+                )
+                .await
+                .unwrap();
+            app.move_wish(&sec, w, "publish", "", &a).await.unwrap();
+            open.push(w);
+        }
+        for w in &open[..3] {
+            app.move_wish(&member, *w, "claim", "", &a).await.unwrap();
+        }
+        let e = app
+            .move_wish(&member, open[3], "claim", "", &a)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("3 个"), "{e}");
     }
 );
