@@ -190,11 +190,13 @@ async fn main() {
                 ends: beijing_minute(now.plus_secs(7200)),
                 capacity: 500,
                 points: 10,
+                repeat: 1,
             },
             &actor,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .0;
     for mark in [Mark::In, Mark::Out] {
         let t = Instant::now();
         let mut tasks = Vec::new();

@@ -17,6 +17,7 @@ use linli_domain::registry::mask_name;
 use linli_domain::time::{UnixMs, beijing_minute};
 use linli_domain::volunteering::checkin::{Mark, fresh, message, printed_valid, window};
 use linli_domain::volunteering::ledger::attended_minutes;
+use linli_domain::volunteering::repeat::monthly;
 use linli_domain::volunteering::{hours_text, parse_beijing_minute, text};
 use linli_store::Conn;
 use linli_store::audit;
@@ -35,6 +36,8 @@ pub struct ActivityInput {
     pub ends: String,
     pub capacity: i64,
     pub points: i64,
+    /// how many monthly occurrences to plan (1: once)
+    pub repeat: u16,
 }
 
 /// An activity in a list.
@@ -134,14 +137,16 @@ async fn activity(conn: &mut Conn, id: i64) -> Result<ActivityRow, AppError> {
 }
 
 impl App {
-    /// Plans an activity in a community the caller manages. Returns its id.
+    /// Plans an activity in a community the caller manages, once or
+    /// monthly (each occurrence its own activity, with its own sign-ups
+    /// and codes). Returns the first one's id and how many were planned.
     pub async fn create_activity(
         &self,
         who: &Principal,
         community: &str,
         input: &ActivityInput,
         actor: &Actor,
-    ) -> Result<i64, AppError> {
+    ) -> Result<(i64, usize), AppError> {
         if !manages(who, community)? || community.len() != 12 {
             return Err(AppError::Forbidden);
         }
@@ -158,34 +163,46 @@ impl App {
         if !(0..=100).contains(&input.points) {
             return Err(invalid("积分应在 0 到 100 之间"));
         }
-        let secret = secrets::random_hex_256()?;
+        let occurrences = monthly(starts, input.repeat.max(1))?;
+        let length = ends.secs_since(starts);
         let now = crate::now();
         let mut tx = self.db.begin().await?;
-        let id = store::insert(
-            &mut tx,
-            &NewActivity {
-                community_code: community,
-                title: &title,
-                place: &place,
-                starts_at: starts,
-                ends_at: ends,
-                capacity: input.capacity,
-                points: input.points,
-                cap_minutes: DEFAULT_CAP_MINUTES,
-                secret: secret.expose(),
-                organiser_user: who.user_id,
-                now,
-            },
-        )
-        .await?;
+        let mut first = None;
+        for at in &occurrences {
+            let secret = secrets::random_hex_256()?;
+            let id = store::insert(
+                &mut tx,
+                &NewActivity {
+                    community_code: community,
+                    title: &title,
+                    place: &place,
+                    starts_at: *at,
+                    ends_at: at.plus_secs(length),
+                    capacity: input.capacity,
+                    points: input.points,
+                    cap_minutes: DEFAULT_CAP_MINUTES,
+                    secret: secret.expose(),
+                    organiser_user: who.user_id,
+                    now,
+                },
+            )
+            .await?;
+            first.get_or_insert(id);
+        }
+        let id = first.ok_or_else(|| AppError::Internal("no occurrence".into()))?;
         audit::append(
             &mut tx,
-            event(actor, "activity.create", format!("activity:{id}"), title),
+            event(
+                actor,
+                "activity.create",
+                format!("activity:{id}"),
+                format!("{title} ×{}", occurrences.len()),
+            ),
             now,
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, occurrences.len()))
     }
 
     /// The activities of the caller's community (or of the communities

@@ -7,6 +7,7 @@
 pub mod checkin;
 pub mod ledger;
 pub mod orders;
+pub mod repeat;
 
 use crate::time::UnixMs;
 use thiserror::Error;

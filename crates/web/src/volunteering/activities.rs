@@ -77,16 +77,24 @@ async fn create(
         ends: f.get("ends"),
         capacity: f.int("capacity").unwrap_or(0),
         points: f.int("points").unwrap_or(-1),
+        repeat: f
+            .int("repeat")
+            .and_then(|n| u16::try_from(n).ok())
+            .unwrap_or(1),
     };
     match state
         .app
         .create_activity(&user, &f.get("community"), &input, &user.actor(&ip))
         .await
     {
-        Ok(id) => redirect_with(
+        Ok((id, n)) => redirect_with(
             &format!("/activities/{id}"),
             Vec::new(),
-            Ok("活动已发布".to_owned()),
+            Ok(if n > 1 {
+                format!("已发布 {n} 场,每月一场")
+            } else {
+                "活动已发布".to_owned()
+            }),
         ),
         Err(e) => redirect_with("/activities", Vec::new(), Err(e)),
     }

@@ -65,6 +65,7 @@ db_test!(check_in_by_the_organisers_code, |db: Db| async move {
         ends: beijing_minute(now.plus_secs(3 * 3600)),
         capacity: 2,
         points: 10,
+        repeat: 1,
     };
     assert!(matches!(
         app.create_activity(&members[0], COMMUNITY, &input, &a)
@@ -80,14 +81,54 @@ db_test!(check_in_by_the_organisers_code, |db: Db| async move {
             .await
             .is_err()
     );
-    let id = app
+    let (id, _) = app
         .create_activity(&sec, COMMUNITY, &input, &a)
         .await
         .unwrap();
-    let other = app
+    let (other, _) = app
         .create_activity(&sec, COMMUNITY, &input, &a)
         .await
         .unwrap();
+    // 每月15日 three times: three activities a month apart, at nine
+    let monthly = ActivityInput {
+        title: "党员学习日".into(),
+        starts: "2027-03-15 09:00".into(),
+        ends: "2027-03-15 11:00".into(),
+        repeat: 3,
+        ..input.clone()
+    };
+    assert_eq!(
+        app.create_activity(&sec, COMMUNITY, &monthly, &a)
+            .await
+            .unwrap()
+            .1,
+        3
+    );
+    let when: Vec<String> = app
+        .activities(&sec)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.title == "党员学习日" && c.when.starts_with("2027"))
+        .map(|c| c.when)
+        .collect();
+    assert_eq!(
+        when,
+        [
+            "2027-03-15 09:00 至 11:00",
+            "2027-04-15 09:00 至 11:00",
+            "2027-05-15 09:00 至 11:00"
+        ]
+    );
+    let too_many = ActivityInput {
+        repeat: 13,
+        ..monthly.clone()
+    };
+    assert!(
+        app.create_activity(&sec, COMMUNITY, &too_many, &a)
+            .await
+            .is_err()
+    );
 
     // two places, then the waiting list; one leaves, the first waiting moves up
     assert_eq!(
