@@ -62,12 +62,9 @@ async fn main() {
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     let transfers = entries / 2;
-    let year_start = linli_domain::volunteering::parse_beijing_minute(&format!(
-        "{}-01-01 00:00",
-        linli_app::today().year()
-    ))
-    .unwrap()
-    .0;
+    let year_start = linli_domain::volunteering::year_start(linli_app::today().year())
+        .unwrap()
+        .0;
     let step = 365 * 86_400_000 / transfers.max(1);
     let n = |last: i64| {
         format!("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {last})")

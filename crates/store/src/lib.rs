@@ -14,7 +14,6 @@ mod multirow;
 pub mod audit;
 pub mod batch;
 pub mod blobs;
-mod scope;
 
 // one folder per capability
 pub mod accounts;

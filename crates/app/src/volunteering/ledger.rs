@@ -84,7 +84,7 @@ pub(super) async fn post(conn: &mut Conn, m: Movement<'_>) -> Result<Option<i64>
             }
             Ok(Some(id))
         }
-        Posted::Again(_) => Ok(None),
+        Posted::Again => Ok(None),
         Posted::Short => Err(invalid("积分不够")),
     }
 }
@@ -102,15 +102,14 @@ pub(crate) struct Credit<'a> {
     pub at: UnixMs,
 }
 
-/// Credits a volunteer once per `source_ref`; zero amounts are skipped.
-/// Returns whether anything was credited now.
-pub(crate) async fn credit(conn: &mut Conn, c: Credit<'_>) -> Result<bool, AppError> {
-    let mut any = false;
+/// Credits a volunteer once per `source_ref` (a second time moves
+/// nothing); zero amounts are skipped.
+pub(crate) async fn credit(conn: &mut Conn, c: Credit<'_>) -> Result<(), AppError> {
     for (unit, amount) in [(Unit::Hours, c.minutes), (Unit::Points, c.points)] {
         if amount <= 0 {
             continue;
         }
-        any |= post(
+        post(
             conn,
             Movement {
                 unit,
@@ -126,10 +125,9 @@ pub(crate) async fn credit(conn: &mut Conn, c: Credit<'_>) -> Result<bool, AppEr
                 at: c.at,
             },
         )
-        .await?
-        .is_some();
+        .await?;
     }
-    Ok(any)
+    Ok(())
 }
 
 pub(super) async fn balances(conn: &mut Conn, volunteer: i64) -> Result<Balances, AppError> {

@@ -7,9 +7,8 @@ use crate::accounts::auth::Principal;
 use crate::{Actor, App, AppError, event};
 use linli_domain::access::{Permission, RegionCode, scope_prefixes};
 use linli_domain::registry::mask_name;
-use linli_domain::time::UnixMs;
 use linli_domain::volunteering::ledger::{Holder, Unit};
-use linli_domain::volunteering::{DEFAULT_TARGET_MINUTES, POSTS, hours_text, text};
+use linli_domain::volunteering::{DEFAULT_TARGET_MINUTES, POSTS, hours_text, text, year_start};
 use linli_store::audit;
 use linli_store::volunteering::ledger as ledger_store;
 use linli_store::volunteering::volunteers::{self as store, NewVolunteer, VolunteerRow};
@@ -52,7 +51,7 @@ pub struct MyVolunteering {
     pub statement: Vec<StatementLine>,
 }
 
-fn line(v: &VolunteerRow, minutes: i64, mask: bool) -> VolunteerLine {
+fn line(v: &VolunteerRow, mask: bool) -> VolunteerLine {
     VolunteerLine {
         id: v.id,
         name: if mask {
@@ -67,15 +66,8 @@ fn line(v: &VolunteerRow, minutes: i64, mask: bool) -> VolunteerLine {
         grid: v.grid.clone(),
         post: v.post.clone(),
         paired: v.paired_label.clone(),
-        hours: hours_text(minutes),
+        hours: hours_text(v.minutes),
     }
-}
-
-/// The first instant of this year in China.
-fn year_start() -> UnixMs {
-    let y = crate::today().year();
-    linli_domain::volunteering::parse_beijing_minute(&format!("{y}-01-01 00:00"))
-        .unwrap_or(UnixMs(0))
 }
 
 impl App {
@@ -241,7 +233,7 @@ impl App {
             &mut conn,
             &Holder::Volunteer(v.id).key(),
             Unit::Hours.as_str(),
-            year_start(),
+            year_start(crate::today().year())?,
         )
         .await?;
         let progress = if v.target_minutes > 0 {
@@ -250,7 +242,7 @@ impl App {
             0
         };
         Ok(Some(MyVolunteering {
-            me: line(&v, b.minutes, false),
+            me: line(&v, false),
             year_hours: hours_text(year),
             target_hours: hours_text(v.target_minutes),
             progress,
@@ -270,13 +262,7 @@ impl App {
         let rows = store::in_communities(&mut conn, &prefixes, 500).await?;
         let mut out = Vec::with_capacity(rows.len());
         for v in &rows {
-            let minutes = ledger_store::balance(
-                &mut conn,
-                &Holder::Volunteer(v.id).key(),
-                Unit::Hours.as_str(),
-            )
-            .await?;
-            out.push(line(v, minutes, !manages(who, &v.community_code)?));
+            out.push(line(v, !manages(who, &v.community_code)?));
         }
         Ok(out)
     }
@@ -309,7 +295,7 @@ impl App {
         }
         let b = balances(&mut conn, id).await?;
         Ok(VolunteerDetail {
-            line: line(&v, b.minutes, false),
+            line: line(&v, false),
             statement: statement(&mut conn, id).await?,
             balances: b,
             grids: linli_store::territory::places::grids_of(&mut conn, &v.community_code.parse()?)

@@ -71,21 +71,33 @@ fn state_zh(s: &str) -> &'static str {
     }
 }
 
+/// Where the caller belongs, read once per request: the community they
+/// volunteer in, and the one they live in.
+struct Caller {
+    volunteer_in: Option<String>,
+    home: Option<String>,
+}
+
+async fn caller(conn: &mut linli_store::Conn, who: &Principal) -> Result<Caller, AppError> {
+    Ok(Caller {
+        volunteer_in: me(conn, who).await?.map(|v| v.community_code),
+        home: person(conn, who).await?.community,
+    })
+}
+
 /// Who the caller is to a wish: (staff, close — author or claimer, may
 /// claim). `None` when they may not see it.
-async fn relation(
-    conn: &mut linli_store::Conn,
+fn relation(
     who: &Principal,
+    c: &Caller,
     w: &WishRow,
 ) -> Result<Option<(bool, bool, bool)>, AppError> {
     let staff = manages(who, &w.community_code)?;
     let close = w.author_user == who.user_id || w.claimer_user == Some(who.user_id);
     let scope: RegionCode = w.community_code.parse()?;
     let partner = has_role_over(&who.grants, Role::PartnerUnit, &scope);
-    let volunteer = me(conn, who)
-        .await?
-        .is_some_and(|v| v.community_code == w.community_code);
-    let neighbour = person(conn, who).await?.community.as_deref() == Some(&w.community_code);
+    let volunteer = c.volunteer_in.as_deref() == Some(&w.community_code);
+    let neighbour = c.home.as_deref() == Some(&w.community_code);
     let public = PUBLIC.contains(&w.state.as_str());
     if !(staff || close || reads(who, &w.community_code)? || (public && (neighbour || partner))) {
         return Ok(None);
@@ -191,12 +203,9 @@ impl App {
             "confirmed",
             "declined",
         ];
+        let me_here = caller(&mut conn, who).await?;
         let rows = if read.is_empty() {
-            let mut communities: Vec<String> = person(&mut conn, who)
-                .await?
-                .community
-                .into_iter()
-                .collect();
+            let mut communities: Vec<String> = me_here.home.iter().cloned().collect();
             communities.extend(
                 who.grants
                     .iter()
@@ -209,7 +218,7 @@ impl App {
         };
         let mut out = Vec::with_capacity(rows.len());
         for w in &rows {
-            if let Some(rel) = relation(&mut conn, who, w).await? {
+            if let Some(rel) = relation(who, &me_here, w)? {
                 out.push(view(w, rel, who.user_id));
             }
         }
@@ -221,9 +230,8 @@ impl App {
         let w = store::by_id(&mut conn, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let rel = relation(&mut conn, who, &w)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let c = caller(&mut conn, who).await?;
+        let rel = relation(who, &c, &w)?.ok_or(AppError::NotFound)?;
         Ok(view(&w, rel, who.user_id))
     }
 
@@ -241,9 +249,8 @@ impl App {
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         let w = store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-        let rel = relation(&mut tx, who, &w)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let c = caller(&mut tx, who).await?;
+        let rel = relation(who, &c, &w)?.ok_or(AppError::NotFound)?;
         let v = view(&w, rel, who.user_id);
         let note = text_in.trim();
         let (from, to, said, claimer, words) = match action {
@@ -254,7 +261,9 @@ impl App {
             }
             "claim" if v.can_claim => {
                 if store::open_claims(&mut tx, who.user_id).await? >= OPEN_CLAIMS {
-                    return Err(invalid("您已认领 3 个心愿还未送达,先完成它们吧"));
+                    return Err(invalid(format!(
+                        "您已认领 {OPEN_CLAIMS} 个心愿还未送达,先完成它们吧"
+                    )));
                 }
                 let name = match me(&mut tx, who).await? {
                     Some(v) => v.name,

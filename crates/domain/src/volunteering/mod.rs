@@ -75,6 +75,12 @@ pub fn parse_beijing_minute(s: &str) -> Result<UnixMs, VolunteeringError> {
         .map_err(|_| VolunteeringError::Time)
 }
 
+/// The first instant of `year` in China (the figures' and the yearly
+/// target's period).
+pub fn year_start(year: i32) -> Result<UnixMs, VolunteeringError> {
+    parse_beijing_minute(&format!("{year}-01-01 00:00"))
+}
+
 /// Minutes as people read them: `2小时30分`, `45分钟`.
 pub fn hours_text(minutes: i64) -> String {
     let (h, m) = (minutes / 60, minutes % 60);

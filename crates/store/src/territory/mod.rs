@@ -4,3 +4,4 @@
 pub mod party;
 pub mod places;
 pub mod regions;
+pub(crate) mod scope;

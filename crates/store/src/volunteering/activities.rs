@@ -1,7 +1,7 @@
 //! Activities and the people at them: sign-up, waiting list, check-in and
 //! check-out, what was credited.
 
-use crate::scope::{patterns, prefix_match};
+use crate::territory::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;
 use sqlx::Row;

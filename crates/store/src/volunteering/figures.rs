@@ -1,7 +1,7 @@
 //! The figures of volunteering for a territory and a period, counted from
 //! the rows themselves (one statement each, by index).
 
-use crate::scope::{patterns, prefix_match};
+use crate::territory::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
 use linli_domain::cases::china_date;
 use linli_domain::time::UnixMs;

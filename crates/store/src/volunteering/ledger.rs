@@ -58,7 +58,7 @@ pub enum Posted {
     /// written, with its id
     New(i64),
     /// its key was written before: nothing moved again
-    Again(i64),
+    Again,
     /// the paying account does not cover it: nothing may be kept (the
     /// caller rolls back)
     Short,
@@ -86,12 +86,7 @@ pub async fn post(conn: &mut Conn, t: &NewTransfer<'_>) -> Result<Posted, StoreE
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
-        let id = sqlx::query("SELECT id FROM ledger_transfers WHERE idem_key = $1")
-            .bind(t.idem_key)
-            .fetch_one(conn)
-            .await?
-            .try_get(0)?;
-        return Ok(Posted::Again(id));
+        return Ok(Posted::Again);
     };
     let id: i64 = row.try_get(0)?;
     let debited = sqlx::query(
@@ -111,14 +106,15 @@ pub async fn post(conn: &mut Conn, t: &NewTransfer<'_>) -> Result<Posted, StoreE
         .bind(t.amount)
         .execute(&mut *conn)
         .await?;
+    let [debit, credit] = linli_domain::volunteering::ledger::entries(t.amount);
     sqlx::query(
         "INSERT INTO ledger_entries (transfer_id, account_id, amount) VALUES ($1, $2, $3), ($1, $4, $5)",
     )
     .bind(id)
     .bind(t.from)
-    .bind(-t.amount)
+    .bind(debit)
     .bind(t.to)
-    .bind(t.amount)
+    .bind(credit)
     .execute(conn)
     .await?;
     Ok(Posted::New(id))

@@ -1,6 +1,6 @@
 //! 三单制 service orders and their steps.
 
-use crate::scope::{patterns, prefix_match};
+use crate::territory::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;
 use sqlx::Row;

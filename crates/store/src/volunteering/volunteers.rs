@@ -1,6 +1,6 @@
 //! Volunteers (志愿者 and 双报到 party members) and their teams.
 
-use crate::scope::{patterns, prefix_match};
+use crate::territory::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;
 use sqlx::Row;
@@ -24,12 +24,16 @@ pub struct VolunteerRow {
     pub paired_label: Option<String>,
     pub target_minutes: i64,
     pub joined_at: i64,
+    /// the service minutes they hold (their hours account's balance)
+    pub minutes: i64,
 }
 
 const COLUMNS: &str = "v.id, v.user_id, v.community_code, v.name, v.skills, t.name,
     v.party_member, v.employer_org,
     (SELECT g.name FROM grids g WHERE g.code = v.grid_code), v.post, v.paired_resident_id,
-    v.paired_label, v.target_minutes, v.joined_at";
+    v.paired_label, v.target_minutes, v.joined_at,
+    COALESCE((SELECT a.balance FROM ledger_accounts a
+              WHERE a.holder = 'volunteer:' || v.id AND a.unit = 'hours'), 0)";
 const FROM: &str = "volunteers v LEFT JOIN volunteer_teams t ON t.id = v.team_id";
 
 fn row_of(r: &sqlx::any::AnyRow) -> Result<VolunteerRow, StoreError> {
@@ -48,6 +52,7 @@ fn row_of(r: &sqlx::any::AnyRow) -> Result<VolunteerRow, StoreError> {
         paired_label: r.try_get(11)?,
         target_minutes: r.try_get(12)?,
         joined_at: r.try_get(13)?,
+        minutes: r.try_get(14)?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! 微心愿: small wishes, their review, claim, delivery and confirmation.
 
-use crate::scope::{patterns, prefix_match};
+use crate::territory::scope::{patterns, prefix_match};
 use crate::{Conn, StoreError};
 use linli_domain::time::UnixMs;
 use sqlx::Row;

@@ -19,7 +19,7 @@ use linli_app::volunteering::{
     JoinInput, MyVolunteering, VolunteerDetail, VolunteerLine, VolunteeringFigures,
 };
 use linli_domain::access::{Permission, holds};
-use linli_domain::volunteering::POSTS;
+use linli_domain::volunteering::{POSTS, year_start};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -137,10 +137,7 @@ async fn roll(
 ) -> Result<Response, WebError> {
     let rows = state.app.volunteers(&user).await?;
     let year = linli_app::today().year();
-    let start = |y: i32| {
-        linli_domain::volunteering::parse_beijing_minute(&format!("{y}-01-01 00:00"))
-            .map_err(|e| linli_app::AppError::Internal(e.to_string()))
-    };
+    let start = |y| year_start(y).map_err(linli_app::AppError::from);
     let figures = state
         .app
         .volunteering_figures(&user, start(year)?, start(year + 1)?)

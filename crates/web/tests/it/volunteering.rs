@@ -287,6 +287,113 @@ db_test!(an_order_and_the_access_matrix, |db: Db| async move {
         mine.contains("id=\"hours\">1小时<") && mine.contains("id=\"points\">0<"),
         "{mine}"
     );
+    // only staff hand it over; nobody else places a volunteer
+    as_user(&mut c, "shuji", &pw["shuji"]).await;
+    let shelf = c.get("/shelf").await.body;
+    let settle = shelf
+        .split("action=\"/redemptions/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|r| format!("/redemptions/{r}"))
+        .expect("the member's redemption waits for staff");
+    for who in ["dangyuan", "tuanshan"] {
+        as_user(&mut c, who, &pw[who]).await;
+        assert_eq!(
+            c.post_form(&settle, &[("handed", "1")]).await.status,
+            404,
+            "{who}"
+        );
+        assert_eq!(
+            c.post_form(
+                &format!("/volunteers/{vid}/place"),
+                &[("grid", ""), ("pair", "")]
+            )
+            .await
+            .status,
+            404,
+            "{who}"
+        );
+    }
+    as_user(&mut c, "shuji", &pw["shuji"]).await;
+    assert!(
+        c.post_form(&settle, &[("handed", "1")])
+            .await
+            .location()
+            .contains("err=0")
+    );
+
+    // 微心愿: a resident's wish is no one else's until staff publish it, then masked
+    as_user(&mut c, "jumin", &jumin).await;
+    let r = c
+        .post_form(
+            "/wishes",
+            &[("title", "一件过冬的棉衣"), ("body", "旧棉衣不保暖了")],
+        )
+        .await;
+    let wish = id_in(r.location(), "/wishes/");
+    let wish_path = format!("/wishes/{wish}");
+    let move_path = format!("{wish_path}/move");
+    assert!(
+        c.get(&wish_path).await.body.contains("id=\"place\""),
+        "the author sees the address"
+    );
+    as_user(&mut c, "dangyuan", &pw["dangyuan"]).await;
+    assert_eq!(c.get(&wish_path).await.status, 404);
+    assert!(
+        c.post_form(&move_path, &[("action", "publish")])
+            .await
+            .status
+            == 404
+    );
+    as_user(&mut c, "tuanshan", &pw["tuanshan"]).await;
+    let seen = c.get(&wish_path).await;
+    assert!(
+        seen.status == 200
+            && !seen.body.contains("publish-form")
+            && !seen.body.contains("id=\"place\"")
+    );
+    assert!(
+        c.post_form(&move_path, &[("action", "publish")])
+            .await
+            .location()
+            .contains("err=1")
+    );
+    as_user(&mut c, "shuji", &pw["shuji"]).await;
+    assert!(
+        c.post_form(&move_path, &[("action", "publish")])
+            .await
+            .location()
+            .contains("err=0")
+    );
+    as_user(&mut c, "dangyuan", &pw["dangyuan"]).await;
+    let seen = c.get(&wish_path).await;
+    assert!(seen.body.contains("claim-form") && !seen.body.contains("id=\"place\""));
+    let name = seen
+        .body
+        .split("id=\"for\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(name.contains('*'), "{name}");
+    assert!(
+        c.post_form(&move_path, &[("action", "claim")])
+            .await
+            .location()
+            .contains("err=0")
+    );
+    assert!(
+        c.get(&wish_path).await.body.contains("id=\"place\""),
+        "the helper sees where"
+    );
+    assert!(
+        c.post_form(&move_path, &[("action", "confirm")])
+            .await
+            .location()
+            .contains("err=1")
+    );
 
     // activities: codes only for the organiser's community; a forged code is refused
     as_user(&mut c, "shuji", &pw["shuji"]).await;
