@@ -294,6 +294,12 @@ pub enum Permission {
     /// Place 双报到 members, dispatch service orders (派单), hold activities,
     /// keep the points shelf and correct the ledger (audited).
     ManageVolunteering,
+    /// See the partner units, their agreements, the three lists (需求、资源、
+    /// 项目) and their evaluations in scope (共建单位).
+    ViewPartners,
+    /// Accept units that report in, keep the needs, hold the 联席会议,
+    /// start and close projects, evaluate units (audited).
+    ManagePartners,
 }
 
 impl Permission {
@@ -390,7 +396,15 @@ impl Permission {
                 Role::StreetAdmin,
                 Role::DistrictAdmin,
             ],
-            Permission::ManageVolunteering => &[Role::CommunityStaff, Role::CommunitySecretary],
+            Permission::ManageVolunteering | Permission::ManagePartners => {
+                &[Role::CommunityStaff, Role::CommunitySecretary]
+            }
+            Permission::ViewPartners => &[
+                Role::CommunityStaff,
+                Role::CommunitySecretary,
+                Role::StreetAdmin,
+                Role::DistrictAdmin,
+            ],
         }
     }
 }

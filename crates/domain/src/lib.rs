@@ -45,6 +45,7 @@ pub mod cases;
 pub mod deliberation;
 pub mod gridwork;
 pub mod notices;
+pub mod partners;
 pub mod registry;
 pub mod territory;
 pub mod volunteering;

@@ -23,6 +23,7 @@ pub mod gridwork;
 pub mod notices;
 pub mod notifications;
 pub mod ops;
+pub mod partners;
 pub mod registry;
 pub mod territory;
 pub mod volunteering;

@@ -78,6 +78,25 @@ pub async fn children(conn: &mut Conn, parent: &RegionCode) -> Result<Vec<Region
     rows.iter().map(region).collect()
 }
 
+/// The communities (社区/村: 12 significant digits) at or below `node`,
+/// (code, name) by code, at most 500.
+pub async fn communities_under(
+    conn: &mut Conn,
+    node: &RegionCode,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let prefix: String = node.significant_prefix().chars().take(12).collect();
+    let rows = sqlx::query(
+        "SELECT code, name FROM regions WHERE code LIKE $1 AND code NOT LIKE '%000'
+          ORDER BY code LIMIT 500",
+    )
+    .bind(format!("{prefix}%"))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
 /// The top level (provinces).
 pub async fn roots(conn: &mut Conn) -> Result<Vec<Region>, StoreError> {
     let rows = sqlx::query("SELECT code, name, level, parent_code FROM regions WHERE parent_code IS NULL ORDER BY code")
