@@ -94,7 +94,8 @@ impl App {
         if !manages(who, &c.case.community)? {
             return Err(AppError::Forbidden);
         }
-        let names = [c.case.reporter_name.as_str()];
+        let names = self.case_people(&c.case).await?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         Ok(NeedInput {
             community: c.case.community.clone(),
             category: "其他".to_owned(),
@@ -104,6 +105,29 @@ impl App {
             source: NeedSource::Case.as_str().to_owned(),
             case_id: Some(case_id),
         })
+    }
+
+    /// The names a case may carry of its people: as the reporter gave it,
+    /// their account's name, the name on their bound record, and the
+    /// residents of the dwelling it is about.
+    async fn case_people(&self, c: &linli_store::cases::CaseRow) -> Result<Vec<String>, AppError> {
+        let mut conn = self.db.conn().await?;
+        let mut names = vec![c.reporter_name.clone()];
+        if let Some(uid) = c.reporter_id {
+            if let Some(u) = linli_store::accounts::users::find(&mut conn, uid).await? {
+                names.push(u.display_name);
+            }
+            if let Some(rid) = linli_store::registry::pipl::resident_of_user(&mut conn, uid).await?
+                && let Some(r) = linli_store::registry::resident_by_id(&mut conn, rid).await?
+            {
+                names.push(r.record.name);
+            }
+        }
+        if let Some(d) = c.dwelling_id {
+            names.extend(linli_store::partners::needs::names_at_dwelling(&mut conn, d).await?);
+        }
+        names.retain(|n| n.chars().count() >= 2);
+        Ok(names)
     }
 
     /// Lists a need in a community the caller manages. One taken from a
@@ -128,7 +152,7 @@ impl App {
             }
             let c = self.case_view(who, case_id).await?;
             code = c.case.community.clone();
-            names.push(c.case.reporter_name.clone());
+            names = self.case_people(&c.case).await?;
             place = linli_domain::cases::publish::public_address(&place);
         } else if source == NeedSource::Case {
             return Err(invalid("请从诉求页面转入"));

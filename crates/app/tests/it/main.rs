@@ -8,6 +8,7 @@ mod cases;
 mod check;
 mod common;
 mod deliberation;
+mod partners;
 mod registry;
 mod territory;
 mod volunteering;

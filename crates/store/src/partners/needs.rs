@@ -242,3 +242,15 @@ pub async fn joint_meetings(
         })
         .collect()
 }
+
+/// The names of the people living in a dwelling (to strip them from a
+/// need taken from a case about it).
+pub async fn names_at_dwelling(conn: &mut Conn, dwelling: i64) -> Result<Vec<String>, StoreError> {
+    sqlx::query("SELECT name FROM residents WHERE dwelling_id = $1")
+        .bind(dwelling)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+}

@@ -31,9 +31,9 @@ pub struct ProjectRow {
 
 const COLUMNS: &str = "p.id, p.community_code, p.need_id, p.meeting_id, p.title, p.lead_unit_id,
     u.name, p.owner, p.due_on, p.budget_fen, p.state, p.outcome, p.created_at, p.closed_at,
-    COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'money'), 0),
-    COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'goods'), 0),
-    COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'hours'), 0)";
+    CAST(COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'money'), 0) AS BIGINT),
+    CAST(COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'goods'), 0) AS BIGINT),
+    CAST(COALESCE((SELECT SUM(f.amount) FROM partner_fundings f WHERE f.project_id = p.id AND f.kind = 'hours'), 0) AS BIGINT)";
 const FROM: &str = "partner_projects p JOIN partner_units u ON u.id = p.lead_unit_id";
 
 fn row_of(r: &sqlx::any::AnyRow) -> Result<ProjectRow, StoreError> {
@@ -366,13 +366,13 @@ pub async fn figures(
     let n = prefixes.len();
     let m = |c: &str| prefix_match(c, n, 2);
     let sql = format!(
-        "SELECT COALESCE(SUM(needs_opened), 0), COALESCE(SUM(needs_met), 0),
-                COALESCE(SUM(projects_started), 0), COALESCE(SUM(projects_done), 0),
-                COALESCE(SUM(money_fen), 0), COALESCE(SUM(goods_fen), 0),
-                COALESCE(SUM(minutes), 0),
+        "SELECT CAST(COALESCE(SUM(needs_opened), 0) AS BIGINT), CAST(COALESCE(SUM(needs_met), 0) AS BIGINT),
+                CAST(COALESCE(SUM(projects_started), 0) AS BIGINT), CAST(COALESCE(SUM(projects_done), 0) AS BIGINT),
+                CAST(COALESCE(SUM(money_fen), 0) AS BIGINT), CAST(COALESCE(SUM(goods_fen), 0) AS BIGINT),
+                CAST(COALESCE(SUM(minutes), 0) AS BIGINT),
                 (SELECT COUNT(DISTINCT r.unit_id) FROM partner_reports r
                   WHERE r.state = 'accepted' AND {}),
-                (SELECT COALESCE(SUM(a.commitment_count), 0) FROM partner_agreements a WHERE {}),
+                (SELECT CAST(COALESCE(SUM(a.commitment_count), 0) AS BIGINT) FROM partner_agreements a WHERE {}),
                 (SELECT COUNT(*) FROM partner_needs x WHERE x.state IN ('open', 'taken') AND {})
            FROM partner_tally t WHERE t.year = $1 AND {}",
         m("r.community_code"),
@@ -428,20 +428,20 @@ pub async fn unit_years(
 ) -> Result<Vec<UnitYear>, StoreError> {
     let rows = sqlx::query(
         "SELECT u.id, u.name, u.kind,
-            (SELECT COALESCE(SUM(a.commitment_count), 0) FROM partner_agreements a
+            (SELECT CAST(COALESCE(SUM(a.commitment_count), 0) AS BIGINT) FROM partner_agreements a
               WHERE a.unit_id = u.id AND a.community_code = $1),
             (SELECT COUNT(*) FROM partner_project_units pu JOIN partner_projects p ON p.id = pu.project_id
               WHERE pu.unit_id = u.id AND p.community_code = $1 AND p.created_at >= $2 AND p.created_at < $3),
             (SELECT COUNT(*) FROM partner_project_units pu JOIN partner_projects p ON p.id = pu.project_id
               WHERE pu.unit_id = u.id AND p.community_code = $1 AND p.state = 'done'
                 AND p.closed_at >= $2 AND p.closed_at < $3),
-            (SELECT COALESCE(SUM(f.amount), 0) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
+            (SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
               WHERE f.unit_id = u.id AND p.community_code = $1 AND f.kind = 'money' AND f.at >= $2 AND f.at < $3),
-            (SELECT COALESCE(SUM(f.amount), 0) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
+            (SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
               WHERE f.unit_id = u.id AND p.community_code = $1 AND f.kind = 'goods' AND f.at >= $2 AND f.at < $3),
-            (SELECT COALESCE(SUM(f.amount), 0) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
+            (SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM partner_fundings f JOIN partner_projects p ON p.id = f.project_id
               WHERE f.unit_id = u.id AND p.community_code = $1 AND f.kind = 'hours' AND f.at >= $2 AND f.at < $3),
-            (SELECT COALESCE(SUM(l.balance), 0) FROM volunteers v
+            (SELECT CAST(COALESCE(SUM(l.balance), 0) AS BIGINT) FROM volunteers v
                JOIN ledger_accounts l ON l.holder = 'volunteer:' || v.id AND l.unit = 'hours'
               WHERE v.community_code = $1 AND (v.employer_org = u.name OR v.employer_org = u.party_org)),
             e.score, e.grade, e.comment
