@@ -49,7 +49,7 @@ const ICONS = [
   'shield', 'key-round', 'log-out', 'map-pin', 'search', 'inbox', 'circle-check', 'clock',
   'triangle-alert', 'chevron-right', 'x', 'volume-2', 'id-card', 'hand-heart', 'vote',
   'history', 'landmark', 'layout-grid', 'printer', 'upload', 'download', 'plus',
-  'heart-handshake', 'gift', 'qr-code', 'calendar-days',
+  'heart-handshake', 'gift', 'qr-code', 'calendar-days', 'handshake',
 ];
 const symbols = ICONS.map((name) => {
   const svg = readFileSync(join(here, 'node_modules', 'lucide-static', 'icons', `${name}.svg`), 'utf8');

@@ -12,6 +12,7 @@ mod deliberation;
 mod gridwork;
 mod notices;
 pub mod notifications;
+mod partners;
 mod registry;
 mod territory;
 mod volunteering;
@@ -117,6 +118,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(gridwork::routes())
         .merge(deliberation::routes())
         .merge(volunteering::routes())
+        .merge(partners::routes())
         .merge(notices::routes())
         .merge(notifications::routes())
         .merge(http::openapi::routes())

@@ -47,6 +47,7 @@ pub fn icon(href: &str) -> &'static str {
         "/visits" => "hand-heart",
         "/votes" | "/proposals" => "vote",
         "/volunteer" | "/volunteers" => "heart-handshake",
+        "/partners" => "handshake",
         _ => "layout-grid",
     }
 }
@@ -82,6 +83,10 @@ struct Can {
     visits: bool,
     votes: bool,
     volunteering: bool,
+    /// community staff, the street and district (共建单位)
+    partners: bool,
+    /// a partner unit's account
+    partner: bool,
     /// a party member or volunteer (no resident grant)
     member: bool,
 }
@@ -107,6 +112,8 @@ fn can(p: &Principal) -> Can {
         visits: holds(&p.grants, Permission::RecordVisits),
         votes: holds(&p.grants, Permission::ViewVotes),
         volunteering: holds(&p.grants, Permission::ViewVolunteering),
+        partners: holds(&p.grants, Permission::ViewPartners),
+        partner: role(Role::PartnerUnit),
         member: role(Role::PartyMember) || role(Role::Volunteer),
     }
 }
@@ -128,6 +135,8 @@ impl Nav {
             tabs.push(item("/dashboard", "看板"));
         } else if c.resident {
             tabs.push(item("/cases/new", "随手拍"));
+        } else if c.partner {
+            tabs.push(item("/partners", "共建"));
         } else if c.member {
             tabs.push(item("/volunteer", "志愿"));
         }
@@ -179,6 +188,9 @@ impl Nav {
         }
         if c.volunteering || (c.member && !c.resident) {
             menu.push(item("/volunteer", "志愿服务"));
+        }
+        if c.partners || c.partner {
+            menu.push(item("/partners", "共建单位"));
         }
         if c.setup {
             menu.push(item("/cases/setup", "诉求设置"));
@@ -270,9 +282,17 @@ mod tests {
             ["/home", "/cases", "/dashboard", "/inbox", "/account"]
         );
         assert!(hrefs(&s.menu).contains(&"/admin/users") && hrefs(&s.menu).contains(&"/places"));
+        assert!(hrefs(&s.menu).contains(&"/partners"));
+        let p = Nav::of(&who(Role::PartnerUnit, "220103008"));
+        assert_eq!(hrefs(&p.tabs), ["/home", "/partners", "/inbox", "/account"]);
+        assert!(!hrefs(&p.menu).contains(&"/residents") && !hrefs(&p.menu).contains(&"/cases"));
+        assert!(
+            !hrefs(&w.menu).contains(&"/partners"),
+            "grid workers have no partners menu"
+        );
         let sys = Nav::of(&who(Role::SystemAdmin, "000000000000"));
         assert!(!hrefs(&sys.menu).contains(&"/residents") && !hrefs(&sys.menu).contains(&"/audit"));
-        for n in [&w, &d, &s, &sys] {
+        for n in [&w, &d, &s, &p, &sys] {
             assert!((3..=5).contains(&n.tabs.len()));
         }
     }

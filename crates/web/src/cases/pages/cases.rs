@@ -285,6 +285,8 @@ struct OnePage {
     /// staff see the handling tools and internal facts; a reporter sees
     /// the progress, 撤回 while nobody accepted it, and 评价 at the end
     staff_view: bool,
+    /// community staff may list it as a need for the partner units
+    to_partners: bool,
 }
 
 #[derive(Deserialize)]
@@ -327,6 +329,14 @@ async fn one_page(
     let p =
         OnePage {
             staff_view: user.grants.iter().any(|g| g.role.is_staff()),
+            to_partners: allowed(
+                &user.grants,
+                Permission::ManagePartners,
+                &v.case
+                    .community
+                    .parse::<RegionCode>()
+                    .unwrap_or_else(|_| RegionCode::country()),
+            ),
             whistle,
             media_link: v.case.media_url.as_deref().is_some_and(|u| {
                 linli_domain::cases::media::linkable(u, &state.config.media_hosts)
