@@ -36,8 +36,8 @@ function startServer() {
       out += d;
       const url = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
       const pw = out.match(/一次性密码: (\S+)/);
-      // the last account line the demo prints
-      if (url && pw && /用户名 dangyuan  密码 \S+\n/.test(out)) {
+      // the last account line the demo prints (the partner unit's)
+      if (url && pw && /用户名 gongjian  密码 \S+\n/.test(out)) {
         clearTimeout(timer);
         for (const m of out.matchAll(/用户名 (\w+)  密码 (\S+)/g)) passwords[m[1]] = m[2];
         passwords.admin = pw[1];

@@ -6,6 +6,7 @@
 
 mod cases;
 mod deliberation;
+mod partners;
 mod proposals;
 mod registry;
 mod territory;

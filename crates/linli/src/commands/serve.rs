@@ -79,7 +79,18 @@ pub async fn demo(dir: &Path, database_url: Option<String>, serve: ServeArgs) ->
         }
         None => String::new(),
     };
-    let banner = format!("{banner}\n{seeded}\n{people}\n{cases}\n{votes}\n{volunteering}");
+    let partners = match app.seed_demo_partners().await? {
+        Some((n, accounts)) => {
+            let mut lines = vec![format!("演示共建单位: {n} 家(/partners)")];
+            for (user, what, pw) in accounts {
+                lines.push(format!("  {what}: 用户名 {user}  密码 {}", pw.expose()));
+            }
+            lines.join("\n")
+        }
+        None => String::new(),
+    };
+    let banner =
+        format!("{banner}\n{seeded}\n{people}\n{cases}\n{votes}\n{volunteering}\n{partners}");
     let what = if fresh {
         "新建演示数据目录"
     } else {
