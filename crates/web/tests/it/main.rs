@@ -10,6 +10,7 @@ mod deliberation;
 mod gridwork;
 mod notices;
 mod notifications;
+mod partners;
 mod registry;
 mod territory;
 mod volunteering;
