@@ -31,12 +31,14 @@ const ROLES = [
     never: ['/territory', '/admin/users', '/cases/setup'] },
   { user: 'bumen', pages: ['/home', '/cases', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/territory', '/cases/setup', '/admin/users'] },
-  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/proposals', '/proposals/1', '/meetings/1', '/votes', '/votes/1', '/votes/new', '/owners/1', '/board/220103008003', '/volunteer', '/volunteers', '/volunteers/1', '/services', '/services/1', '/activities', '/activities/1', '/activities/1/code?k=in', '/shelf', '/wishes', '/wishes/12', '/inbox', '/account'],
+  { user: 'shuji', pages: ['/home', '/visits', '/cases', '/dashboard', '/places', '/places?code=220103008003&building=1', '/residents', '/notices', '/notices/new', '/proposals', '/proposals/1', '/meetings/1', '/votes', '/votes/1', '/votes/new', '/owners/1', '/board/220103008003', '/volunteer', '/volunteers', '/volunteers/1', '/services', '/services/1', '/activities', '/activities/1', '/activities/1/code?k=in', '/shelf', '/wishes', '/wishes/12', '/partners', '/partners/units/1', '/partners/needs/3', '/partners/needs/new', '/partners/meetings/new', '/partners/projects/1', '/partners/evaluation', '/board/220103008003/partners', '/inbox', '/account'],
     never: ['/territory'] },
-  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/proposals', '/votes', '/votes/1', '/volunteers', '/services', '/services/1', '/activities', '/inbox', '/account'],
+  { user: 'tuanshan', pages: ['/home', '/cases', '/dashboard', '/notices', '/notices/new', '/proposals', '/votes', '/votes/1', '/volunteers', '/services', '/services/1', '/activities', '/partners', '/partners/units/2', '/partners/projects/2', '/partners/evaluation', '/inbox', '/account'],
     never: ['/territory', '/votes/new'] },
   { user: 'dangyuan', pages: ['/home', '/volunteer', '/services', '/activities', '/activities/1', '/shelf', '/wishes', '/wishes/10', '/inbox', '/account'],
     never: ['/residents', '/places', '/dashboard', '/volunteers', '/account/tokens', '/cases/setup'] },
+  { user: 'gongjian', pages: ['/home', '/partners', '/partners/register', '/inbox', '/account'],
+    never: ['/residents', '/places', '/dashboard', '/cases', '/volunteers', '/visits', '/cases/setup'] },
 ];
 
 // map tiles from a tile server of our own on this machine (an intranet's,

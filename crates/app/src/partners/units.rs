@@ -474,7 +474,8 @@ impl App {
         Ok(UnitView {
             id,
             kind: unit_kind(&u.kind),
-            contact: (own || staff).then(|| format!("{} {}", u.contact_name, u.contact_phone)),
+            contact: (own || staff)
+                .then(|| format!("{} {}", u.contact_name, phone_text(&u.contact_phone))),
             name: u.name,
             party_org: u.party_org,
             committee_member: u.committee_member,
@@ -581,6 +582,19 @@ impl App {
             .map(|g| g.scope.significant_prefix().to_owned())
             .collect();
         communities_under(conn, &prefixes).await
+    }
+}
+
+/// A phone as people read it: `0431-85551234`, `138 1234 5678`.
+fn phone_text(p: &str) -> String {
+    let short = p.starts_with("01") || p.starts_with("02");
+    match p.chars().next() {
+        Some('0') if p.len() > 4 => {
+            let cut = if short { 3 } else { 4 };
+            format!("{}-{}", &p[..cut], &p[cut..])
+        }
+        Some('1') if p.len() == 11 => format!("{} {} {}", &p[..3], &p[3..7], &p[7..]),
+        _ => p.to_owned(),
     }
 }
 

@@ -62,7 +62,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// An xlsx workbook as a download named `name.xlsx` (UTF-8 name per RFC 5987).
 pub(crate) fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
-        "attachment; filename=\"{name}.xlsx\"; filename*=UTF-8''{}",
+        "attachment; filename=\"{name}.xlsx\"; filename*=UTF-8''{}.xlsx",
         name.bytes()
             .map(|b| format!("%{b:02X}"))
             .collect::<String>()

@@ -99,7 +99,7 @@ db_test!(
             .await;
         assert!(!refused(&r), "{}", r.location());
         let page = c.get(&format!("/partners/units/{unit}")).await;
-        assert!(page.body.contains("043185559876") && page.body.contains("待社区确认"));
+        assert!(page.body.contains("0431-85559876") && page.body.contains("待社区确认"));
         let r = c
             .post_form(
                 &format!("/partners/units/{unit}/resources"),
@@ -118,7 +118,7 @@ db_test!(
         as_user(&mut c, "tuanshan", &pw["tuanshan"]).await;
         let street = c.get(&format!("/partners/units/{unit}")).await;
         assert!(
-            street.status == 200 && !street.body.contains("043185559876"),
+            street.status == 200 && !street.body.contains("85559876"),
             "the street reads without the contact"
         );
         assert!(refused(
