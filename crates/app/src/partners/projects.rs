@@ -126,7 +126,8 @@ fn amount(kind: FundingKind, s: &str) -> Result<i64, AppError> {
             fen * 60 / 100
         }
     };
-    if v <= 0 || v > 100_000_000_00 {
+    // at most 1 亿元 (or as many minutes)
+    if v <= 0 || v > 10_000_000_000 {
         return Err(invalid("投入数量应大于零"));
     }
     Ok(v)
