@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import {
   baseUrl, passwords, setUp, tearDown, scrollsSideways, smallestText, newPage, login,
 } from './support.mjs';
@@ -115,9 +116,14 @@ test('a unit reports in, a case becomes a need, a joint meeting makes it a proje
   // the unit logs progress on its phone
   await unit.goto(projectUrl);
   await unit.fill('#progress-form textarea[name=note]', '已为8位居民推荐岗位,3人上岗');
+  const png = new PNG({ width: 120, height: 90 });
+  for (let i = 0; i < png.data.length; i += 4) png.data.set([200, (i / 4) % 255, 80, 255], i);
+  await unit.setInputFiles('#progress-form input[name=photos]', { name: '招聘会.png', mimeType: 'image/png', buffer: PNG.sync.write(png) });
   await unit.click('#progress-form button[type=submit]');
   await unit.waitForSelector('#flash');
   assert.match(await unit.textContent('#progress'), /3人上岗/);
+  const shown = await unit.locator('.progress-photos img').first().evaluate((img) => img.complete && img.naturalWidth);
+  assert.equal(shown, 120, 'the progress photo is shown (re-encoded, same size)');
   assert.equal(await unit.locator('#close-form').count(), 0, 'a unit cannot close a project');
   await phoneRules(unit, 'the project, for the unit');
 

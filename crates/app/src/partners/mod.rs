@@ -15,6 +15,7 @@ mod board;
 mod evaluation;
 mod meetings;
 mod needs;
+mod photos;
 mod projects;
 mod units;
 

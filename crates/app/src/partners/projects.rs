@@ -6,6 +6,7 @@
 
 use super::{invalid, manages, my_unit, reads};
 use crate::accounts::auth::Principal;
+use crate::cases::photos::PhotoUpload;
 use crate::{Actor, App, AppError, event};
 use linli_domain::deliberation::shares::{parse_yuan, yuan_text};
 use linli_domain::partners::{self as rules, FundingKind, ProjectState};
@@ -56,6 +57,8 @@ pub struct ProjectLine {
 
 #[derive(Debug, Clone)]
 pub struct ProgressLine {
+    /// its photos: (id, width, height)
+    pub photos: Vec<(i64, i64, i64)>,
     pub who: String,
     pub note: String,
     pub at: String,
@@ -245,10 +248,17 @@ impl App {
         let need = nstore::by_id(&mut conn, p.need_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let progress = store::progress(&mut conn, id)
-            .await?
+        let rows = store::progress(&mut conn, id).await?;
+        let ids: Vec<i64> = rows.iter().map(|g| g.id).collect();
+        let photos = linli_store::partners::photos::of(&mut conn, "progress", &ids).await?;
+        let progress = rows
             .into_iter()
             .map(|g| ProgressLine {
+                photos: photos
+                    .iter()
+                    .filter(|p| p.owner_id == g.id)
+                    .map(|p| (p.id, p.width, p.height))
+                    .collect(),
                 who: g.unit_name.unwrap_or(g.by_name),
                 note: g.note,
                 at: beijing_minute(UnixMs(g.at)),
@@ -296,9 +306,12 @@ impl App {
         who: &Principal,
         id: i64,
         note: &str,
+        photos: &[PhotoUpload],
         actor: &Actor,
     ) -> Result<(), AppError> {
         let note = rules::text("进展", note, 1000)?;
+        // checked and stored before the transaction: a bad one refuses the line
+        let ready = self.ready_photos_under("partners", photos).await?;
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         let p = store::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -312,7 +325,7 @@ impl App {
         if p.state != ProjectState::Underway.as_str() {
             return Err(invalid("项目已完成"));
         }
-        store::add_progress(
+        let line = store::add_progress(
             &mut tx,
             id,
             unit,
@@ -321,13 +334,14 @@ impl App {
             now,
         )
         .await?;
+        super::photos::record(&mut tx, ("progress", line), &ready, now).await?;
         audit::append(
             &mut tx,
             event(
                 actor,
                 "partner.progress",
                 format!("partner_project:{id}"),
-                String::new(),
+                format!("photos={}", ready.len()),
             ),
             now,
         )

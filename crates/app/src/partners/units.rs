@@ -33,6 +33,8 @@ pub struct AgreementInput {
     pub commitments: String,
     pub start_date: String,
     pub end_date: String,
+    /// pictures of the signed pages
+    pub scans: Vec<crate::cases::photos::PhotoUpload>,
 }
 
 /// A resource being offered.
@@ -63,6 +65,8 @@ pub struct ReportLine {
 
 #[derive(Debug, Clone)]
 pub struct AgreementLine {
+    /// the signed pages: (id, width, height)
+    pub scans: Vec<(i64, i64, i64)>,
     pub title: String,
     pub community: String,
     pub commitments: Vec<String>,
@@ -325,6 +329,7 @@ impl App {
         if end < start {
             return Err(invalid("结束日期不能早于开始日期"));
         }
+        let ready = self.ready_photos_under("partners", &a.scans).await?;
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         if !store::reported_in(&mut tx, unit, &code).await? {
@@ -346,6 +351,7 @@ impl App {
             },
         )
         .await?;
+        super::photos::record(&mut tx, ("agreement", id), &ready, now).await?;
         audit::append(
             &mut tx,
             event(
@@ -446,11 +452,18 @@ impl App {
             return Err(AppError::NotFound);
         }
         let staff = !sign_in.is_empty();
-        let agreements = store::agreements_of(&mut conn, id)
-            .await?
+        let rows = store::agreements_of(&mut conn, id).await?;
+        let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+        let scans = linli_store::partners::photos::of(&mut conn, "agreement", &ids).await?;
+        let agreements = rows
             .into_iter()
             .filter(|a| own || reports.iter().any(|r| r.community_code == a.community_code))
             .map(|a| AgreementLine {
+                scans: scans
+                    .iter()
+                    .filter(|p| p.owner_id == a.id)
+                    .map(|p| (p.id, p.width, p.height))
+                    .collect(),
                 community: reports
                     .iter()
                     .find(|r| r.community_code == a.community_code)

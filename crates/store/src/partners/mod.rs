@@ -4,5 +4,6 @@
 //! year's roll-up (`projects`).
 
 pub mod needs;
+pub mod photos;
 pub mod projects;
 pub mod units;

@@ -207,6 +207,7 @@ pub async fn close(
 /// A line of a project's progress log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressRow {
+    pub id: i64,
     pub by_name: String,
     pub unit_name: Option<String>,
     pub note: String,
@@ -220,10 +221,10 @@ pub async fn add_progress(
     by: (i64, &str),
     note: &str,
     now: UnixMs,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
         "INSERT INTO partner_progress (project_id, unit_id, by_user, by_name, note, at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(project)
     .bind(unit)
@@ -231,15 +232,15 @@ pub async fn add_progress(
     .bind(by.1)
     .bind(note)
     .bind(now.0)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?)
 }
 
 /// A project's progress, oldest first.
 pub async fn progress(conn: &mut Conn, project: i64) -> Result<Vec<ProgressRow>, StoreError> {
     sqlx::query(
-        "SELECT g.by_name, u.name, g.note, g.at FROM partner_progress g
+        "SELECT g.id, g.by_name, u.name, g.note, g.at FROM partner_progress g
            LEFT JOIN partner_units u ON u.id = g.unit_id
           WHERE g.project_id = $1 ORDER BY g.id",
     )
@@ -249,10 +250,11 @@ pub async fn progress(conn: &mut Conn, project: i64) -> Result<Vec<ProgressRow>,
     .iter()
     .map(|r| {
         Ok(ProgressRow {
-            by_name: r.try_get(0)?,
-            unit_name: r.try_get(1)?,
-            note: r.try_get(2)?,
-            at: r.try_get(3)?,
+            id: r.try_get(0)?,
+            by_name: r.try_get(1)?,
+            unit_name: r.try_get(2)?,
+            note: r.try_get(3)?,
+            at: r.try_get(4)?,
         })
     })
     .collect()
@@ -574,4 +576,13 @@ pub async fn fundings_in(
     .iter()
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
     .collect()
+}
+
+/// The project a progress line belongs to.
+pub async fn project_of_progress(conn: &mut Conn, line: i64) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query("SELECT project_id FROM partner_progress WHERE id = $1")
+        .bind(line)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }

@@ -404,3 +404,17 @@ pub async fn candidates(
     })
     .collect()
 }
+
+/// The unit and community an agreement is with.
+pub async fn agreement_owner(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<(i64, String)>, StoreError> {
+    let row = sqlx::query("SELECT unit_id, community_code FROM partner_agreements WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row
+        .map(|r| Ok::<_, StoreError>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()?)
+}

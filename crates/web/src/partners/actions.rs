@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::http::auth::CurrentUser;
 use crate::http::error::WebError;
 use crate::http::render::redirect_with;
+use crate::http::upload::PhotoForm;
 use crate::http::util::{ClientIp, Fields};
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -92,19 +93,32 @@ pub(super) async fn decide(
     )
 }
 
+/// A form with pictures: its fields and the files, or why a file was refused.
+type PhotoFields = PhotoForm<Vec<(String, String)>>;
+
+/// The refusal of a picture, in words for the person.
+fn photo_refused(e: Option<linli_domain::cases::photo::PhotoError>) -> Result<(), AppError> {
+    e.map_or(Ok(()), |e| Err(AppError::Invalid(e.to_string())))
+}
+
 pub(super) async fn agreement(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
-    axum::Form(fields): Form,
+    form: PhotoFields,
 ) -> Result<Response, WebError> {
-    let f = Fields(fields);
+    let to = format!("/partners/units/{id}");
+    if let Err(e) = photo_refused(form.photo_error) {
+        return back(&to, Err::<(), _>(e), "");
+    }
+    let f = Fields(form.form);
     let a = AgreementInput {
         title: f.get("title"),
         commitments: f.get("commitments"),
         start_date: f.get("start_date"),
         end_date: f.get("end_date"),
+        scans: form.photos,
     };
     let r = state
         .app
@@ -269,12 +283,15 @@ pub(super) async fn progress(
     CurrentUser(user): CurrentUser,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
-    axum::Form(fields): Form,
+    form: PhotoFields,
 ) -> Result<Response, WebError> {
-    let f = Fields(fields);
+    if let Err(e) = photo_refused(form.photo_error) {
+        return back(&format!("/partners/projects/{id}"), Err::<(), _>(e), "");
+    }
+    let f = Fields(form.form);
     let r = state
         .app
-        .log_progress(&user, id, &f.get("note"), &user.actor(&ip))
+        .log_progress(&user, id, &f.get("note"), &form.photos, &user.actor(&ip))
         .await;
     back(&format!("/partners/projects/{id}"), r, "进展已记录")
 }

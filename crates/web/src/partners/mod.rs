@@ -8,7 +8,9 @@ mod actions;
 mod pages;
 
 use crate::AppState;
+use crate::http::upload;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
@@ -21,7 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/report", post(actions::report_in))
         .route("/partners/units/{id}", get(pages::unit))
         .route("/partners/units/{id}/decide", post(actions::decide))
-        .route("/partners/units/{id}/agreements", post(actions::agreement))
+        .route(
+            "/partners/units/{id}/agreements",
+            post(actions::agreement).layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
         .route("/partners/units/{id}/resources", post(actions::resource))
         .route("/partners/needs", post(actions::add_need))
         .route("/partners/needs/new", get(pages::need_new))
@@ -37,7 +42,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/partners/projects", post(actions::start_project))
         .route("/partners/projects/{id}", get(pages::project))
-        .route("/partners/projects/{id}/progress", post(actions::progress))
+        .route(
+            "/partners/projects/{id}/progress",
+            post(actions::progress).layer(DefaultBodyLimit::max(upload::LIMIT)),
+        )
+        .route("/partners/photos/{id}", get(pages::photo))
         .route("/partners/projects/{id}/funding", post(actions::funding))
         .route(
             "/partners/projects/{id}/close",

@@ -305,3 +305,14 @@ pub(super) async fn board(
         },
     )
 }
+
+/// A picture of an agreement or of a project's progress, for whoever sees
+/// what it belongs to.
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let jpeg = state.app.partner_photo(&user, id).await?;
+    Ok(crate::http::util::jpeg(jpeg))
+}

@@ -239,13 +239,41 @@ db_test!(
             c.get(&format!("/partners/meetings/{meeting}")).await.status,
             404
         );
-        assert!(!refused(
-            &c.post_form(
+        let picture = crate::common::png(80, 60);
+        let r = c
+            .post_multipart(
                 &format!("/partners/projects/{project}/progress"),
-                &[("note", "已上门助浴3户")]
+                &[("note", "已上门助浴3户")],
+                &[("photos", picture.as_slice())],
             )
-            .await
-        ));
+            .await;
+        assert!(!refused(&r), "{}", r.location());
+        let page = c.get(&format!("/partners/projects/{project}")).await;
+        let photo = page
+            .body
+            .split("/partners/photos/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(str::to_owned)
+            .expect("the progress shows its photo");
+        let jpeg = c.get(&format!("/partners/photos/{photo}")).await;
+        assert_eq!(jpeg.status, 200);
+        assert!(jpeg.bytes.starts_with(&[0xFF, 0xD8]));
+        let r = c
+            .post_multipart(
+                &format!("/partners/projects/{project}/progress"),
+                &[("note", "不是照片")],
+                &[("photos", b"%PDF-1.4 not a photo".as_slice())],
+            )
+            .await;
+        assert!(refused(&r), "a file that is no picture is refused");
+        assert_eq!(
+            anyone
+                .get(&format!("/partners/photos/{photo}"))
+                .await
+                .status,
+            303
+        );
         assert!(refused(
             &c.post_form(
                 &format!("/partners/projects/{project}/funding"),
@@ -267,6 +295,10 @@ db_test!(
         as_user(&mut c, "jumin", &pw["jumin"]).await;
         assert_eq!(
             c.get(&format!("/partners/projects/{project}")).await.status,
+            404
+        );
+        assert_eq!(
+            c.get(&format!("/partners/photos/{photo}")).await.status,
             404
         );
         assert!(refused(

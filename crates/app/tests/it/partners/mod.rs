@@ -23,6 +23,18 @@ use linli_store::{Db, db_test};
 
 const STREET: &str = "220103008";
 
+/// A real picture, as a phone would send it (PNG; stored re-encoded).
+fn photo() -> linli_app::cases::photos::PhotoUpload {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    linli_app::cases::photos::PhotoUpload(out)
+}
+
 async fn partner_account(app: &App, name: &str, scope: &str) -> i64 {
     app.create_user(
         NewAccount {
@@ -183,6 +195,7 @@ db_test!(
                 commitments: "每月义诊一次\n每年健康讲座四次\n".into(),
                 start_date: "2026-01-01".into(),
                 end_date: "2027-12-31".into(),
+                scans: vec![photo()],
             },
             &a,
         )
@@ -279,15 +292,15 @@ db_test!(
         );
 
         // the unit logs progress; staff record what went in and close it
-        app.log_progress(&unit, pid, "12月12日上门为5户老人量血压", &a)
+        app.log_progress(&unit, pid, "12月12日上门为5户老人量血压", &[photo()], &a)
             .await
             .unwrap();
         assert!(matches!(
-            app.log_progress(&other, pid, "x", &a).await,
+            app.log_progress(&other, pid, "x", &[], &a).await,
             Err(AppError::NotFound)
         ));
         assert!(matches!(
-            app.log_progress(&w.resident, pid, "x", &a).await,
+            app.log_progress(&w.resident, pid, "x", &[], &a).await,
             Err(AppError::NotFound)
         ));
         let money = FundingInput {
@@ -315,6 +328,28 @@ db_test!(
         assert!(app.add_funding(sec, pid, &bad, &a).await.is_err());
         let v = app.partner_project(&unit, pid).await.unwrap();
         assert_eq!(v.progress.len(), 1);
+        let (photo_id, _, _) = v.progress[0].photos[0];
+        let jpeg = app.partner_photo(&unit, photo_id).await.unwrap();
+        assert!(jpeg.starts_with(&[0xFF, 0xD8]), "stored re-encoded as JPEG");
+        assert!(app.partner_photo(sec, photo_id).await.is_ok());
+        assert!(app.partner_photo(&w.street, photo_id).await.is_ok());
+        for no in [&other, &w.resident] {
+            assert!(matches!(
+                app.partner_photo(no, photo_id).await,
+                Err(AppError::NotFound)
+            ));
+        }
+        let scans = &app.partner_unit(&unit, uid).await.unwrap().agreements[0].scans;
+        assert_eq!(scans.len(), 1);
+        assert!(app.partner_photo(&unit, scans[0].0).await.is_ok());
+        assert!(matches!(
+            app.partner_photo(&other, scans[0].0).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            app.partner_photo(&w.resident, scans[0].0).await,
+            Err(AppError::NotFound)
+        ));
         assert_eq!(v.line.money, "5,000.00");
         assert_eq!(v.line.hours, "12.5 小时");
         assert!(v.may_log && !v.staff);
@@ -326,7 +361,7 @@ db_test!(
             app.partner_need(sec, need).await.unwrap().line.state_key,
             "met"
         );
-        assert!(app.log_progress(&unit, pid, "late", &a).await.is_err());
+        assert!(app.log_progress(&unit, pid, "late", &[], &a).await.is_err());
 
         // in public, on the roll-up and on the evaluation sheet
         let board = app.partners_board(COMMUNITY).await.unwrap();
