@@ -414,7 +414,6 @@ pub async fn agreement_owner(
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    Ok(row
-        .map(|r| Ok::<_, StoreError>((r.try_get(0)?, r.try_get(1)?)))
-        .transpose()?)
+    row.map(|r| Ok::<_, StoreError>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()
 }
