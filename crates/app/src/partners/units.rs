@@ -100,6 +100,9 @@ pub struct UnitView {
     pub agreements: Vec<AgreementLine>,
     pub resources: Vec<ResourceLine>,
     pub projects: Vec<super::ProjectLine>,
+    /// its in-service party members reported in where they live (双报到):
+    /// (name — masked unless the caller is the unit or staff there — and hours)
+    pub members: Vec<(String, String)>,
     /// communities where the caller may sign an agreement for it
     pub sign_in: Vec<(String, String)>,
     pub own: bool,
@@ -484,7 +487,20 @@ impl App {
             .filter(|p| own || reads(who, &p.community_code).unwrap_or(false))
             .map(super::projects::line)
             .collect();
+        let mut members = Vec::new();
+        for (name, community, minutes) in store::members(&mut conn, id).await? {
+            let full = own || manages(who, &community)?;
+            if full || reads(who, &community)? {
+                let shown = if full {
+                    name
+                } else {
+                    linli_domain::registry::mask_name(&name)
+                };
+                members.push((shown, super::projects::hours_of(minutes)));
+            }
+        }
         Ok(UnitView {
+            members,
             id,
             kind: unit_kind(&u.kind),
             contact: (own || staff)

@@ -417,3 +417,23 @@ pub async fn agreement_owner(
     row.map(|r| Ok::<_, StoreError>((r.try_get(0)?, r.try_get(1)?)))
         .transpose()
 }
+
+/// A unit's in-service party members reported in as volunteers (双报到, by
+/// their employer's name or party organisation): (name, community, the
+/// hours they served in minutes).
+pub async fn members(conn: &mut Conn, unit: i64) -> Result<Vec<(String, String, i64)>, StoreError> {
+    sqlx::query(
+        "SELECT v.name, v.community_code,
+                COALESCE((SELECT l.balance FROM ledger_accounts l
+                           WHERE l.holder = 'volunteer:' || v.id AND l.unit = 'hours'), 0)
+           FROM volunteers v JOIN partner_units u ON v.employer_org IN (u.name, u.party_org)
+          WHERE u.id = $1 AND v.party_member = 1
+          ORDER BY v.community_code, v.name LIMIT 500",
+    )
+    .bind(unit)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect()
+}

@@ -568,6 +568,8 @@ db_test!(
     |db: Db| async move {
         let w = world(db.clone()).await;
         let app = &w.app;
+        app.seed_demo_residents().await.unwrap().unwrap();
+        app.seed_demo_volunteering().await.unwrap().unwrap();
         let (n, accounts) = app.seed_demo_partners().await.unwrap().unwrap();
         assert_eq!(n, 4);
         assert_eq!(accounts[0].0, "gongjian");
@@ -587,6 +589,22 @@ db_test!(
         assert_eq!(home.reports.len(), 4);
         assert_eq!(home.needs.len(), 2, "助餐 and 楼道 are still open");
         assert_eq!(home.meetings.len(), 4);
+        // the school's in-service party members who reported in where they live
+        let school = home
+            .reports
+            .iter()
+            .find(|r| r.unit_name == "长春市第五中学")
+            .unwrap()
+            .unit_id;
+        let staff = app.partner_unit(&w.secretary, school).await.unwrap();
+        assert!(!staff.members.is_empty());
+        assert!(staff.members.iter().all(|(n, _)| !n.contains('*')));
+        let street = app.partner_unit(&w.street, school).await.unwrap();
+        assert_eq!(street.members.len(), staff.members.len());
+        assert!(
+            street.members.iter().all(|(n, _)| n.contains('*')),
+            "the street reads names masked"
+        );
         let sheet = app
             .evaluation_sheet(&w.secretary, COMMUNITY, linli_app::today().year())
             .await
