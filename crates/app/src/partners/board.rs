@@ -6,7 +6,7 @@ use super::projects::{hours_of, line};
 use crate::{App, AppError};
 use linli_domain::access::RegionCode;
 use linli_domain::deliberation::shares::yuan_text;
-use linli_domain::partners::FundingKind;
+use linli_domain::partners::{FundingKind, strip_personal};
 use linli_domain::time::{UnixMs, beijing_minute, china_year};
 use linli_store::partners::projects as store;
 use std::collections::BTreeMap;
@@ -57,14 +57,18 @@ impl App {
                 .into_iter()
                 .map(|(_, n)| n)
                 .collect();
+            // staff wrote these for the public: numbers and door numbers go
+            let outcome = strip_personal(p.outcome.as_deref().unwrap_or_default(), &[]);
+            let mut line = line(p.clone());
+            line.title = strip_personal(&line.title, &[]);
             projects.push(BoardProject {
-                outcome: p.outcome.clone().unwrap_or_default(),
+                outcome,
                 closed_on: p
                     .closed_at
                     .map(|t| beijing_minute(UnixMs(t))[..10].to_owned())
                     .unwrap_or_default(),
                 units,
-                line: line(p),
+                line,
             });
         }
         let mut sums: BTreeMap<(std::cmp::Reverse<i32>, String), [i64; 3]> = BTreeMap::new();

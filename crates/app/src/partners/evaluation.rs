@@ -141,6 +141,9 @@ impl App {
         if !manages(who, &code)? {
             return Err(AppError::Forbidden);
         }
+        if !(2000..=2100).contains(&year) {
+            return Err(super::invalid("年份不对"));
+        }
         let grade = rules::grade(score)?;
         let comment = rules::optional("评语", comment, 500)?;
         let now = crate::now();

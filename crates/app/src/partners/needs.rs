@@ -81,6 +81,15 @@ pub(super) fn line(n: NeedRow) -> NeedLine {
     }
 }
 
+/// `text` with the case's address cut down to its estate.
+fn without_address(text: &str, address: &str) -> String {
+    let a = address.trim();
+    if a.is_empty() {
+        return text.to_owned();
+    }
+    text.replace(a, &linli_domain::cases::publish::public_address(a))
+}
+
 impl App {
     /// What a need taken from a case would say: the case's words without
     /// its reporter's name or any phone or ID number, and its address
@@ -100,7 +109,10 @@ impl App {
             community: c.case.community.clone(),
             category: "其他".to_owned(),
             title: rules::strip_personal(&c.category.name, &names),
-            body: rules::strip_personal(&c.case.description, &names),
+            body: rules::strip_personal(
+                &without_address(&c.case.description, &c.case.address),
+                &names,
+            ),
             place: linli_domain::cases::publish::public_address(&c.case.address),
             source: NeedSource::Case.as_str().to_owned(),
             case_id: Some(case_id),
@@ -153,7 +165,9 @@ impl App {
             let c = self.case_view(who, case_id).await?;
             code = c.case.community.clone();
             names = self.case_people(&c.case).await?;
-            place = linli_domain::cases::publish::public_address(&place);
+            // the case's own address, wherever staff left it, down to the estate
+            title = without_address(&title, &c.case.address);
+            body = without_address(&body, &c.case.address);
         } else if source == NeedSource::Case {
             return Err(invalid("请从诉求页面转入"));
         }
@@ -163,6 +177,8 @@ impl App {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         title = rules::strip_personal(&title, &refs);
         body = rules::strip_personal(&body, &refs);
+        // units read the place of every need: a door number never
+        place = rules::strip_personal(&place, &refs);
         let now = crate::now();
         let mut tx = self.db.begin().await?;
         let id = store::insert(

@@ -420,7 +420,7 @@ impl App {
         Ok(id)
     }
 
-    /// Whether the caller manages a community the unit reported in to.
+    /// Whether the caller manages a community that accepted the unit.
     async fn staff_of_unit(
         &self,
         conn: &mut linli_store::Conn,
@@ -428,7 +428,7 @@ impl App {
         unit: i64,
     ) -> Result<bool, AppError> {
         for r in store::reports_of(conn, unit).await? {
-            if manages(who, &r.community_code)? {
+            if r.state == "accepted" && manages(who, &r.community_code)? {
                 return Ok(true);
             }
         }
@@ -460,7 +460,7 @@ impl App {
         let scans = linli_store::partners::photos::of(&mut conn, "agreement", &ids).await?;
         let agreements = rows
             .into_iter()
-            .filter(|a| own || reports.iter().any(|r| r.community_code == a.community_code))
+            .filter(|a| own || reads(who, &a.community_code).unwrap_or(false))
             .map(|a| AgreementLine {
                 scans: scans
                     .iter()
@@ -487,17 +487,27 @@ impl App {
             .filter(|p| own || reads(who, &p.community_code).unwrap_or(false))
             .map(super::projects::line)
             .collect();
+        // names for the community's staff, masked for the street; a unit
+        // reads how many and how long, not who (the match is by the employer
+        // its members typed, which a unit could imitate)
         let mut members = Vec::new();
+        let (mut count, mut total) = (0usize, 0i64);
         for (name, community, minutes) in store::members(&mut conn, id).await? {
-            let full = own || manages(who, &community)?;
-            if full || reads(who, &community)? {
-                let shown = if full {
-                    name
-                } else {
-                    linli_domain::registry::mask_name(&name)
-                };
-                members.push((shown, super::projects::hours_of(minutes)));
+            if manages(who, &community)? {
+                members.push((name, super::projects::hours_of(minutes)));
+            } else if reads(who, &community)? {
+                let masked = linli_domain::registry::mask_name(&name);
+                members.push((masked, super::projects::hours_of(minutes)));
+            } else if own {
+                count += 1;
+                total += minutes;
             }
+        }
+        if count > 0 {
+            members.push((
+                format!("在职党员 {count} 人"),
+                super::projects::hours_of(total),
+            ));
         }
         Ok(UnitView {
             members,
@@ -508,7 +518,11 @@ impl App {
             name: u.name,
             party_org: u.party_org,
             committee_member: u.committee_member,
-            reports: reports.into_iter().map(report_line).collect(),
+            reports: reports
+                .into_iter()
+                .filter(|r| own || reads(who, &r.community_code).unwrap_or(false))
+                .map(report_line)
+                .collect(),
             agreements,
             resources,
             projects,

@@ -2,8 +2,9 @@
 //! first — each suggestion says why, and staff confirm. A resource of the
 //! need's category counts most; words shared between the need and the
 //! resource, a unit reported in to the need's community and the projects
-//! a unit already did of that category add to it. A unit not reported in
-//! is still shown (it may be asked to), below those that are.
+//! a unit already did of that category add to it. Only units that reported
+//! in to the need's community are candidates; one whose report still waits
+//! is shown below those accepted, and says so.
 
 use std::collections::BTreeSet;
 
@@ -23,7 +24,7 @@ pub struct ResourceFacts<'a> {
     pub category: &'a str,
     pub title: &'a str,
     pub detail: &'a str,
-    /// the unit is reported in to the need's community (accepted)
+    /// the unit is accepted in the need's community (else its report waits)
     pub reported_in: bool,
     /// the unit's finished or running projects of the need's category
     pub past_projects: i64,
@@ -81,7 +82,7 @@ pub fn suggest(need: &NeedFacts<'_>, resources: &[ResourceFacts<'_>]) -> Vec<Sug
                 score += 5;
                 reasons.push("已在本社区报到".to_owned());
             } else {
-                reasons.push("尚未在本社区报到".to_owned());
+                reasons.push("报到待社区确认".to_owned());
             }
             if r.past_projects > 0 {
                 score += 3 * r.past_projects.min(3);
@@ -138,7 +139,7 @@ mod tests {
         assert_eq!(ids, vec![1, 3, 4], "parking is not suggested for a clinic");
         assert!(s[0].reasons.iter().any(|r| r.contains("义诊")));
         assert!(s[0].reasons.iter().any(|r| r == "已在本社区报到"));
-        assert!(s[1].reasons.iter().any(|r| r == "尚未在本社区报到"));
+        assert!(s[1].reasons.iter().any(|r| r == "报到待社区确认"));
     }
 
     #[test]

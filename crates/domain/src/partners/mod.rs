@@ -181,13 +181,46 @@ pub fn optional(what: &'static str, s: &str, max: usize) -> Result<String, Partn
 /// in `names` (the reporter, the people visited) becomes `居民`, as does
 /// its surname followed by 先生/女士/大爷/大妈/阿姨/奶奶/爷爷.
 pub fn strip_personal(text: &str, names: &[&str]) -> String {
-    let mut out = crate::cases::publish::public_text(text);
+    let mut out = mask_rooms(&crate::cases::publish::public_text(text));
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
         out = out.replace(name, "居民");
         if let Some(surname) = name.chars().next() {
             for title in ["先生", "女士", "大爷", "大妈", "阿姨", "奶奶", "爷爷"] {
                 out = out.replace(&format!("{surname}{title}"), "居民");
             }
+        }
+    }
+    out
+}
+
+/// Door numbers become `某`: a number before 室/户/单元/层, after 单元, or
+/// in a dash run (`3-2-502`) — `3号楼2单元502室` → `3号楼某单元某室`. The
+/// building stays (it locates the need, not a person).
+pub fn mask_rooms(text: &str) -> String {
+    const BEFORE: [&str; 4] = ["室", "户", "单元", "层"];
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let dash = |c: char| matches!(c, '-' | '—' | '－');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_digit(chars[i]) {
+            i += 1;
+        }
+        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        let after_unit = out.ends_with("单元");
+        let in_dashes = (start > 0 && dash(chars[start - 1]))
+            || (i + 1 < chars.len() && dash(chars[i]) && is_digit(chars[i + 1]));
+        if after_unit || in_dashes || BEFORE.iter().any(|b| rest.starts_with(b)) {
+            out.push('某');
+        } else {
+            out.extend(&chars[start..i]);
         }
     }
     out
@@ -224,6 +257,17 @@ mod tests {
         assert!(!s.contains("王秀兰") && !s.contains("王女士"), "{s}");
         assert!(!s.contains("1381234") && !s.contains("2201031950"), "{s}");
         assert!(s.contains("老人行动不便"));
+    }
+
+    #[test]
+    fn door_numbers_go_the_building_stays() {
+        assert_eq!(mask_rooms("3号楼2单元502室漏水"), "3号楼某单元某室漏水");
+        assert_eq!(
+            mask_rooms("家住3-2-502,5栋有7位老人"),
+            "家住某-某-某,5栋有7位老人"
+        );
+        assert_eq!(mask_rooms("2单元502"), "某单元某");
+        assert_eq!(mask_rooms("每月2次,共30个车位"), "每月2次,共30个车位");
     }
 
     #[test]

@@ -445,7 +445,8 @@ pub async fn unit_years(
               WHERE f.unit_id = u.id AND p.community_code = $1 AND f.kind = 'hours' AND f.at >= $2 AND f.at < $3),
             (SELECT CAST(COALESCE(SUM(l.balance), 0) AS BIGINT) FROM volunteers v
                JOIN ledger_accounts l ON l.holder = 'volunteer:' || v.id AND l.unit = 'hours'
-              WHERE v.community_code = $1 AND (v.employer_org = u.name OR v.employer_org = u.party_org)),
+              WHERE v.community_code = $1 AND v.party_member = 1
+                AND (v.employer_org = u.name OR v.employer_org = u.party_org)),
             e.score, e.grade, e.comment
            FROM partner_reports r JOIN partner_units u ON u.id = r.unit_id
            LEFT JOIN partner_evaluations e
@@ -558,8 +559,8 @@ pub async fn decided_before(
     .collect()
 }
 
-/// Every funding line of a community's projects: (unit name, kind,
-/// amount, at), oldest first.
+/// Every funding line of a community's finished projects: (unit name,
+/// kind, amount, at), oldest first.
 pub async fn fundings_in(
     conn: &mut Conn,
     community: &str,
@@ -568,7 +569,7 @@ pub async fn fundings_in(
         "SELECT u.name, f.kind, f.amount, f.at FROM partner_fundings f
            JOIN partner_projects p ON p.id = f.project_id
            JOIN partner_units u ON u.id = f.unit_id
-          WHERE p.community_code = $1 ORDER BY f.at",
+          WHERE p.community_code = $1 AND p.state = 'done' ORDER BY f.at",
     )
     .bind(community)
     .fetch_all(conn)

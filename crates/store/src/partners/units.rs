@@ -371,9 +371,9 @@ pub async fn resources_of(conn: &mut Conn, unit: i64) -> Result<Vec<ResourceRow>
     .collect()
 }
 
-/// Every resource on offer from a unit that reported in somewhere, or
-/// asks to (the matching weighs where), with (reported in to
-/// `community`, the unit's projects of `category`).
+/// The resources on offer from the units reported in to `community`
+/// (accepted, or waiting for an answer), with (accepted there, the unit's
+/// projects of `category`).
 pub async fn candidates(
     conn: &mut Conn,
     community: &str,
@@ -388,7 +388,10 @@ pub async fn candidates(
                    JOIN partner_needs n ON n.id = p.need_id
                   WHERE pu.unit_id = s.unit_id AND n.category = $2)
            FROM partner_resources s JOIN partner_units u ON u.id = s.unit_id
-          WHERE s.active = 1 ORDER BY s.id"
+          WHERE s.active = 1
+            AND s.unit_id IN (SELECT r.unit_id FROM partner_reports r
+                               WHERE r.community_code = $1 AND r.state IN ('pending', 'accepted'))
+          ORDER BY s.id"
     )))
     .bind(community)
     .bind(category)
@@ -419,7 +422,8 @@ pub async fn agreement_owner(
 }
 
 /// A unit's in-service party members reported in as volunteers (双报到, by
-/// their employer's name or party organisation): (name, community, the
+/// their employer's name or party organisation — as the member typed it,
+/// so only in communities that accepted the unit): (name, community, the
 /// hours they served in minutes).
 pub async fn members(conn: &mut Conn, unit: i64) -> Result<Vec<(String, String, i64)>, StoreError> {
     sqlx::query(
@@ -428,6 +432,8 @@ pub async fn members(conn: &mut Conn, unit: i64) -> Result<Vec<(String, String, 
                            WHERE l.holder = 'volunteer:' || v.id AND l.unit = 'hours'), 0)
            FROM volunteers v JOIN partner_units u ON v.employer_org IN (u.name, u.party_org)
           WHERE u.id = $1 AND v.party_member = 1
+            AND v.community_code IN (SELECT r.community_code FROM partner_reports r
+                                      WHERE r.unit_id = u.id AND r.state = 'accepted')
           ORDER BY v.community_code, v.name LIMIT 500",
     )
     .bind(unit)

@@ -139,7 +139,9 @@ db_test!(
         // a resident's case becomes a need, stripped of who they are
         let mut r = report(None, None);
         r.kind = linli_domain::cases::CaseKind::Help;
-        r.description = "我是李秀英,老伴行动不便,想请医生上门义诊量血压,电话13812345678".into();
+        r.description =
+            "我是李秀英,住5号楼2单元502室,老伴行动不便,想请医生上门义诊量血压,电话13812345678"
+                .into();
         r.address = "长山花园小区5号楼2单元502室".into();
         r.community = Some(COMMUNITY.parse().unwrap());
         let (case, _) = app.submit_case(Some(&w.resident), &r, &a).await.unwrap();
@@ -353,9 +355,14 @@ db_test!(
         assert_eq!(v.line.money, "5,000.00");
         assert_eq!(v.line.hours, "12.5 小时");
         assert!(v.may_log && !v.staff);
-        app.close_project(sec, pid, "为23户行动不便老人上门义诊46人次", &a)
-            .await
-            .unwrap();
+        app.close_project(
+            sec,
+            pid,
+            "为23户行动不便老人上门义诊46人次,咨询电话13812345678",
+            &a,
+        )
+        .await
+        .unwrap();
         assert!(app.close_project(sec, pid, "again", &a).await.is_err());
         assert_eq!(
             app.partner_need(sec, need).await.unwrap().line.state_key,
@@ -368,6 +375,11 @@ db_test!(
         assert_eq!(board.projects.len(), 1);
         assert_eq!(board.projects[0].units, vec!["宽城区人民医院".to_owned()]);
         assert_eq!(board.totals[0].money, "5,000.00");
+        let outcome = &board.projects[0].outcome;
+        assert!(
+            outcome.contains("46人次") && !outcome.contains("1381234"),
+            "{outcome}"
+        );
         assert!(
             app.partners_board("220103008").await.is_err(),
             "a street has no board"
@@ -392,6 +404,12 @@ db_test!(
             ("5,000.00", "12.5 小时", 0)
         );
         let year = linli_app::today().year();
+        assert!(
+            app.evaluate_unit(sec, COMMUNITY, uid, 1999, (90, ""), &a)
+                .await
+                .is_err(),
+            "a year out of range"
+        );
         assert!(
             app.evaluate_unit(sec, COMMUNITY, uid, year, (101, ""), &a)
                 .await
@@ -467,17 +485,18 @@ db_test!(
         school.name = "长春市第五中学".into();
         school.kind = "school".into();
         let uid = app.register_unit(&unit, &school, &a).await.unwrap();
-        app.register_unit(
-            &far,
-            &UnitInput {
-                name: "远方公司".into(),
-                kind: "private".into(),
-                ..hospital()
-            },
-            &a,
-        )
-        .await
-        .unwrap();
+        let far_unit = app
+            .register_unit(
+                &far,
+                &UnitInput {
+                    name: "远方公司".into(),
+                    kind: "private".into(),
+                    ..hospital()
+                },
+                &a,
+            )
+            .await
+            .unwrap();
         assert!(matches!(
             app.unit_report_in(&far, COMMUNITY, "", &a).await,
             Err(AppError::Forbidden)
@@ -489,6 +508,23 @@ db_test!(
             "a street is no community"
         );
         app.unit_report_in(&unit, COMMUNITY, "", &a).await.unwrap();
+        let parking = ResourceInput {
+            kind: "venue".into(),
+            category: "停车交通".into(),
+            title: "夜间开放停车场".into(),
+            ..ResourceInput::default()
+        };
+        assert!(
+            matches!(
+                app.offer_resource(sec, uid, &parking, &a).await,
+                Err(AppError::Forbidden)
+            ),
+            "staff write for a unit only once their community accepted it"
+        );
+        app.offer_resource(&far, far_unit, &parking, &a)
+            .await
+            .unwrap();
+
         app.decide_report(sec, uid, COMMUNITY, true, &a)
             .await
             .unwrap();
@@ -527,6 +563,10 @@ db_test!(
         assert!(app.take_need(&unit, id, &a).await.is_err(), "taken once");
         let v = app.partner_need(sec, id).await.unwrap();
         assert_eq!(v.line.taken_by.as_deref(), Some("长春市第五中学"));
+        assert!(
+            v.suggestions.iter().all(|x| x.resource.unit_id != far_unit),
+            "a unit that never reported in here is not suggested"
+        );
         // staff start it directly, with no meeting; a unit not reported in may not lead
         let mut p = ProjectInput {
             need_id: id,
