@@ -188,13 +188,15 @@ pub enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Back up the database to a file (not available yet)
+    /// Back up the database and its photos to a new file (a zip with a manifest: row counts and
+    /// SHA-256 of every part), while the server runs; the key file is never inside
     Backup {
         file: PathBuf,
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Restore the database from a file (not available yet)
+    /// Restore a backup into an empty database (SQLite or PostgreSQL, whichever made it): every
+    /// part is checked first, the rows go in one transaction, the audit chain must verify
     Restore {
         file: PathBuf,
         #[command(flatten)]

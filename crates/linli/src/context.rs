@@ -40,6 +40,19 @@ pub(crate) async fn open_app(data: &DataArgs) -> Result<App> {
     Ok(App::new(open(data).await?, AppConfig::default()).with_crypto(Arc::new(keyring(data)?)))
 }
 
+/// The same with the data directory's photo store (`blobs/`), for the
+/// verbs that read or write photos: check, backup, restore.
+pub(crate) async fn open_app_with_photos(data: &DataArgs) -> Result<App> {
+    Ok(open_app(data).await?.with_blobs(photo_store(&data.data)?))
+}
+
+/// Photos live under `blobs/` in the data directory.
+pub(crate) fn photo_store(data: &Path) -> Result<linli_store::blobs::Blobs> {
+    let dir = data.join("blobs");
+    linli_store::blobs::Blobs::local(&dir)
+        .with_context(|| format!("cannot open the photo store {}", dir.display()))
+}
+
 /// Opens (and migrates) the database named by the arguments.
 pub(crate) async fn open(data: &DataArgs) -> Result<Db> {
     let url = match &data.database_url {

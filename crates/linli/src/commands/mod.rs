@@ -76,10 +76,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             registry::export(&kind, &files, community.as_deref(), unmasked, &data).await
         }
         Command::Keys { action, data } => registry::keys(&action, &data).await,
-        Command::Import { .. }
-        | Command::Export { .. }
-        | Command::Backup { .. }
-        | Command::Restore { .. } => {
+        Command::Backup { file, data } => ops::backup(&file, &data).await,
+        Command::Restore { file, data } => ops::restore(&file, &data).await,
+        Command::Import { .. } | Command::Export { .. } => {
             eprintln!(
                 "linli: this verb is not available yet; it arrives with the territory and registry modules"
             );

@@ -1,6 +1,7 @@
 //! `linli serve` and `linli demo`: the server with its background sweeps.
 
 use crate::cli::{DataArgs, KeyArgs, ServeArgs};
+use crate::context::photo_store;
 use crate::context::{keyring, open};
 use anyhow::{Context, Result};
 use linli_app::infra::crypto::FieldCrypto;
@@ -131,12 +132,6 @@ fn app_config(s: &ServeArgs, demo: bool) -> Result<AppConfig> {
         },
         ..AppConfig::default()
     })
-}
-
-/// Case photos live under `blobs/` in the data directory.
-fn photo_store(data: &Path) -> Result<Blobs> {
-    let dir = data.join("blobs");
-    Blobs::local(&dir).with_context(|| format!("cannot open the photo store {}", dir.display()))
 }
 
 /// The footer lines; the demo names its made-up community when none are given.

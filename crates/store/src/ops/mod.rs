@@ -1,4 +1,5 @@
-//! Running a deployment: what `linli check` asks of the database (and,
-//! with the reliability issue, backups and restores).
+//! Running a deployment: what `linli check` asks of the database, and the
+//! database as portable rows for `linli backup` and `linli restore`.
 
+pub mod backup;
 pub mod integrity;
