@@ -24,6 +24,7 @@ bench: build
 	bench/photo.sh
 	bench/suggest.sh
 	bench/page-weight.sh
+	bench/backup.sh
 	cargo bench --locked -p linli-domain --bench grid_index
 
 check:
