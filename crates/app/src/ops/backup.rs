@@ -164,7 +164,11 @@ impl App {
     ) -> Result<Vec<TablePart>, AppError> {
         let mut parts = Vec::new();
         for name in store::tables(conn).await? {
-            let columns = store::columns(conn, &name).await?;
+            let columns: Vec<String> = store::columns(conn, &name)
+                .await?
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect();
             zip.start_file(table_entry(&name), opts).map_err(io)?;
             let mut out = Hashing {
                 inner: zip,
@@ -296,8 +300,8 @@ impl App {
                 .iter()
                 .find(|t| &t.name == name)
                 .ok_or_else(|| refuse(format!("备份缺少表 {name}")))?;
-            let columns = store::columns(&mut tx, name).await?;
-            let kinds = store::kinds(&mut tx, name).await?;
+            let (columns, kinds): (Vec<String>, Vec<store::Kind>) =
+                store::columns(&mut tx, name).await?.into_iter().unzip();
             if columns != part.columns {
                 return Err(refuse(format!("表 {name} 的列与本数据库不同")));
             }

@@ -13,6 +13,7 @@
 
 mod board;
 mod evaluation;
+mod home;
 mod meetings;
 mod needs;
 mod photos;
@@ -21,14 +22,14 @@ mod units;
 
 pub use board::{BoardProject, PartnersBoard, UnitTotal};
 pub use evaluation::{EvaluationLine, PartnersFigures};
+pub use home::{PartnersHome, UnitView};
 pub use meetings::{JointMeetingInput, JointMeetingView, MeetingLine};
 pub use needs::{NeedInput, NeedLine, NeedView, SuggestionLine};
 pub use projects::{
     FundingInput, FundingLine, ProgressLine, ProjectInput, ProjectLine, ProjectView,
 };
 pub use units::{
-    AgreementInput, AgreementLine, PartnersHome, ReportLine, ResourceInput, ResourceLine,
-    UnitInput, UnitView,
+    AgreementInput, AgreementLine, ReportLine, ResourceInput, ResourceLine, UnitInput,
 };
 
 use crate::AppError;

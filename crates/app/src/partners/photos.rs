@@ -38,10 +38,13 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let seen = match p.owner_kind.as_str() {
             "progress" => {
-                let project = pstore::project_of_progress(&mut conn, p.owner_id)
+                let id = pstore::project_of_progress(&mut conn, p.owner_id)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                self.partner_project(who, project).await.is_ok()
+                let project = pstore::by_id(&mut conn, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                self.project_access(&mut conn, who, &project).await?.1
             }
             "agreement" => {
                 let (unit, community) = ustore::agreement_owner(&mut conn, p.owner_id)

@@ -220,7 +220,7 @@ impl App {
     }
 
     /// Where the caller stands to a project: (staff, may read, their unit on it).
-    async fn project_access(
+    pub(super) async fn project_access(
         &self,
         conn: &mut linli_store::Conn,
         who: &Principal,

@@ -132,28 +132,6 @@ fn order(names: &[String], edges: &[(String, String)]) -> Vec<String> {
     out
 }
 
-/// A table's columns in their order.
-pub async fn columns(conn: &mut Conn, table: &str) -> Result<Vec<String>, StoreError> {
-    let rows = if is_sqlite(conn) {
-        sqlx::query("SELECT name FROM pragma_table_info($1) ORDER BY cid")
-            .bind(table)
-            .fetch_all(&mut *conn)
-            .await?
-    } else {
-        sqlx::query(
-            "SELECT column_name::text FROM information_schema.columns
-              WHERE table_schema = current_schema() AND table_name = $1
-              ORDER BY ordinal_position",
-        )
-        .bind(table)
-        .fetch_all(&mut *conn)
-        .await?
-    };
-    rows.iter()
-        .map(|r| Ok(r.try_get::<String, _>(0)?))
-        .collect()
-}
-
 /// What a column holds, for binding a NULL the target accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -162,16 +140,30 @@ pub enum Kind {
     Text,
 }
 
-/// The kind of each of a table's columns, in their order.
-pub async fn kinds(conn: &mut Conn, table: &str) -> Result<Vec<Kind>, StoreError> {
+impl Kind {
+    /// From the declared type (SQLite) or the data type (PostgreSQL).
+    fn of(declared: &str) -> Kind {
+        let t = declared.to_ascii_lowercase();
+        if t.contains("int") || t == "boolean" {
+            Kind::Int
+        } else if t.contains("real") || t.contains("double") || t.contains("numeric") {
+            Kind::Real
+        } else {
+            Kind::Text
+        }
+    }
+}
+
+/// A table's columns in their order, each with its kind.
+pub async fn columns(conn: &mut Conn, table: &str) -> Result<Vec<(String, Kind)>, StoreError> {
     let rows = if is_sqlite(conn) {
-        sqlx::query("SELECT type FROM pragma_table_info($1) ORDER BY cid")
+        sqlx::query("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
             .bind(table)
             .fetch_all(&mut *conn)
             .await?
     } else {
         sqlx::query(
-            "SELECT data_type::text FROM information_schema.columns
+            "SELECT column_name::text, data_type::text FROM information_schema.columns
               WHERE table_schema = current_schema() AND table_name = $1
               ORDER BY ordinal_position",
         )
@@ -181,14 +173,8 @@ pub async fn kinds(conn: &mut Conn, table: &str) -> Result<Vec<Kind>, StoreError
     };
     rows.iter()
         .map(|r| {
-            let t = r.try_get::<String, _>(0)?.to_ascii_lowercase();
-            Ok(if t.contains("int") || t == "boolean" {
-                Kind::Int
-            } else if t.contains("real") || t.contains("double") || t.contains("numeric") {
-                Kind::Real
-            } else {
-                Kind::Text
-            })
+            let declared: String = r.try_get(1)?;
+            Ok((r.try_get::<String, _>(0)?, Kind::of(&declared)))
         })
         .collect()
 }
@@ -334,7 +320,7 @@ pub async fn continue_ids(conn: &mut Conn, table: &str) -> Result<(), StoreError
         return Ok(());
     }
     let t = ident(table)?;
-    let has_id = columns(conn, t).await?.iter().any(|c| c == "id");
+    let has_id = columns(conn, t).await?.iter().any(|(c, _)| c == "id");
     if !has_id {
         return Ok(());
     }
